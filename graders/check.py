@@ -1,0 +1,57 @@
+"""What a checks module uses to declare checks and fail them with a message for the student."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, TypeVar
+
+from graders.results import Location
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    title: str
+    points: float
+
+
+def check(title: str, points: float = 1) -> Callable[[F], F]:
+    """Declare a pytest function as a graded check worth `points`."""
+
+    def mark(function: F) -> F:
+        name = function.__name__.removeprefix("test_")
+        function.__check__ = CheckSpec(name=name, title=title, points=points)  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
+def specs(module: ModuleType) -> list[CheckSpec]:
+    """The checks a module declares, in the order they are defined."""
+    found = [getattr(value, "__check__", None) for value in vars(module).values()]
+    return [spec for spec in found if isinstance(spec, CheckSpec)]
+
+
+class Fail(Exception):
+    """A check's verdict against the student's code; the message is shown as it is."""
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.details = details or {}
+
+
+def expect(condition: object, message: str, location: Location | None = None) -> None:
+    """Fail with `message` unless `condition` holds."""
+    if not condition:
+        raise Fail(message, location)

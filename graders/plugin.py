@@ -1,0 +1,92 @@
+"""The pytest plugin that turns each check's outcome into a result for the report.
+
+Loaded with `-p graders.plugin` in the process that runs the checks. It owns the fixtures checks
+use (`solution`, `blocking`) and a `Channel` that writes one JSON line per check to a pipe the
+grading process reads. It never formats output for people: that is the renderers' job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Generator, Iterator
+from typing import Any
+
+import pytest
+
+from graders.check import CheckSpec, Fail
+from graders.probes.loop import describe_call_error
+from graders.probes.spies import BlockingSpy, spy_on_blocking
+from graders.probes.student import Solution, location_of_traceback
+from graders.results import CheckResult, Location, check_dict
+
+
+@pytest.fixture
+def solution(request: pytest.FixtureRequest) -> Solution:
+    """The student's module for the exercise this checks module grades."""
+    return Solution(request.module.__name__.rsplit(".", 1)[-1])
+
+
+@pytest.fixture(autouse=True)
+def blocking() -> Iterator[BlockingSpy]:
+    """Records `time.sleep` calls made on a thread that runs an event loop."""
+    with spy_on_blocking() as spy:
+        yield spy
+
+
+def verdict(spec: CheckSpec, error: BaseException | None) -> CheckResult:
+    """The result of one check from the exception it ended with (None: it passed)."""
+    result = CheckResult(spec.name, spec.title, "failed", 0, spec.points)
+    if error is None:
+        result.status, result.score = "passed", spec.points
+    elif isinstance(error, Fail):
+        result.message, result.location, result.details = (
+            error.message, error.location, error.details)
+    elif _is_timeout(error):
+        result.status = "timeout"
+        result.message = ("This check did not finish in time: the code under test hangs or "
+                          "blocks. Look for an endless loop or a blocking call.")
+    elif (where := location_of_traceback(error.__traceback__)) is not None:
+        result.message, result.location = _student_error(error, where), where
+    else:
+        result.status = "error"
+        result.message = (f"The check itself failed ({type(error).__name__}: {error}). "
+                          f"This is a bug in the kit, not in your code: please report it.")
+    return result
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
+def _student_error(error: BaseException, where: Location) -> str:
+    if isinstance(error, SystemExit):
+        return (f"Your code called sys.exit({error.code!r}) at {where.file} line {where.line}; "
+                f"exercise code must return its result, never end the program.")
+    return describe_call_error("Your code", error)
+
+
+class Channel:
+    """Writes each check's result as one JSON line to a file descriptor."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, result: CheckResult) -> None:
+        line = json.dumps(check_dict(result)).encode() + b"\n"
+        view = memoryview(line)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, None]:
+        yield
+        spec: CheckSpec | None = getattr(getattr(item, "function", None), "__check__", None)
+        if spec is None:
+            return
+        failed = call.excinfo is not None
+        if call.when == "call" or (call.when == "setup" and failed):
+            self.send(verdict(spec, call.excinfo.value if call.excinfo else None))

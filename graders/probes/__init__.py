@@ -1,0 +1,45 @@
+"""Probes: the instruments every exercise's checks share.
+
+- `run_virtual`: a virtual-time event loop with a deadline, a busy-loop guard and leak detection.
+- `InFlight`: counters of work in flight (high-water mark, intervals for a timeline).
+- `FakeServer`: an aiohttp server stand-in with latency in loop time.
+- `Heartbeat`: proves the loop keeps running while other work happens.
+- Spies: `spy_on_blocking` (time.sleep on the loop's thread), `spy_on_new_loops`,
+  `spy_on_sessions`.
+- `Solution`: the student's module, loaded with messages for every way loading can fail.
+"""
+
+from graders.probes.counters import InFlight, Interval
+from graders.probes.heartbeat import Heartbeat
+from graders.probes.loop import Outcome, Pending, run_virtual
+from graders.probes.server import FakeServer, Route
+from graders.probes.spies import (
+    BlockingSpy,
+    LoopFactorySpy,
+    SessionSpy,
+    spy_on_blocking,
+    spy_on_new_loops,
+    spy_on_sessions,
+)
+from graders.probes.student import Solution, call, caller_location, describe_exception
+
+__all__ = [
+    "BlockingSpy",
+    "FakeServer",
+    "Heartbeat",
+    "InFlight",
+    "Interval",
+    "LoopFactorySpy",
+    "Outcome",
+    "Pending",
+    "Route",
+    "SessionSpy",
+    "Solution",
+    "call",
+    "caller_location",
+    "describe_exception",
+    "run_virtual",
+    "spy_on_blocking",
+    "spy_on_new_loops",
+    "spy_on_sessions",
+]

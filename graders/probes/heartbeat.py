@@ -1,0 +1,29 @@
+"""A heartbeat: a task that ticks at a fixed loop-time interval while other work runs."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+
+_sleep = asyncio.sleep
+
+
+@dataclass
+class Heartbeat:
+    """Ticks every `interval` loop seconds. While the loop is blocked it cannot tick, so a
+    worker thread can wait for `ticked` to prove that the loop stays free while it runs."""
+
+    interval: float = 0.01
+    ticks: list[float] = field(default_factory=list)
+    ticked: threading.Event = field(default_factory=threading.Event)
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await _sleep(self.interval)
+            self.ticks.append(loop.time())
+            self.ticked.set()
+
+    def ticks_between(self, start: float, end: float) -> int:
+        return sum(1 for tick in self.ticks if start < tick <= end)

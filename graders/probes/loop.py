@@ -1,0 +1,307 @@
+"""Run student coroutines on a virtual-time event loop and record what they did.
+
+The loop is looptime's: whenever nothing is ready to run, its clock jumps to the next timer, so
+`asyncio.sleep(5)` costs no wall time and loop time measures simulated latency exactly. Around the
+loop this module adds what a verdict needs: a deadline in loop time (a deadlock fails at once and
+says where each task waits), a guard against busy loops that never let the clock move, and the
+leftovers of a run (tasks still pending, coroutines never awaited, exceptions never retrieved).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import re
+import sys
+import threading
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import looptime
+
+from graders.check import Fail
+from graders.probes.student import (
+    describe_exception,
+    location_in_frames,
+    location_of_stack,
+    location_of_traceback,
+)
+from graders.results import Location
+
+T = TypeVar("T")
+
+# Private references: a submission that patches these later cannot change what the probes read.
+_loop_time = looptime.LoopTimeEventLoop.time
+_all_tasks = asyncio.all_tasks
+_new_virtual_loop = looptime.new_event_loop
+
+# A loop whose clock stays still for this many rounds is spinning (e.g. `while ...: await
+# asyncio.sleep(0)`): virtual time only moves when every task waits, so it would never end.
+SPIN_ROUNDS = 200_000
+# Loop seconds a task that swallows cancellation gets after the deadline before the run is cut.
+GRACE = 10.0
+
+_CREATED_AT = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+@dataclass
+class Pending:
+    """A task that had not finished, and where it was waiting."""
+
+    name: str
+    location: Location | None
+
+    def describe(self) -> str:
+        where = f" at {self.location.file} line {self.location.line}" if self.location else ""
+        return f"{self.name}{where}"
+
+
+@dataclass
+class Leak:
+    """Something a run left behind: a coroutine never awaited, an exception never retrieved."""
+
+    text: str
+    location: Location | None
+
+    def describe(self) -> str:
+        where = f" ({self.location.file}, line {self.location.line})" if self.location else ""
+        return f"{self.text}{where}"
+
+
+@dataclass
+class Outcome(Generic[T]):
+    value: T | None = None
+    error: BaseException | None = None
+    elapsed: float = 0.0
+    timed_out: bool = False
+    spun: bool = False
+    limit: float = 0.0
+    stuck: list[Pending] = field(default_factory=list)
+    leftover_tasks: list[Pending] = field(default_factory=list)
+    never_awaited: list[Leak] = field(default_factory=list)
+    unretrieved: list[Leak] = field(default_factory=list)
+    loop_thread: int = 0
+
+    def result(self, call: str) -> T:
+        """The value the student's `call` returned; a Fail naming what went wrong otherwise."""
+        if self.spun:
+            raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
+                       f"{SPIN_ROUNDS:,} rounds while its clock stood still. Look for a loop that "
+                       f"polls with `await asyncio.sleep(0)` instead of awaiting what it waits for.")
+        if self.timed_out:
+            raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
+        if self.error is not None:
+            raise Fail(describe_call_error(call, self.error), location_of_traceback(
+                self.error.__traceback__))
+        return self.value  # type: ignore[return-value]
+
+    def deadlock_message(self, call: str) -> str:
+        waiting = "; ".join(task.describe() for task in self.stuck) or "no task"
+        return (f"{call} had not finished after {self.limit:g} s of simulated time: it waits for "
+                f"something that never happens (a deadlock). Still waiting: {waiting}.")
+
+    def leak_messages(self) -> list[str]:
+        messages = [f"a coroutine was created but never awaited: {leak.describe()}"
+                    for leak in self.never_awaited]
+        messages += [f"a task was still running when the call returned: {task.describe()}"
+                     for task in self.leftover_tasks]
+        messages += [f"a task's exception was never retrieved: {leak.describe()}"
+                     for leak in self.unretrieved]
+        return messages
+
+    def require_clean(self, call: str) -> None:
+        """Fail if the run left a coroutine never awaited, a task running or an error unread."""
+        problems = self.leak_messages()
+        if problems:
+            raise Fail(f"{call} left work behind: " + "; ".join(problems) + ".",
+                       self.first_leak_location())
+
+    def first_leak_location(self) -> Location | None:
+        places = [leak.location for leak in self.never_awaited + self.unretrieved]
+        places += [task.location for task in self.leftover_tasks]
+        return next((place for place in places if place), None)
+
+
+def describe_call_error(call: str, error: BaseException) -> str:
+    if isinstance(error, NotImplementedError):
+        return f"{call} is not written yet: it still raises NotImplementedError."
+    if isinstance(error, asyncio.CancelledError):
+        return f"{call} was cancelled (CancelledError escaped from it)."
+    return f"{call} raised {describe_exception(error)}"
+
+
+class _Abort(BaseException):
+    """Raised out of the loop's select() to stop a run that cannot end by itself."""
+
+
+@dataclass
+class _Watch:
+    loop: asyncio.AbstractEventLoop
+    still_rounds: int = 0
+    last_time: float = -1.0
+    deadline: float = 0.0
+    spun: bool = False
+    timed_out: bool = False
+    stuck: list[Pending] = field(default_factory=list)
+    loop_errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def install(self) -> None:
+        selector = self.loop._selector  # type: ignore[attr-defined]
+        original = selector.select
+
+        def guarded_select(timeout: float | None) -> Any:
+            self.observe()
+            return original(timeout)
+
+        selector.select = guarded_select
+        self.loop.set_exception_handler(lambda _loop, context: self.loop_errors.append(context))
+
+    def observe(self) -> None:
+        now = _loop_time(self.loop)  # type: ignore[arg-type]
+        if now != self.last_time:
+            self.last_time, self.still_rounds = now, 0
+        else:
+            self.still_rounds += 1
+        if self.still_rounds > SPIN_ROUNDS and not self.timed_out:
+            self.spun = True
+            raise _Abort
+        if self.timed_out and now > self.deadline + GRACE:
+            raise _Abort
+
+    def on_deadline(self, main: asyncio.Task[Any]) -> None:
+        self.timed_out = True
+        self.stuck = [snapshot(task) for task in _all_tasks(self.loop) if not task.done()]
+        main.cancel()
+        self._keep_time_moving()
+
+    def _keep_time_moving(self) -> None:
+        # A task that swallows the cancellation may wait on nothing; keep a timer so the clock
+        # reaches deadline + GRACE and observe() ends the run.
+        self.loop.call_later(1.0, self._keep_time_moving)
+
+
+def snapshot(task: asyncio.Task[Any]) -> Pending:
+    coroutine = task.get_coro()
+    name = getattr(coroutine, "__qualname__", None) or task.get_name()
+    return Pending(name=f"{name}()", location=location_of_stack(task.get_stack(limit=50)))
+
+
+def run_virtual(
+    factory: Callable[[], Awaitable[T]],
+    *,
+    limit: float = 120.0,
+    background: Sequence[Callable[[], Awaitable[Any]]] = (),
+) -> Outcome[T]:
+    """Run `factory()` to completion on a fresh virtual-time loop, at most `limit` loop seconds.
+
+    `background` coroutines (heartbeats, fake servers) run beside it and are cancelled after it.
+    """
+    loop = _new_virtual_loop()
+    watch = _Watch(loop)
+    watch.install()
+    outcome: Outcome[T] = Outcome(limit=limit, loop_thread=threading.get_ident())
+    times: dict[str, float] = {}
+
+    async def main() -> T:
+        times["start"] = _loop_time(loop)  # type: ignore[arg-type]
+        try:
+            return await factory()
+        finally:
+            times["end"] = _loop_time(loop)  # type: ignore[arg-type]
+
+    old_depth = sys.get_coroutine_origin_tracking_depth()
+    sys.set_coroutine_origin_tracking_depth(32)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            helpers = [loop.create_task(_quiet(make())) for make in background]
+            task = loop.create_task(main())
+            watch.deadline = _loop_time(loop) + limit  # type: ignore[arg-type]
+            loop.call_at(watch.deadline, watch.on_deadline, task)
+            _drive(loop, task)
+            _settle(outcome, task, watch, times)
+            if not watch.spun:
+                outcome.leftover_tasks = _stop_leftovers(loop, helpers)
+        finally:
+            _close(loop)
+            del task
+            gc.collect()
+        sys.set_coroutine_origin_tracking_depth(old_depth)
+    outcome.never_awaited = [leak for leak in map(_never_awaited, caught) if leak]
+    outcome.unretrieved = [leak for leak in map(_unretrieved, watch.loop_errors) if leak]
+    return outcome
+
+
+async def _quiet(awaitable: Awaitable[Any]) -> None:
+    try:
+        await awaitable
+    except asyncio.CancelledError:
+        pass
+
+
+def _drive(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
+    try:
+        loop.run_until_complete(task)
+    except _Abort:
+        pass
+    except BaseException:  # noqa: BLE001 - the task's own failure is read from the task
+        pass
+
+
+def _settle(outcome: Outcome[Any], task: asyncio.Task[Any], watch: _Watch,
+            times: dict[str, float]) -> None:
+    outcome.spun = watch.spun
+    outcome.timed_out = watch.timed_out and not watch.spun
+    outcome.stuck = watch.stuck
+    outcome.elapsed = times.get("end", watch.last_time) - times.get("start", 0.0)
+    if not task.done() or task.cancelled():
+        if not watch.timed_out and not watch.spun:
+            outcome.error = asyncio.CancelledError()
+        return
+    outcome.error = task.exception()
+    if outcome.error is None:
+        outcome.value = task.result()
+
+
+def _stop_leftovers(loop: asyncio.AbstractEventLoop,
+                    helpers: list[asyncio.Task[Any]]) -> list[Pending]:
+    pending = [task for task in _all_tasks(loop) if not task.done()]
+    leftovers = [snapshot(task) for task in pending if task not in helpers]
+    for task in pending:
+        task.cancel()
+    if pending:
+        try:
+            loop.run_until_complete(asyncio.wait(pending, timeout=GRACE))
+        except BaseException:  # noqa: BLE001 - cleanup of code that misbehaves
+            pass
+    return leftovers
+
+
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    executor = getattr(loop, "_default_executor", None)
+    if executor is not None:
+        # A worker thread stuck in student code must not hold the grading up.
+        executor.shutdown(wait=False, cancel_futures=True)
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    except BaseException:  # noqa: BLE001
+        pass
+    loop.close()
+
+
+def _never_awaited(record: warnings.WarningMessage) -> Leak | None:
+    text = str(record.message)
+    if not (issubclass(record.category, RuntimeWarning) and "was never awaited" in text):
+        return None
+    name = text.split("'")[1] if "'" in text else "a coroutine"
+    frames = [(file, int(line)) for file, line in _CREATED_AT.findall(text)]
+    return Leak(f"{name}()", location_in_frames(frames))
+
+
+def _unretrieved(context: dict[str, Any]) -> Leak | None:
+    error = context.get("exception")
+    if "never retrieved" not in str(context.get("message", "")) or error is None:
+        return None
+    return Leak(describe_exception(error), location_of_traceback(error.__traceback__))

@@ -1,0 +1,155 @@
+"""Loading the student's module and pointing at lines in the student's files."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType, ModuleType, TracebackType
+from typing import Any
+
+from graders.check import Fail
+from graders.results import Location
+
+_solutions_dir: Path | None = None
+
+
+def set_solutions_dir(path: Path) -> None:
+    global _solutions_dir
+    _solutions_dir = path.resolve()
+
+
+def solutions_dir() -> Path:
+    if _solutions_dir is None:
+        raise RuntimeError("the solutions folder was not set")
+    return _solutions_dir
+
+
+def is_student_file(filename: str) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(solutions_dir())
+    except (OSError, RuntimeError):
+        return False
+
+
+def _location(filename: str, line: int) -> Location:
+    return Location(file=Path(filename).name, line=line)
+
+
+def location_in_frames(frames: Iterable[tuple[str, int]]) -> Location | None:
+    """The innermost (last) of `(filename, line)` pairs that lies in a student file."""
+    found = None
+    for filename, line in frames:
+        if is_student_file(filename):
+            found = _location(filename, line)
+    return found
+
+
+def location_of_traceback(tb: TracebackType | None) -> Location | None:
+    return location_in_frames((frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(tb))
+
+
+def location_of_stack(frames: Iterable[FrameType]) -> Location | None:
+    return location_in_frames((frame.f_code.co_filename, frame.f_lineno) for frame in frames)
+
+
+def caller_location() -> Location | None:
+    """Where in the student's files the current call came from."""
+    frame = sys._getframe(1)
+    stack = []
+    while frame is not None:
+        stack.append(frame)
+        frame = frame.f_back
+    return location_of_stack(reversed(stack))
+
+
+def describe_exception(error: BaseException) -> str:
+    """'TypeError: message (ex01_coroutines.py, line 12)' for an exception raised by student code."""
+    where = location_of_traceback(error.__traceback__)
+    text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"{text} ({where.file}, line {where.line})" if where else text
+
+
+class Solution:
+    """The student's module for one exercise, loaded fresh for each check on first use."""
+
+    def __init__(self, module_name: str) -> None:
+        self.module_name = module_name
+        self.path = solutions_dir() / f"{module_name}.py"
+        self._module: ModuleType | None = None
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def module(self) -> ModuleType:
+        if self._module is None:
+            self._module = self._load()
+        return self._module
+
+    def _load(self) -> ModuleType:
+        if not self.path.is_file():
+            raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
+                       f"or copy the stub from exercises/.")
+        try:
+            source = self.path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Fail(f"{self.file_name} is not UTF-8 text (byte {error.start} cannot be read): "
+                       f"save it as UTF-8.") from None
+        try:
+            code = compile(source, str(self.path), "exec")
+        except SyntaxError as error:
+            line = error.lineno or 1
+            raise Fail(f"{self.file_name}, line {line}: SyntaxError: {error.msg}",
+                       Location(self.file_name, line)) from None
+        spec = importlib.util.spec_from_file_location(self.module_name, self.path)
+        assert spec is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[self.module_name] = module
+        try:
+            exec(code, module.__dict__)
+        except Exception as error:
+            raise Fail(f"Importing {self.file_name} raised {describe_exception(error)}",
+                       location_of_traceback(error.__traceback__)) from None
+        return module
+
+    def function(self, name: str, *, coroutine: bool) -> Callable[..., Any]:
+        """The student's function `name`; a Fail that says what is expected if it is missing."""
+        found = getattr(self.module(), name, None)
+        kind = "async def" if coroutine else "def"
+        if found is None:
+            raise Fail(f"{self.file_name} has no function {name}: the checks call it, so define it "
+                       f"with `{kind} {name}(...)` as the lesson describes.")
+        if not callable(found):
+            raise Fail(f"{name} in {self.file_name} is not a function.")
+        if coroutine and not inspect.iscoroutinefunction(found):
+            raise Fail(f"{name} in {self.file_name} must be a coroutine function: define it with "
+                       f"`async def`.", self.definition(found))
+        if not coroutine and inspect.iscoroutinefunction(found):
+            raise Fail(f"{name} in {self.file_name} must be an ordinary function (`def`), "
+                       f"callable from synchronous code.", self.definition(found))
+        return found
+
+    def definition(self, function: Callable[..., Any]) -> Location | None:
+        code = getattr(function, "__code__", None)
+        if code is None or not is_student_file(code.co_filename):
+            return None
+        return _location(code.co_filename, code.co_firstlineno)
+
+    def definition_of(self, name: str) -> Location | None:
+        found = getattr(self._module, name, None) if self._module else None
+        return self.definition(found) if callable(found) else None
+
+
+def call(name: str, function: Callable[..., Any], *args: Any) -> Any:
+    """Call a student's synchronous function; its exceptions become a Fail that names it."""
+    from graders.probes.loop import describe_call_error
+
+    try:
+        return function(*args)
+    except Exception as error:
+        raise Fail(describe_call_error(name, error), location_of_traceback(
+            error.__traceback__)) from None

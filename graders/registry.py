@@ -1,0 +1,58 @@
+"""The registry of exercises: reads `exercises.toml` and locates each exercise's files."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+KIT_ROOT = PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: int
+    slug: str
+    title: str
+    functions: tuple[str, ...]
+
+    @property
+    def module_name(self) -> str:
+        return f"ex{self.number:02d}_{self.slug}"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.module_name}.py"
+
+    @property
+    def checks_module(self) -> str:
+        return f"graders.checks.{self.module_name}"
+
+    @property
+    def checks_path(self) -> Path:
+        return PACKAGE_DIR / "checks" / self.file_name
+
+
+@cache
+def exercises() -> tuple[Exercise, ...]:
+    with open(PACKAGE_DIR / "exercises.toml", "rb") as registry_file:
+        entries = tomllib.load(registry_file)["exercise"]
+    return tuple(
+        Exercise(
+            number=entry["number"],
+            slug=entry["slug"],
+            title=entry["title"],
+            functions=tuple(entry.get("functions", ())),
+        )
+        for entry in sorted(entries, key=lambda entry: entry["number"])
+    )
+
+
+def by_number(number: int) -> Exercise:
+    for exercise in exercises():
+        if exercise.number == number:
+            return exercise
+    known = ", ".join(str(exercise.number) for exercise in exercises())
+    raise LookupError(f"there is no exercise {number} (the exercises are {known})")

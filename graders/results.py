@@ -1,0 +1,130 @@
+"""The results model: what the runner produces and every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["passed", "failed", "error", "timeout"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout")
+
+
+@dataclass
+class Location:
+    """A place in the student's file that a message refers to."""
+
+    file: str
+    line: int
+
+
+@dataclass
+class CheckResult:
+    name: str
+    title: str
+    status: Status
+    score: float
+    max_score: float
+    message: str = ""
+    location: Location | None = None
+    # Measured intervals and other figures a renderer may draw (e.g. a timeline).
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class ExerciseResult:
+    number: int
+    slug: str
+    title: str
+    file: str
+    checks: list[CheckResult]
+
+    @property
+    def score(self) -> float:
+        return sum(check.score for check in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.max_score for check in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+
+@dataclass
+class Report:
+    exercises: list[ExerciseResult]
+    solutions: str = ""
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    @property
+    def passed(self) -> bool:
+        return all(exercise.passed for exercise in self.exercises)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "exercises": [
+                {
+                    "number": exercise.number,
+                    "slug": exercise.slug,
+                    "title": exercise.title,
+                    "file": exercise.file,
+                    "score": exercise.score,
+                    "max_score": exercise.max_score,
+                    "checks": [check_dict(check) for check in exercise.checks],
+                }
+                for exercise in self.exercises
+            ],
+        }
+
+
+def check_dict(check: CheckResult) -> dict[str, Any]:
+    data = asdict(check)
+    if check.location is None:
+        data.pop("location")
+    if not check.details:
+        data.pop("details")
+    return data
+
+
+def check_from_dict(data: dict[str, Any]) -> CheckResult:
+    location = data.get("location")
+    return CheckResult(
+        name=data["name"],
+        title=data.get("title", data["name"]),
+        status=data["status"],
+        score=data["score"],
+        max_score=data["max_score"],
+        message=data.get("message", ""),
+        location=Location(**location) if location else None,
+        details=data.get("details", {}),
+    )
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    return Report(
+        exercises=[
+            ExerciseResult(
+                number=exercise["number"],
+                slug=exercise["slug"],
+                title=exercise["title"],
+                file=exercise.get("file", ""),
+                checks=[check_from_dict(check) for check in exercise["checks"]],
+            )
+            for exercise in data["exercises"]
+        ]
+    )
