@@ -31,33 +31,48 @@ def grade(
     on_done: Callable[[ExerciseResult], None] | None = None,
 ) -> Report:
     """Grade `selection` against the exercise modules in `solutions`."""
+    done = (lambda _name, result: on_done(result)) if on_done else None
+    return grade_many({"": solutions}, selection, parallel=parallel, on_done=done)[""]
+
+
+def grade_many(
+    submissions: dict[str, Path],
+    selection: list[Exercise],
+    *,
+    parallel: int | None = None,
+    on_done: Callable[[str, ExerciseResult], None] | None = None,
+) -> dict[str, Report]:
+    """Grade several folders of exercise modules at once; one child per (folder, exercise)."""
     started = time.monotonic()
     planned = {exercise.number: (exercise, check_specs(exercise)) for exercise in selection}
-    finished: dict[int, ExerciseResult] = {}
+    finished: dict[tuple[str, int], ExerciseResult] = {}
 
     def collect(ended: Ended) -> None:
-        exercise, exercise_specs = planned[ended.key]  # type: ignore[index]
+        name, number = ended.key  # type: ignore[misc]
+        exercise, exercise_specs = planned[number]
         result = assemble(exercise, exercise_specs, ended)
-        finished[exercise.number] = result
+        finished[name, number] = result
         if on_done:
-            on_done(result)
+            on_done(name, result)
 
-    jobs = [_job(exercise, exercise_specs, solutions)
+    jobs = [_job((name, exercise.number), exercise, exercise_specs, folder)
+            for name, folder in submissions.items()
             for exercise, exercise_specs in planned.values()]
     run_jobs(jobs, parallel or os.cpu_count() or 1, collect)
-    return Report(
-        exercises=[finished[exercise.number] for exercise in selection],
-        solutions=str(solutions),
-        seconds=time.monotonic() - started,
-    )
+    seconds = time.monotonic() - started
+    return {
+        name: Report([finished[name, exercise.number] for exercise in selection], str(folder), seconds)
+        for name, folder in submissions.items()
+    }
 
 
-def _job(exercise: Exercise, exercise_specs: list[CheckSpec], solutions: Path) -> Job:
+def _job(key: tuple[str, int], exercise: Exercise, exercise_specs: list[CheckSpec],
+         solutions: Path) -> Job:
     def target(fd: int) -> object:
         return worker.run_checks(exercise, solutions, fd)
 
     limit = worker.CHECK_TIMEOUT * max(1, len(exercise_specs)) + STARTUP_ALLOWANCE
-    return Job(key=exercise.number, target=target, time_limit=limit)
+    return Job(key=key, target=target, time_limit=limit)
 
 
 def assemble(exercise: Exercise, exercise_specs: list[CheckSpec], ended: Ended) -> ExerciseResult:

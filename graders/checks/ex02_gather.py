@@ -1,0 +1,107 @@
+"""Checks for exercise 2: make_breakfast cooks three dishes at the same time."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from graders.check import Fail, check, expect
+from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
+from graders.probes import inputs as rand
+
+HINTS = (
+    "Awaiting the three dishes one after another cooks them one at a time. You need to start all "
+    "three before you wait for any of them.",
+    "asyncio.gather(...) takes several awaitables, runs them at the same time and gives back their "
+    "results in the order you passed them.",
+    "Pass gather the three coroutines - kitchen.boil_eggs(), kitchen.toast_bread(), "
+    "kitchen.brew_coffee() - await it, and turn what it returns into a list.",
+)
+
+DISHES = ("boil_eggs", "toast_bread", "brew_coffee")
+_sleep = asyncio.sleep
+
+
+@dataclass
+class Kitchen:
+    """Three dishes with random cooking times; counts how many cook at once."""
+
+    durations: dict[str, float] = field(
+        default_factory=lambda: dict(zip(DISHES, rand.distinct_delays(3, 1.0, 4.0), strict=True)))
+    results: dict[str, str] = field(default_factory=lambda: {
+        "boil_eggs": f"eggs-{rand.word(5)}", "toast_bread": f"toast-{rand.word(5)}",
+        "brew_coffee": f"coffee-{rand.word(5)}"})
+    in_flight: InFlight = field(default_factory=InFlight)
+    served: list[str] = field(default_factory=list)
+
+    async def _cook(self, dish: str) -> str:
+        async with self.in_flight.track(dish):
+            await _sleep(self.durations[dish])
+        self.served.append(dish)
+        return self.results[dish]
+
+    async def boil_eggs(self) -> str:
+        return await self._cook("boil_eggs")
+
+    async def toast_bread(self) -> str:
+        return await self._cook("toast_bread")
+
+    async def brew_coffee(self) -> str:
+        return await self._cook("brew_coffee")
+
+    def expected(self) -> list[str]:
+        return [self.results[dish] for dish in DISHES]
+
+
+def _cook(solution: Solution) -> tuple[Kitchen, Outcome[list[str]]]:
+    make_breakfast = solution.function("make_breakfast", coroutine=True)
+    kitchen = Kitchen()
+    return kitchen, run_virtual(lambda: make_breakfast(kitchen))
+
+
+@check("make_breakfast returns the three results in order", points=2)
+def test_returns_results_in_order(solution: Solution) -> None:
+    kitchen, outcome = _cook(solution)
+    value = outcome.result("make_breakfast(kitchen)")
+    if isinstance(value, list | tuple) and any(asyncio.iscoroutine(item) for item in value):
+        raise Fail("make_breakfast returned coroutine objects instead of results: a coroutine "
+                   "must be awaited (directly or through gather) to run.",
+                   outcome.first_leak_location())
+    expected = kitchen.expected()
+    expect(isinstance(value, list) and value == expected,
+           f"make_breakfast returned {value!r}; expected {expected!r} (the results of boil_eggs, "
+           f"toast_bread and brew_coffee, in that order, as a list).")
+
+
+@check("make_breakfast cooks the three dishes at the same time", points=3)
+def test_cooks_at_the_same_time(solution: Solution, blocking: BlockingSpy) -> None:
+    kitchen, outcome = _cook(solution)
+    outcome.result("make_breakfast(kitchen)")
+    if blocking.calls:
+        raise Fail(blocking.message(), blocking.calls[0].location)
+    needed = max(kitchen.durations.values())
+    most = kitchen.in_flight.high_water
+    details = {"timeline": kitchen.in_flight.timeline()}
+    if most < 3:
+        raise Fail(f"The dishes were cooked {_how(most)}: {outcome.elapsed:.1f} s of simulated "
+                   f"time; cooking all three at the same time needs {needed:.1f} s.",
+                   solution.definition_of("make_breakfast"), details)
+    expect(len(kitchen.served) == 3,
+           f"Only {len(kitchen.served)} of the 3 dishes were served: make_breakfast must wait "
+           f"for all three.")
+
+
+@check("every dish is awaited and nothing is left running", points=2)
+def test_nothing_left_behind(solution: Solution) -> None:
+    kitchen, outcome = _cook(solution)
+    outcome.require_clean("make_breakfast(kitchen)")
+    outcome.result("make_breakfast(kitchen)")
+    started = kitchen.in_flight.started
+    expect(started == 3, f"make_breakfast started {started} dishes; each of the 3 should be "
+                         f"cooked exactly once.")
+
+
+def _how(most: int) -> str:
+    if most <= 1:
+        return "one at a time"
+    return f"at most {most} at a time"

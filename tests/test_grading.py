@@ -1,0 +1,42 @@
+"""The reference gets full marks on every exercise; every stub gets zero."""
+
+from __future__ import annotations
+
+import pytest
+from kit import REFERENCE, STUBS
+
+from graders.registry import exercises
+from graders.runner import grade
+
+
+@pytest.fixture(scope="module")
+def reference_report():
+    return grade(list(exercises()), REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def stub_report():
+    return grade(list(exercises()), STUBS)
+
+
+@pytest.mark.parametrize("number", [ex.number for ex in exercises()])
+def test_reference_gets_full_marks(reference_report, number: int) -> None:
+    result = next(ex for ex in reference_report.exercises if ex.number == number)
+    failures = [f"{check.name}: {check.message}" for check in result.checks if not check.passed]
+    assert not failures
+    assert result.score == result.max_score > 0
+
+
+@pytest.mark.parametrize("number", [ex.number for ex in exercises()])
+def test_stub_gets_zero(stub_report, number: int) -> None:
+    result = next(ex for ex in stub_report.exercises if ex.number == number)
+    assert result.score == 0
+    assert all(check.status == "failed" for check in result.checks)
+    assert all("not written yet" in check.message for check in result.checks)
+
+
+def test_every_exercise_has_at_least_three_checks() -> None:
+    from graders.runner import check_specs
+
+    for exercise in exercises():
+        assert len(check_specs(exercise)) >= 3, exercise.module_name
