@@ -23,6 +23,7 @@ import looptime
 
 from graders.check import Fail
 from graders.probes.student import (
+    caller_location,
     describe_exception,
     location_in_frames,
     location_of_stack,
@@ -80,6 +81,7 @@ class Outcome(Generic[T]):
     limit: float = 0.0
     stuck: list[Pending] = field(default_factory=list)
     leftover_tasks: list[Pending] = field(default_factory=list)
+    unawaited_tasks: list[Pending] = field(default_factory=list)
     never_awaited: list[Leak] = field(default_factory=list)
     unretrieved: list[Leak] = field(default_factory=list)
     loop_thread: int = 0
@@ -107,6 +109,8 @@ class Outcome(Generic[T]):
                     for leak in self.never_awaited]
         messages += [f"a task was still running when the call returned: {task.describe()}"
                      for task in self.leftover_tasks]
+        messages += [f"a task was started and nobody awaited it: {task.describe()}"
+                     for task in self.unawaited_tasks]
         messages += [f"a task's exception was never retrieved: {leak.describe()}"
                      for leak in self.unretrieved]
         return messages
@@ -120,7 +124,7 @@ class Outcome(Generic[T]):
 
     def first_leak_location(self) -> Location | None:
         places = [leak.location for leak in self.never_awaited + self.unretrieved]
-        places += [task.location for task in self.leftover_tasks]
+        places += [task.location for task in self.leftover_tasks + self.unawaited_tasks]
         return next((place for place in places if place), None)
 
 
@@ -130,6 +134,33 @@ def describe_call_error(call: str, error: BaseException) -> str:
     if isinstance(error, asyncio.CancelledError):
         return f"{call} was cancelled (CancelledError escaped from it)."
     return f"{call} raised {describe_exception(error)}"
+
+
+class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
+    """A task that remembers where it was created and whether anyone ever waited for it."""
+
+    def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, **kwargs: Any) -> None:
+        super().__init__(coro, loop=loop, **kwargs)
+        self.created_at = caller_location()
+        self.observed = False
+
+    def add_done_callback(self, *args: Any, **kwargs: Any) -> None:
+        self.observed = True
+        super().add_done_callback(*args, **kwargs)
+
+    def __await__(self) -> Any:
+        self.observed = True  # awaiting a finished task reads its result without result()
+        return super().__await__()
+
+    __iter__ = __await__
+
+    def result(self) -> Any:
+        self.observed = True
+        return super().result()
+
+    def exception(self) -> BaseException | None:
+        self.observed = True
+        return super().exception()
 
 
 class _Abort(BaseException):
@@ -183,9 +214,16 @@ class _Watch:
 
 
 def snapshot(task: asyncio.Task[Any]) -> Pending:
+    """The task's coroutine name and where it waits (or, failing that, where it was created)."""
     coroutine = task.get_coro()
     name = getattr(coroutine, "__qualname__", None) or task.get_name()
-    return Pending(name=f"{name}()", location=location_of_stack(task.get_stack(limit=50)))
+    where = location_of_stack(task.get_stack(limit=50)) if not task.done() else None
+    return Pending(name=f"{name}()", location=where or getattr(task, "created_at", None))
+
+
+def _unawaited(tasks: list[_WatchedTask], helpers: list[asyncio.Task[Any]]) -> list[Pending]:
+    return [snapshot(task) for task in tasks
+            if task.done() and not task.observed and task not in helpers]
 
 
 def run_virtual(
@@ -201,6 +239,14 @@ def run_virtual(
     loop = _new_virtual_loop()
     watch = _Watch(loop)
     watch.install()
+    created: list[_WatchedTask] = []
+
+    def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> _WatchedTask:
+        task = _WatchedTask(coro, loop=loop, **kwargs)
+        created.append(task)
+        return task
+
+    loop.set_task_factory(task_factory)  # type: ignore[arg-type]
     outcome: Outcome[T] = Outcome(limit=limit, loop_thread=threading.get_ident())
     times: dict[str, float] = {}
 
@@ -223,10 +269,12 @@ def run_virtual(
             _drive(loop, task)
             _settle(outcome, task, watch, times)
             if not watch.spun:
+                outcome.unawaited_tasks = _unawaited(created, [*helpers, task])
                 outcome.leftover_tasks = _stop_leftovers(loop, helpers)
         finally:
             _close(loop)
             del task
+            created.clear()
             gc.collect()
         sys.set_coroutine_origin_tracking_depth(old_depth)
     outcome.never_awaited = [leak for leak in map(_never_awaited, caught) if leak]

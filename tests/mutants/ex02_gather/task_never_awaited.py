@@ -1,7 +1,7 @@
 """Starts the coffee as a task and never awaits it.
 
 fails: nothing_left_behind
-says: still running
+says: nobody awaited it
 """
 
 import asyncio
