@@ -86,6 +86,10 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
     run_and_report(list(exercises()), solutions, fmt, output)
 
 
+# Other commands live in graders/commands/, one module each, and are registered here.
+# (one import + one add_command line per command module)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit status 2."""
     try:

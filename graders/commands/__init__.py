@@ -1,0 +1,1 @@
+"""Sub-commands of `grade` beyond grading itself, one module each."""
