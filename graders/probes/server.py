@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import http
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +47,9 @@ class FakeServer:
         route.hits += 1
         async with self.in_flight.track(f"GET {route.url}"):
             await _sleep(route.latency)
-        return CallbackResult(status=route.status, body=route.body)
+        # aiohttp's raise_for_status() asserts a reason phrase, which aioresponses leaves out.
+        reason = http.HTTPStatus(route.status).phrase
+        return CallbackResult(status=route.status, body=route.body, reason=reason)
 
     @contextmanager
     def serve(self) -> Iterator[FakeServer]:

@@ -1,0 +1,19 @@
+"""Forgets to await the fetches.
+
+fails: fetch_all_returns_every_body_in_order
+says: wrong or missing body
+"""
+
+import asyncio
+
+import aiohttp
+
+async def fetch_url(session: aiohttp.ClientSession, url: str) -> str:
+    async with session.get(url) as response:
+        response.raise_for_status()
+        return await response.text()
+
+
+async def fetch_all(urls: list[str]) -> dict[str, str]:
+    async with aiohttp.ClientSession() as session:
+        return {url: fetch_url(session, url) for url in urls}

@@ -1,0 +1,23 @@
+"""Waits politely between requests with time.sleep.
+
+fails: fetch_all_runs_requests_concurrently
+says: time.sleep was called inside a coroutine
+"""
+
+import asyncio
+
+import aiohttp
+
+async def fetch_url(session: aiohttp.ClientSession, url: str) -> str:
+    import time
+
+    time.sleep(0.1)
+    async with session.get(url) as response:
+        response.raise_for_status()
+        return await response.text()
+
+
+async def fetch_all(urls: list[str]) -> dict[str, str]:
+    async with aiohttp.ClientSession() as session:
+        bodies = await asyncio.gather(*(fetch_url(session, url) for url in urls))
+    return dict(zip(urls, bodies))
