@@ -71,7 +71,7 @@ def cli() -> None:
 @click.argument("number", type=int)
 @grading_options
 def exercise_command(number: int, solutions: str | None, fmt: str, output: str | None) -> None:
-    """Grade exercise NUMBER (e.g. `grade exercise 3`)."""
+    """Grade exercise NUMBER, for example: grade exercise 3"""
     try:
         selected = by_number(number)
     except LookupError as error:
@@ -93,7 +93,7 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit status 2."""
     try:
-        cli.main(args=argv, prog_name="grade", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="grade", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("grade: aborted", err=True)
         sys.exit(130)
@@ -102,3 +102,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    sys.exit(returned if isinstance(returned, int) else 0)
