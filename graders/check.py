@@ -17,6 +17,7 @@ class CheckSpec:
     name: str
     title: str
     points: float
+    function: str  # the pytest function, for selecting it by node id
 
 
 def check(title: str, points: float = 1) -> Callable[[F], F]:
@@ -24,7 +25,8 @@ def check(title: str, points: float = 1) -> Callable[[F], F]:
 
     def mark(function: F) -> F:
         name = function.__name__.removeprefix("test_")
-        function.__check__ = CheckSpec(name=name, title=title, points=points)  # type: ignore[attr-defined]
+        spec = CheckSpec(name=name, title=title, points=points, function=function.__name__)
+        function.__check__ = spec  # type: ignore[attr-defined]
         return function
 
     return mark
@@ -55,3 +57,19 @@ def expect(condition: object, message: str, location: Location | None = None) ->
     """Fail with `message` unless `condition` holds."""
     if not condition:
         raise Fail(message, location)
+
+
+_recorded: dict[str, Any] = {}
+
+
+def record(**details: Any) -> None:
+    """Attach measured figures (e.g. `timeline=in_flight.timeline()`) to this check's result,
+    whether it passes or fails; a renderer may draw them. A `Fail`'s own details win."""
+    _recorded.update(details)
+
+
+def take_recorded() -> dict[str, Any]:
+    """What the running check recorded, cleared for the next check (the plugin calls this)."""
+    taken = dict(_recorded)
+    _recorded.clear()
+    return taken

@@ -129,30 +129,39 @@ def _kill_leftovers(group: int) -> None:
         pass
 
 
-def run_jobs(jobs: list[Job], parallel: int, on_end: Callable[[Ended], None]) -> None:
-    """Run `jobs` in forked children, at most `parallel` at a time; report each as it ends."""
+def run_jobs(jobs: list[Job], parallel: int, on_end: Callable[[Ended], list[Job]]) -> None:
+    """Run `jobs` in forked children, at most `parallel` at a time; report each as it ends.
+
+    `on_end` may return follow-up jobs (e.g. the checks a crashed child did not reach).
+    """
     waiting = list(reversed(jobs))
     running: dict[int, _Running] = {}
     while waiting or running:
         while waiting and len(running) < parallel:
             started = _start(waiting.pop())
             running[started.fd] = started
-        _pump(running, on_end)
+        for ended in _pump(running):
+            waiting.extend(reversed(on_end(ended)))
 
 
-def _pump(running: dict[int, _Running], on_end: Callable[[Ended], None]) -> None:
+def _pump(running: dict[int, _Running]) -> list[Ended]:
+    ended = []
     now = time.monotonic()
     for fd, child in list(running.items()):
         if child.deadline <= now:
             del running[fd]
-            on_end(_finish(child, killed=True))
+            ended.append(_finish(child, killed=True))
     if not running:
-        return
+        return ended
     wait = max(0.0, min(child.deadline for child in running.values()) - now)
     readable, _, _ = select.select(list(running), [], [], wait)
     for fd in readable:
         chunk = os.read(fd, 65536)
         if chunk:
-            running[fd].buffer += chunk
+            child = running[fd]
+            child.buffer += chunk
+            # The limit is on silence: each result the child sends buys the next check its time.
+            child.deadline = time.monotonic() + child.job.time_limit
         else:
-            on_end(_finish(running.pop(fd), killed=False))
+            ended.append(_finish(running.pop(fd), killed=False))
+    return ended

@@ -1,4 +1,8 @@
-"""Grade a selection of exercises: each runs in an isolated child, results become a Report."""
+"""Grade a selection of exercises: each runs in an isolated child, results become a Report.
+
+A child that crashes, exits or hangs loses only the check it was running: that check fails with
+a message saying how the child ended, and a fresh child runs the checks it did not reach.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders import worker
@@ -15,12 +20,50 @@ from graders.isolation import Ended, Job, run_jobs
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report, check_from_dict
 
-# Real seconds of slack for a child's start-up and teardown on top of the per-check limits.
-STARTUP_ALLOWANCE = 30
+# Real seconds a child may stay silent (one check running) before it is killed: pytest-timeout
+# stops a hanging check first; this stops code that survives pytest-timeout.
+SILENCE_LIMIT = worker.CHECK_TIMEOUT + 5
 
 
 def check_specs(exercise: Exercise) -> list[CheckSpec]:
     return specs(importlib.import_module(exercise.checks_module))
+
+
+@dataclass
+class _Grading:
+    """One (submission, exercise) being graded, possibly over several children."""
+
+    name: str
+    exercise: Exercise
+    specs: list[CheckSpec]
+    folder: Path
+    results: dict[str, CheckResult] = field(default_factory=dict)
+
+    def job(self) -> Job:
+        todo = [spec.function for spec in self.specs if spec.name not in self.results]
+        exercise, folder = self.exercise, self.folder
+
+        def target(fd: int) -> object:
+            return worker.run_checks(exercise, folder, fd, todo)
+
+        return Job(key=(self.name, exercise.number), target=target, time_limit=SILENCE_LIMIT)
+
+    def take(self, ended: Ended) -> list[Job]:
+        """Keep what the child sent; blame the check it stopped in; go on with the rest."""
+        for result in _parse(ended.lines):
+            spec = next((spec for spec in self.specs if spec.name == result.name), None)
+            if spec is not None and result.name not in self.results:
+                self.results[result.name] = _trusted(result, spec)
+        missing = [spec for spec in self.specs if spec.name not in self.results]
+        if not missing:
+            return []
+        self.results[missing[0].name] = _stopped(missing[0], ended)
+        return [self.job()] if len(missing) > 1 else []
+
+    def result(self) -> ExerciseResult:
+        exercise = self.exercise
+        return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name,
+                              [self.results[spec.name] for spec in self.specs])
 
 
 def grade(
@@ -44,75 +87,52 @@ def grade_many(
 ) -> dict[str, Report]:
     """Grade several folders of exercise modules at once; one child per (folder, exercise)."""
     started = time.monotonic()
-    planned = {exercise.number: (exercise, check_specs(exercise)) for exercise in selection}
-    finished: dict[tuple[str, int], ExerciseResult] = {}
+    exercise_specs = {exercise.number: check_specs(exercise) for exercise in selection}
+    gradings = {
+        (name, exercise.number): _Grading(name, exercise, exercise_specs[exercise.number], folder)
+        for name, folder in submissions.items() for exercise in selection
+    }
 
-    def collect(ended: Ended) -> None:
-        name, number = ended.key  # type: ignore[misc]
-        exercise, exercise_specs = planned[number]
-        result = assemble(exercise, exercise_specs, ended)
-        finished[name, number] = result
-        if on_done:
-            on_done(name, result)
+    def collect(ended: Ended) -> list[Job]:
+        grading = gradings[ended.key]  # type: ignore[index]
+        follow_up = grading.take(ended)
+        if not follow_up and on_done:
+            on_done(grading.name, grading.result())
+        return follow_up
 
-    jobs = [_job((name, exercise.number), exercise, exercise_specs, folder)
-            for name, folder in submissions.items()
-            for exercise, exercise_specs in planned.values()]
-    run_jobs(jobs, parallel or os.cpu_count() or 1, collect)
+    run_jobs([grading.job() for grading in gradings.values()], parallel or os.cpu_count() or 1,
+             collect)
     seconds = time.monotonic() - started
     return {
-        name: Report([finished[name, exercise.number] for exercise in selection], str(folder), seconds)
+        name: Report([gradings[name, ex.number].result() for ex in selection], str(folder), seconds)
         for name, folder in submissions.items()
     }
 
 
-def _job(key: tuple[str, int], exercise: Exercise, exercise_specs: list[CheckSpec],
-         solutions: Path) -> Job:
-    def target(fd: int) -> object:
-        return worker.run_checks(exercise, solutions, fd)
-
-    limit = worker.CHECK_TIMEOUT * max(1, len(exercise_specs)) + STARTUP_ALLOWANCE
-    return Job(key=key, target=target, time_limit=limit)
-
-
-def assemble(exercise: Exercise, exercise_specs: list[CheckSpec], ended: Ended) -> ExerciseResult:
-    """Match what the child sent to the checks it should have run; fill in what is missing."""
-    received = _parse(ended.lines)
-    checks: list[CheckResult] = []
-    interrupted: str | None = None
-    for spec in exercise_specs:
-        result = received.get(spec.name)
-        if result is None:
-            result = _missing(spec, ended, interrupted)
-            interrupted = interrupted or spec.title
-        else:  # the child's word for points is not trusted: they come from the checks module
-            result.max_score = spec.points
-            result.score = spec.points if result.status == "passed" else 0
-            result.title = spec.title
-        checks.append(result)
-    return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name, checks)
-
-
-def _parse(lines: list[bytes]) -> dict[str, CheckResult]:
-    received: dict[str, CheckResult] = {}
+def _parse(lines: list[bytes]) -> list[CheckResult]:
+    parsed = []
     for line in lines:
         try:
-            result = check_from_dict(json.loads(line))
+            parsed.append(check_from_dict(json.loads(line)))
         except (ValueError, KeyError, TypeError):
             continue
-        received.setdefault(result.name, result)
-    return received
+    return parsed
 
 
-def _missing(spec: CheckSpec, ended: Ended, interrupted: str | None) -> CheckResult:
+def _trusted(result: CheckResult, spec: CheckSpec) -> CheckResult:
+    # The child's word for points is not trusted: they come from the checks module.
+    result.title, result.max_score = spec.title, spec.points
+    result.score = spec.points if result.status == "passed" else 0
+    return result
+
+
+def _stopped(spec: CheckSpec, ended: Ended) -> CheckResult:
     result = CheckResult(spec.name, spec.title, "error", 0, spec.points)
-    if interrupted is not None:
-        result.message = f"Not run: grading stopped during the check '{interrupted}'."
-    elif ended.killed_after is not None:
+    if ended.killed_after is not None:
         result.status = "timeout"
-        result.message = (f"Grading stopped during this check: {ended.describe()}. Your code "
-                          f"hangs and did not stop when interrupted - does it catch "
-                          f"BaseException or CancelledError and carry on?")
+        result.message = (f"Grading stopped this check: {ended.describe()} without a result. "
+                          f"Your code hangs and did not stop when interrupted - does it catch "
+                          f"BaseException (or CancelledError) and carry on?")
     else:
         result.message = (f"Grading stopped during this check: {ended.describe()}. Your code may "
                           f"have called os._exit(), crashed the interpreter or run out of memory.")

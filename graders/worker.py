@@ -14,14 +14,15 @@ from graders.registry import PACKAGE_DIR, Exercise
 CHECK_TIMEOUT = 10
 
 
-def run_checks(exercise: Exercise, solutions: Path, results_fd: int) -> int:
-    """Run the checks of `exercise` against `solutions`, sending each result to `results_fd`."""
+def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[str]) -> int:
+    """Run the checks (pytest functions) `only` of `exercise` against `solutions`, sending each
+    result to `results_fd`."""
     import pytest
 
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     set_solutions_dir(solutions)
     args = [
-        str(exercise.checks_path),
+        *(f"{exercise.checks_path}::{function}" for function in only),
         "-c", str(PACKAGE_DIR / "pytest.ini"),
         "--rootdir", str(PACKAGE_DIR),
         "-p", "graders.plugin",
