@@ -88,6 +88,9 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
 
 # Other commands live in graders/commands/, one module each, and are registered here.
 # (one import + one add_command line per command module)
+from graders.commands.verify import verify_command  # noqa: E402
+
+cli.add_command(verify_command)
 
 
 def main(argv: list[str] | None = None) -> None:

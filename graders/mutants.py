@@ -63,9 +63,14 @@ def read_mutant(path: Path) -> Mutant:
     return Mutant(path, exercise_for(path.parent.name), fails, _field(text, "says"))
 
 
+def mutant_files(root: Path = MUTANTS_DIR) -> list[Path]:
+    """The mutant files under `root` (`exNN_slug/NAME.py`), sorted; none if `root` does not exist."""
+    return sorted(root.glob("ex*/*.py"))
+
+
 def mutants(root: Path = MUTANTS_DIR) -> list[Mutant]:
-    """Every mutant under `root`, sorted by path; none if `root` does not exist."""
-    return [read_mutant(path) for path in sorted(root.glob("ex*/*.py"))]
+    """Every mutant under `root`, sorted by path."""
+    return [read_mutant(path) for path in mutant_files(root)]
 
 
 def alternatives(root: Path = CORRECT_DIR) -> list[tuple[Exercise, Path]]:
