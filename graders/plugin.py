@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from graders.check import CheckSpec, Fail
+from graders.check import CheckSpec, Fail, take_recorded
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
 from graders.probes.student import Solution, location_of_traceback
@@ -34,14 +34,16 @@ def blocking() -> Iterator[BlockingSpy]:
         yield spy
 
 
-def verdict(spec: CheckSpec, error: BaseException | None) -> CheckResult:
-    """The result of one check from the exception it ended with (None: it passed)."""
-    result = CheckResult(spec.name, spec.title, "failed", 0, spec.points)
+def verdict(spec: CheckSpec, error: BaseException | None,
+            recorded: dict[str, Any] | None = None) -> CheckResult:
+    """The result of one check from the exception it ended with (None: it passed) and the
+    details it `record`ed."""
+    result = CheckResult(spec.name, spec.title, "failed", 0, spec.points, details=dict(recorded or {}))
     if error is None:
         result.status, result.score = "passed", spec.points
     elif isinstance(error, Fail):
-        result.message, result.location, result.details = (
-            error.message, error.location, error.details)
+        result.message, result.location = error.message, error.location
+        result.details.update(error.details)
     elif _is_timeout(error):
         result.status = "timeout"
         result.message = ("This check did not finish in time: the code under test hangs or "
@@ -88,5 +90,7 @@ class Channel:
         if spec is None:
             return
         failed = call.excinfo is not None
+        if call.when == "setup":
+            take_recorded()  # nothing a previous check recorded belongs to this one
         if call.when == "call" or (call.when == "setup" and failed):
-            self.send(verdict(spec, call.excinfo.value if call.excinfo else None))
+            self.send(verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded()))
