@@ -33,7 +33,8 @@ def test_greet_returns_greeting(solution: Solution) -> None:
     greet, name = _greet(solution), rand.name()
     value = run_virtual(lambda: greet(name, 0)).result(f"greet({name!r}, 0)")
     expected = f"Hello, {name}!"
-    expect(value == expected, f"greet({name!r}, 0) returned {value!r}; expected {expected!r}.")
+    expect(value == expected, f"greet({name!r}, 0) returned {value!r}; expected {expected!r}.",
+           solution.definition_of("greet"))
 
 
 @check("greet waits for the delay without blocking the event loop", points=2)
@@ -57,7 +58,8 @@ def test_run_greet_returns_result(solution: Solution) -> None:
         value = call("run_greet", run_greet, name, delay)
     expected = f"Hello, {name}!"
     expect(value == expected,
-           f"run_greet({name!r}, {delay}) returned {value!r}; expected {expected!r}.")
+           f"run_greet({name!r}, {delay}) returned {value!r}; expected {expected!r}.",
+           solution.definition_of("run_greet"))
     waited = max((loop.time() for loop in loops.created), default=0.0)
     expect(waited >= delay - 1e-3,
            f"run_greet({name!r}, {delay}) returned without running greet: its event loop's "
@@ -90,7 +92,8 @@ def test_run_greet_from_a_new_thread(solution: Solution) -> None:
         raise Fail(message, solution.definition_of("run_greet"))
     expected = f"Hello, {name}!"
     expect(box.get("value") == expected,
-           f"From a new thread run_greet returned {box.get('value')!r}; expected {expected!r}.")
+           f"From a new thread run_greet returned {box.get('value')!r}; expected {expected!r}.",
+           solution.definition_of("run_greet"))
 
 
 @check("run_greet can run again and again and closes its event loop", points=2)
@@ -99,9 +102,9 @@ def test_run_greet_closes_its_loop(solution: Solution) -> None:
     names = [rand.name() for _ in range(3)]
     with spy_on_new_loops() as loops:
         for name in names:
-            value = call("run_greet", run_greet, name, 0.2)
-            expect(value == f"Hello, {name}!",
-                   f"Called again, run_greet({name!r}, 0.2) returned {value!r}.")
+            value, expected = call("run_greet", run_greet, name, 0.2), f"Hello, {name}!"
+            expect(value == expected, f"Called again, run_greet({name!r}, 0.2) returned {value!r}; "
+                                      f"expected {expected!r}.", solution.definition_of("run_greet"))
         left_open = len(loops.left_open())
     expect(left_open == 0,
            f"After 3 calls of run_greet, {left_open} event loop(s) were left open. Each call "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from graders.check import Fail, check, expect
+from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
 
@@ -14,8 +14,9 @@ HINTS = (
     "three before you wait for any of them.",
     "asyncio.gather(...) takes several awaitables, runs them at the same time and gives back their "
     "results in the order you passed them.",
-    "Pass gather the three coroutines - kitchen.boil_eggs(), kitchen.toast_bread(), "
-    "kitchen.brew_coffee() - await it, and turn what it returns into a list.",
+    "Awaiting each dish inside the call to gather cooks it before gather even starts. Give gather "
+    "the coroutine objects (the kitchen calls without await) and await only gather; its result "
+    "is already a list, in the order you passed the dishes.",
 )
 
 DISHES = ("boil_eggs", "toast_bread", "brew_coffee")
@@ -67,11 +68,12 @@ def test_returns_results_in_order(solution: Solution) -> None:
     if isinstance(value, list | tuple) and any(asyncio.iscoroutine(item) for item in value):
         raise Fail("make_breakfast returned coroutine objects instead of results: a coroutine "
                    "must be awaited (directly or through gather) to run.",
-                   outcome.first_leak_location())
+                   outcome.first_leak_location() or solution.definition_of("make_breakfast"))
     expected = kitchen.expected()
     expect(isinstance(value, list) and value == expected,
            f"make_breakfast returned {value!r}; expected {expected!r} (the results of boil_eggs, "
-           f"toast_bread and brew_coffee, in that order, as a list).")
+           f"toast_bread and brew_coffee, in that order, as a list).",
+           solution.definition_of("make_breakfast"))
 
 
 @check("make_breakfast cooks the three dishes at the same time", points=3)
@@ -81,15 +83,18 @@ def test_cooks_at_the_same_time(solution: Solution, blocking: BlockingSpy) -> No
     if blocking.calls:
         raise Fail(blocking.message(), blocking.calls[0].location)
     needed = max(kitchen.durations.values())
-    most = kitchen.in_flight.high_water
-    details = {"timeline": kitchen.in_flight.timeline()}
+    most, where = kitchen.in_flight.high_water, solution.definition_of("make_breakfast")
+    record(timeline=kitchen.in_flight.timeline())
+    if most == 0:
+        raise Fail(f"No dish was cooked at all: none of the 3 started and {outcome.elapsed:.1f} s of "
+                   f"simulated time passed. A coroutine runs only when it is awaited (directly "
+                   f"or through gather).", where)
     if most < 3:
         raise Fail(f"The dishes were cooked {_how(most)}: {outcome.elapsed:.1f} s of simulated "
-                   f"time; cooking all three at the same time needs {needed:.1f} s.",
-                   solution.definition_of("make_breakfast"), details)
+                   f"time; cooking all three at the same time needs {needed:.1f} s.", where)
     expect(len(kitchen.served) == 3,
            f"Only {len(kitchen.served)} of the 3 dishes were served: make_breakfast must wait "
-           f"for all three.")
+           f"for all three.", where)
 
 
 @check("every dish is awaited and nothing is left running", points=2)
@@ -99,7 +104,7 @@ def test_nothing_left_behind(solution: Solution) -> None:
     outcome.result("make_breakfast(kitchen)")
     started = kitchen.in_flight.started
     expect(started == 3, f"make_breakfast started {started} dishes; each of the 3 should be "
-                         f"cooked exactly once.")
+                         f"cooked exactly once.", solution.definition_of("make_breakfast"))
 
 
 def _how(most: int) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 
-from graders.check import Fail, check, expect
+from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, FakeServer, Outcome, Solution, run_virtual, spy_on_sessions
 from graders.probes import inputs as rand
 from graders.probes.spies import SessionSpy
@@ -15,8 +17,9 @@ HINTS = (
     "A response has a method that raises aiohttp.ClientResponseError for a 4xx/5xx status. In "
     "fetch_all, create the session once with `async with aiohttp.ClientSession() as session:` "
     "and pass it to every fetch_url call.",
-    "asyncio.gather(*(fetch_url(session, url) for url in urls)) returns the bodies in the order "
-    "of urls; zip them with urls to build the dict.",
+    "Make one fetch_url call per URL, all sharing the session, and hand them all to gather at "
+    "once (a * unpacks a list into arguments). gather gives the bodies back in the order of urls, "
+    "whatever order the downloads finish in: pair each URL with its body to build the dict.",
 )
 
 
@@ -43,7 +46,8 @@ def _fetch_one(solution: Solution, status: int = 200) -> tuple[FakeServer, str, 
 def test_fetch_url_returns_body(solution: Solution) -> None:
     _, body, outcome, _ = _fetch_one(solution)
     value = outcome.result("fetch_url(session, url)")
-    expect(value == body, f"fetch_url returned {value!r}; the server sent {body!r}.")
+    expect(value == body, f"fetch_url returned {value!r}; the server sent {body!r}.",
+           solution.definition_of("fetch_url"))
 
 
 @check("fetch_url raises ClientResponseError for a 4xx or 5xx status", points=2)
@@ -89,18 +93,19 @@ def test_fetch_all_returns_every_body_in_order(solution: Solution) -> None:
     server, outcome, _, urls = _fetch_all(solution)
     value = outcome.result("fetch_all(urls)")
     expected = {url: server.routes[url].body for url in urls}
+    where = solution.definition_of("fetch_all")
     if not isinstance(value, dict):
         raise Fail(f"fetch_all returned a {type(value).__name__}; it should return a dict "
-                   f"{{url: body}}.")
+                   f"{{url: body}}.", where)
     wrong = [url for url in urls if value.get(url) != expected[url]]
     if wrong:
         raise Fail(f"fetch_all returned a wrong or missing body for {len(wrong)} of {len(urls)} "
-                   f"URLs (first: {wrong[0]!r} -> {value.get(wrong[0])!r}).")
+                   f"URLs (first: {wrong[0]!r} -> {_shown(value.get(wrong[0]))}).", where)
     extra = [key for key in value if key not in expected]
-    expect(not extra, f"fetch_all returned keys that are not among urls: {extra[:3]!r}.")
+    expect(not extra, f"fetch_all returned keys that are not among urls: {extra[:3]!r}.", where)
     expect(list(value) == urls,
            "fetch_all returned the right bodies but its keys are not in the order of urls (they "
-           "follow the order the downloads finished in).")
+           "follow the order the downloads finished in).", where)
 
 
 @check("fetch_all runs every request at the same time", points=3)
@@ -111,14 +116,19 @@ def test_fetch_all_runs_requests_concurrently(solution: Solution, blocking: Bloc
         raise Fail(blocking.message(), blocking.calls[0].location)
     most, count = server.in_flight.high_water, len(urls)
     needed = max(route.latency for route in server.routes.values())
+    where = solution.definition_of("fetch_all")
+    record(timeline=server.in_flight.timeline())
+    if most == 0:
+        raise Fail(f"fetch_all made no request at all for {count} URLs ({outcome.elapsed:.1f} s of "
+                   f"simulated time passed). A coroutine such as fetch_url(...) runs only when it "
+                   f"is awaited (directly or through gather).", where)
     if most < count:
         how = "one at a time" if most <= 1 else f"at most {most} at a time"
         raise Fail(f"{count} requests ran {how}: {outcome.elapsed:.1f} s of simulated time; a "
-                   f"concurrent version needs {needed:.1f} s.", solution.definition_of("fetch_all"),
-                   {"timeline": server.in_flight.timeline()})
+                   f"concurrent version needs {needed:.1f} s.", where)
     hits = sum(route.hits for route in server.routes.values())
     expect(hits == count, f"fetch_all made {hits} requests for {count} URLs; it should fetch each "
-                          f"URL once.")
+                          f"URL once.", where)
 
 
 @check("fetch_all opens one ClientSession and closes it", points=2)
@@ -138,3 +148,12 @@ def test_fetch_all_leaves_nothing_behind(solution: Solution) -> None:
     _, outcome, _, _ = _fetch_all(solution)
     outcome.require_clean("fetch_all(urls)")
     outcome.result("fetch_all(urls)")
+
+
+def _shown(value: object) -> str:
+    """A value as the student should read it in a message, without memory addresses."""
+    if asyncio.iscoroutine(value):
+        return (f"a coroutine object: {value.__qualname__}(...) was called but never awaited, so "
+                f"it never ran")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
