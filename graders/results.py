@@ -41,6 +41,11 @@ class ExerciseResult:
     title: str
     file: str
     checks: list[CheckResult]
+    # The graded file as the runner found it, and the line of each `def` of the student's
+    # functions named in the registry (read from the file by the engine, never run): what
+    # annotations point at when a check has no location of its own.
+    path: str = ""
+    functions: dict[str, int] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -83,6 +88,8 @@ class Report:
                     "slug": exercise.slug,
                     "title": exercise.title,
                     "file": exercise.file,
+                    "path": exercise.path,
+                    "functions": exercise.functions,
                     "score": exercise.score,
                     "max_score": exercise.max_score,
                     "checks": [check_dict(check) for check in exercise.checks],
@@ -124,6 +131,8 @@ def report_from_dict(data: dict[str, Any]) -> Report:
                 title=exercise["title"],
                 file=exercise.get("file", ""),
                 checks=[check_from_dict(check) for check in exercise["checks"]],
+                path=exercise.get("path", ""),
+                functions=dict(exercise.get("functions", {})),
             )
             for exercise in data["exercises"]
         ]

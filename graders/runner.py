@@ -16,6 +16,7 @@ from pathlib import Path
 
 from graders import worker
 from graders.check import CheckSpec, specs
+from graders.definitions import def_lines
 from graders.isolation import Ended, Job, run_jobs
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report, check_from_dict
@@ -61,9 +62,10 @@ class _Grading:
         return [self.job()] if len(missing) > 1 else []
 
     def result(self) -> ExerciseResult:
-        exercise = self.exercise
+        exercise, path = self.exercise, self.folder / self.exercise.file_name
         return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name,
-                              [self.results[spec.name] for spec in self.specs])
+                              [self.results[spec.name] for spec in self.specs],
+                              str(path), def_lines(path, exercise.functions))
 
 
 def grade(
