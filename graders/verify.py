@@ -82,6 +82,7 @@ class Material:
     mutants: dict[str, list[Mutant]] = field(default_factory=dict)
     correct: dict[str, list[Path]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    unregistered: set[Path] = field(default_factory=set)  # folders named after no exercise
     have_mutants: bool = True
 
 
@@ -103,11 +104,7 @@ def verify(
 ) -> Verification:
     """Verify `selection` against the stubs and reference in the given folders."""
     material = find_material(mutants_root, correct_root)
-    verification = Verification([], repeat, list(material.problems))
-    if not material.have_mutants:
-        verification.notes.append(
-            f"There are no mutants here ({shown(mutants_root)} does not exist, as in an exported "
-            f"student copy): known mistakes were not checked.")
+    verification = Verification([], repeat, list(material.problems), notes(material, mutants_root))
     with tempfile.TemporaryDirectory(prefix="grade-verify-") as scratch:
         for exercise in selection:
             result = verify_exercise(exercise, stubs, reference, material, Path(scratch),
@@ -118,23 +115,39 @@ def verify(
     return verification
 
 
+def notes(material: Material, mutants_root: Path) -> list[str]:
+    found = [f"{shown(folder)} is named after no exercise in graders/exercises.toml: skipped"
+             for folder in sorted(material.unregistered)]
+    if not material.have_mutants:
+        found.append(f"There are no mutants here ({shown(mutants_root)} does not exist, as in an "
+                     f"exported student copy): known mistakes were not checked.")
+    return found
+
+
 def find_material(mutants_root: Path, correct_root: Path) -> Material:
     material = Material(have_mutants=mutants_root.is_dir())
     for path in mutant_files(mutants_root):
-        try:
-            mutant = read_mutant(path)
-        except (LookupError, OSError, UnicodeDecodeError) as error:
-            material.problems.append(f"mutant {shown(path)}: {error}")
-            continue
-        material.mutants.setdefault(mutant.exercise.module_name, []).append(mutant)
+        if registered(path, material):
+            try:
+                mutant = read_mutant(path)
+            except (OSError, UnicodeDecodeError) as error:
+                material.problems.append(f"mutant {shown(path)} cannot be read: {error}")
+                continue
+            material.mutants.setdefault(mutant.exercise.module_name, []).append(mutant)
     for path in sorted(correct_root.glob("ex*/*.py")):
-        try:
-            exercise_for(path.parent.name)
-        except LookupError as error:
-            material.problems.append(f"correct alternative {shown(path)}: {error}")
-            continue
-        material.correct.setdefault(path.parent.name, []).append(path)
+        if registered(path, material):
+            material.correct.setdefault(path.parent.name, []).append(path)
     return material
+
+
+def registered(path: Path, material: Material) -> bool:
+    """Whether `path` lies in a folder named after an exercise; remembers the folder if not."""
+    try:
+        exercise_for(path.parent.name)
+    except LookupError:
+        material.unregistered.add(path.parent)
+        return False
+    return True
 
 
 def verify_exercise(exercise: Exercise, stubs: Path, reference: Path, material: Material,
@@ -150,11 +163,11 @@ def verify_exercise(exercise: Exercise, stubs: Path, reference: Path, material: 
     mutants = material.mutants.get(exercise.module_name, [])
     if material.have_mutants and not mutants:
         result.problems.append(f"no mutants: add known mistakes to tests/mutants/{exercise.module_name}/")
-    result.problems += [problem for mutant in mutants for problem in mutant_fields(mutant, exercise_specs)]
     if exercise_specs:
         subjects = grading_subjects(exercise, stub_file, reference_file, mutants,
                                     material.correct.get(exercise.module_name, []), scratch)
-        judge(result, mutants, run_all(exercise, subjects, repeat, parallel), repeat)
+        graded = run_all(exercise, subjects, repeat, parallel)
+        judge(result, exercise_specs, mutants, graded, repeat)
     return result
 
 
@@ -220,9 +233,8 @@ def mutant_fields(mutant: Mutant, exercise_specs: list[CheckSpec]) -> list[str]:
     names = {spec.name for spec in exercise_specs}
     found = [f"mutant {mutant.path.stem} names no check in 'fails:'"] if not mutant.fails else []
     found += [f"mutant {mutant.path.stem} names no phrase in 'says:'"] if not mutant.says else []
-    if exercise_specs:
-        found += [f"mutant {mutant.path.stem} names `{name}` in 'fails:', which is no check"
-                  for name in mutant.fails if name not in names]
+    found += [f"mutant {mutant.path.stem} names `{name}` in 'fails:', which is no check"
+              for name in mutant.fails if name not in names]
     return found
 
 
@@ -252,7 +264,7 @@ def run_all(exercise: Exercise, subjects: dict[str, Path], repeat: int,
     return results
 
 
-def judge(result: ExerciseVerification, mutants: list[Mutant],
+def judge(result: ExerciseVerification, exercise_specs: list[CheckSpec], mutants: list[Mutant],
           graded: dict[str, list[ExerciseResult]], repeat: int) -> None:
     if "reference" in graded:
         result.reference_score = min(run.score for run in graded["reference"])
@@ -262,8 +274,9 @@ def judge(result: ExerciseVerification, mutants: list[Mutant],
         result.stub_score = max(run.score for run in graded["stub"])
         result.problems += summarize([stub_faults(run) for run in graded["stub"]], repeat)
     for mutant in mutants:
-        found = summarize([mutant_faults(mutant, run) for run in graded[f"mutant:{mutant.path.stem}"]],
-                          repeat)
+        runs = graded[f"mutant:{mutant.path.stem}"]
+        found = mutant_fields(mutant, exercise_specs)
+        found += summarize([mutant_faults(mutant, run) for run in runs], repeat)
         tally(result.mutants, found, result.problems)
     for label in (label for label in graded if label.startswith("correct:")):
         what = f"correct alternative {label.removeprefix('correct:')}"
