@@ -12,12 +12,14 @@ import os
 import resource
 import select
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MEMORY_LIMIT = 2 * 1024**3
 OUTPUT_LIMIT = 16 * 1024**2
+MAX_FD = min(os.sysconf("SC_OPEN_MAX"), 65536)
 
 
 @dataclass
@@ -39,7 +41,8 @@ class Ended:
 
     def describe(self) -> str:
         if self.killed_after is not None:
-            return f"it was stopped after {self.killed_after:g} s of real time"
+            return (f"no result came for {self.killed_after:g} s of real time, so the process was "
+                    f"killed")
         if self.signal is not None:
             name = signal.Signals(self.signal).name
             return f"the process was killed by {name}" + (
@@ -63,9 +66,15 @@ def _child(job: Job, write_fd: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead
+        # Nothing of the parent's stays open: not its output files, not other children's pipes.
+        os.closerange(3, write_fd)
+        os.closerange(write_fd + 1, MAX_FD)
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        # Fresh streams: the parent's may be a capture (under pytest) shared through fork.
+        sys.stdin, sys.stdout, sys.stderr = (os.fdopen(fd, mode, closefd=False)
+                                             for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
         job.target(write_fd)
     except BaseException:  # noqa: BLE001 - the parent reads the missing lines as the failure
         code = 70

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
 
 from graders.check import CheckSpec, Fail, take_recorded
+from graders.integrity import Guard
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
 from graders.probes.student import Solution, location_of_traceback
-from graders.results import CheckResult, Location, check_dict
+from graders.results import CheckResult, check_dict
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def verdict(spec: CheckSpec, error: BaseException | None,
         result.message = ("This check did not finish in time: the code under test hangs or "
                           "blocks. Look for an endless loop or a blocking call.")
     elif (where := location_of_traceback(error.__traceback__)) is not None:
-        result.message, result.location = _student_error(error, where), where
+        result.message, result.location = describe_call_error("Your code", error), where
     else:
         result.status = "error"
         result.message = (f"The check itself failed ({type(error).__name__}: {error}). "
@@ -61,21 +62,20 @@ def _is_timeout(error: BaseException) -> bool:
     return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
 
 
-def _student_error(error: BaseException, where: Location) -> str:
-    if isinstance(error, SystemExit):
-        return (f"Your code called sys.exit({error.code!r}) at {where.file} line {where.line}; "
-                f"exercise code must return its result, never end the program.")
-    return describe_call_error("Your code", error)
-
-
 class Channel:
-    """Writes each check's result as one JSON line to a file descriptor."""
+    """Writes each check's result as one signed JSON line to a file descriptor.
 
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
+    The signature (made with a key only the grading process and this child hold) lets the
+    grading process reject lines that student code writes to the descriptor itself; `guard`
+    turns any tampering found during a check into that check's failure.
+    """
+
+    def __init__(self, fd: int, sign: Callable[[bytes], bytes], guard: Guard) -> None:
+        self.fd, self._sign, self._guard = fd, sign, guard
 
     def send(self, result: CheckResult) -> None:
-        line = json.dumps(check_dict(result)).encode() + b"\n"
+        data = json.dumps(check_dict(result)).encode()
+        line = data + b"\t" + self._sign(data) + b"\n"
         view = memoryview(line)
         while view:
             written = os.write(self.fd, view)
@@ -93,4 +93,8 @@ class Channel:
         if call.when == "setup":
             take_recorded()  # nothing a previous check recorded belongs to this one
         if call.when == "call" or (call.when == "setup" and failed):
-            self.send(verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded()))
+            result = verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded())
+            self.send(self._guard.judge(result))
+
+    def pytest_collection_finish(self) -> None:
+        self._guard.arm()

@@ -6,9 +6,11 @@ a message saying how the child ended, and a fresh child runs the checks it did n
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import json
 import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,26 +41,30 @@ class _Grading:
     specs: list[CheckSpec]
     folder: Path
     results: dict[str, CheckResult] = field(default_factory=dict)
+    key: bytes = b""
+    rejected: int = 0
 
     def job(self) -> Job:
         todo = [spec.function for spec in self.specs if spec.name not in self.results]
         exercise, folder = self.exercise, self.folder
+        key = self.key = secrets.token_bytes(32)
 
         def target(fd: int) -> object:
-            return worker.run_checks(exercise, folder, fd, todo)
+            return worker.run_checks(exercise, folder, fd, todo, key)
 
         return Job(key=(self.name, exercise.number), target=target, time_limit=SILENCE_LIMIT)
 
     def take(self, ended: Ended) -> list[Job]:
         """Keep what the child sent; blame the check it stopped in; go on with the rest."""
-        for result in _parse(ended.lines):
+        verified, self.rejected = _verify(ended.lines, worker.signer(self.key))
+        for result in _parse(verified):
             spec = next((spec for spec in self.specs if spec.name == result.name), None)
             if spec is not None and result.name not in self.results:
-                self.results[result.name] = _trusted(result, spec)
+                self.results[result.name] = _trusted(result, spec, self.rejected)
         missing = [spec for spec in self.specs if spec.name not in self.results]
         if not missing:
             return []
-        self.results[missing[0].name] = _stopped(missing[0], ended)
+        self.results[missing[0].name] = _stopped(missing[0], ended, self.rejected)
         return [self.job()] if len(missing) > 1 else []
 
     def result(self) -> ExerciseResult:
@@ -121,16 +127,36 @@ def _parse(lines: list[bytes]) -> list[CheckResult]:
     return parsed
 
 
-def _trusted(result: CheckResult, spec: CheckSpec) -> CheckResult:
+def _verify(lines: list[bytes], sign: Callable[[bytes], bytes]) -> tuple[list[bytes], int]:
+    """The lines signed with the job's key, and how many others came."""
+    verified = []
+    for line in lines:
+        data, _, signature = line.rpartition(b"\t")
+        if data and hmac.compare_digest(sign(data), signature):
+            verified.append(data)
+    return verified, len(lines) - len(verified)
+
+
+def _trusted(result: CheckResult, spec: CheckSpec, rejected: int) -> CheckResult:
     # The child's word for points is not trusted: they come from the checks module.
     result.title, result.max_score = spec.title, spec.points
+    if rejected:
+        result.status, result.message = "failed", _forged(rejected)
     result.score = spec.points if result.status == "passed" else 0
     return result
 
 
-def _stopped(spec: CheckSpec, ended: Ended) -> CheckResult:
+def _forged(rejected: int) -> str:
+    return (f"Grading received {rejected} result line(s) it did not send: your code writes to "
+            f"the grader's channel. No check can pass while it does that.")
+
+
+def _stopped(spec: CheckSpec, ended: Ended, rejected: int) -> CheckResult:
     result = CheckResult(spec.name, spec.title, "error", 0, spec.points)
-    if ended.killed_after is not None:
+    if rejected:
+        result.status = "failed"
+        result.message = _forged(rejected)
+    elif ended.killed_after is not None:
         result.status = "timeout"
         result.message = (f"Grading stopped this check: {ended.describe()} without a result. "
                           f"Your code hangs and did not stop when interrupted - does it catch "

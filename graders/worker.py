@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import hmac
 import os
+import random
+from collections.abc import Callable
 from pathlib import Path
 
+from graders.integrity import Guard
 from graders.plugin import Channel
 from graders.probes.student import set_solutions_dir
 from graders.registry import PACKAGE_DIR, Exercise
@@ -14,10 +20,13 @@ from graders.registry import PACKAGE_DIR, Exercise
 CHECK_TIMEOUT = 10
 
 
-def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[str]) -> int:
+def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[str],
+               key: bytes) -> int:
     """Run the checks (pytest functions) `only` of `exercise` against `solutions`, sending each
-    result to `results_fd`."""
+    result to `results_fd`, signed with `key`."""
     import pytest
+
+    channel = Channel(_hide(results_fd), signer(key), Guard())
 
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     set_solutions_dir(solutions)
@@ -29,4 +38,20 @@ def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[
         "-p", "pytest_timeout",
         f"--timeout={CHECK_TIMEOUT}",
     ]
-    return int(pytest.main(args, plugins=[Channel(results_fd)]))
+    return int(pytest.main(args, plugins=[channel]))
+
+
+def signer(key: bytes) -> Callable[[bytes], bytes]:
+    """Signs result lines; the key lives only in this closure (and in the grading process)."""
+
+    def sign(data: bytes) -> bytes:
+        return hmac.new(key, data, hashlib.sha256).hexdigest().encode()
+
+    return sign
+
+
+def _hide(fd: int) -> int:
+    """Move the results pipe to an unpredictable descriptor that child processes do not inherit."""
+    hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.SystemRandom().randint(300, 900))
+    os.close(fd)
+    return hidden

@@ -10,6 +10,7 @@ leftovers of a run (tasks still pending, coroutines never awaited, exceptions ne
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import re
 import sys
@@ -22,6 +23,7 @@ from typing import Any, Generic, TypeVar
 import looptime
 
 from graders.check import Fail
+from graders.isolation import OUTPUT_LIMIT
 from graders.probes.student import (
     caller_location,
     describe_exception,
@@ -131,8 +133,14 @@ class Outcome(Generic[T]):
 def describe_call_error(call: str, error: BaseException) -> str:
     if isinstance(error, NotImplementedError):
         return f"{call} is not written yet: it still raises NotImplementedError."
+    if isinstance(error, SystemExit):
+        return (f"{call} called sys.exit({error.code!r}) ({describe_exception(error)}): exercise "
+                f"code must return its result, never end the program.")
     if isinstance(error, asyncio.CancelledError):
         return f"{call} was cancelled (CancelledError escaped from it)."
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return (f"{call} printed more than {OUTPUT_LIMIT // 1024**2} MB of output; grading keeps no "
+                f"more than that ({describe_exception(error)}).")
     return f"{call} raised {describe_exception(error)}"
 
 

@@ -91,6 +91,8 @@ class Solution:
         return self._module
 
     def _load(self) -> ModuleType:
+        from graders.integrity import scan_source  # integrity imports this module
+
         if not self.path.is_file():
             raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
                        f"or copy the stub from exercises/.")
@@ -99,6 +101,10 @@ class Solution:
         except UnicodeDecodeError as error:
             raise Fail(f"{self.file_name} is not UTF-8 text (byte {error.start} cannot be read): "
                        f"save it as UTF-8.") from None
+        findings = scan_source(source, self.file_name)
+        if findings:
+            raise Fail(f"Grading does not run code that reaches into the grader: {self.file_name} "
+                       f"{'; it '.join(findings)}. Exercise code needs none of that.")
         try:
             code = compile(source, str(self.path), "exec")
         except SyntaxError as error:

@@ -1,0 +1,234 @@
+"""Guards against submissions that reach into the grader instead of solving the exercise.
+
+Three layers, each cheap, none trusted alone:
+- a scan of the student's source before it runs (imports of the grading stack, frame and garbage
+  collector tricks, assignments to attributes of imported modules, raw file-descriptor writes);
+- an audit hook (which Python code cannot remove) that notes introspection and class patching done
+  from the student's files while checks run;
+- a snapshot of the functions and classes that checks rely on, compared after every check.
+Whatever is found fails the check with a message saying what was found.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import threading
+from collections.abc import Iterable
+from types import FrameType, FunctionType, ModuleType
+from typing import Any
+
+from graders.probes.student import is_student_file
+from graders.results import CheckResult
+
+FORBIDDEN_IMPORTS = ("graders", "pytest", "_pytest", "pluggy", "looptime", "aioresponses", "gc",
+                     "ctypes", "importlib", "builtins")
+FORBIDDEN_ATTRIBUTES = {
+    "_getframe": "inspects the grader's stack frames",
+    "f_back": "walks up into the grader's stack frames",
+    "f_locals": "reads or edits the grader's local variables",
+    "f_globals": "reads or edits the grader's globals",
+    "__closure__": "reads the grader's closures",
+    "__globals__": "reads the grader's globals",
+    "modules": "reaches into sys.modules",
+    "get_objects": "searches the garbage collector for the grader's objects",
+    "get_referrers": "searches the garbage collector for the grader's objects",
+}
+RAW_FD_CALLS = ("write", "dup", "dup2", "close", "closerange", "fdopen", "open", "pipe")
+WATCHED_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._getframe",
+                  "object.__setattr__", "object.__delattr__", "open", "ctypes.dlopen",
+                  "ctypes.dlsym", "ctypes.cdata")
+
+
+def scan_source(source: str, file_name: str) -> list[str]:
+    """What in `source` reaches into the grader, one phrase per finding with its line."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []  # loading reports the syntax error itself
+    modules = _imported_names(tree)
+    findings: list[str] = []
+    for node in ast.walk(tree):
+        findings += _scan_node(node, modules, file_name)
+    return list(dict.fromkeys(findings))
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _scan_node(node: ast.AST, modules: dict[str, str], file_name: str) -> list[str]:
+    where = f"{file_name} line {getattr(node, 'lineno', '?')}"
+    found = []
+    imported = []
+    if isinstance(node, ast.Import):
+        imported = [alias.name for alias in node.names]
+    elif isinstance(node, ast.ImportFrom) and node.module:
+        imported = [node.module]
+    for name in imported:
+        if name.split(".")[0] in FORBIDDEN_IMPORTS:
+            found.append(f"imports {name} ({where})")
+    if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
+        on_sys = isinstance(node.value, ast.Name) and modules.get(node.value.id) == "sys"
+        if node.attr != "modules" or on_sys:
+            found.append(f"{FORBIDDEN_ATTRIBUTES[node.attr]} ({where})")
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        module = modules.get(node.value.id)
+        if module == "os" and node.attr in RAW_FD_CALLS:
+            found.append(f"uses os.{node.attr} on raw file descriptors ({where})")
+        if module and isinstance(node.ctx, ast.Store | ast.Del):
+            found.append(f"replaces {module}.{node.attr} ({where})")
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in ("setattr", "delattr") and node.args:
+            target = node.args[0]
+            if isinstance(target, ast.Name) and target.id in modules:
+                found.append(f"replaces an attribute of {modules[target.id]} ({where})")
+        if node.func.id == "__import__":
+            found.append(f"imports modules dynamically with __import__ ({where})")
+    return found
+
+
+class AuditLog:
+    """Findings of the audit hook, noted only while student code may be running."""
+
+    def __init__(self) -> None:
+        self.findings: list[str] = []
+        self._busy = threading.local()
+
+    def hook(self, event: str, args: tuple[Any, ...]) -> None:
+        if event not in WATCHED_EVENTS or getattr(self._busy, "on", False):
+            return
+        self._busy.on = True
+        try:
+            finding = self._judge(event, args)
+            if finding:
+                self.findings.append(finding)
+        finally:
+            self._busy.on = False
+
+    def _judge(self, event: str, args: tuple[Any, ...]) -> str | None:
+        caller = _caller_frame()
+        if caller is None or not is_student_file(caller.f_code.co_filename):
+            return None
+        where = f"line {caller.f_lineno}"
+        if event.startswith("gc."):
+            return f"searches the garbage collector ({event}, {where})"
+        if event == "sys._getframe":
+            return f"inspects stack frames (sys._getframe, {where})"
+        if event.startswith("ctypes."):
+            return f"uses ctypes ({where})"
+        if event == "open":
+            path = str(args[0]) if args else ""
+            if path.startswith(("/proc/self", "/dev/fd", f"/proc/{_pid()}")):
+                return f"opens {path} ({where})"
+            return None
+        # Class and module attributes are not audited (the snapshot catches those), but swapping
+        # a function's code in place is, and keeps the function's identity.
+        target = args[0] if args else None
+        if isinstance(target, FunctionType) and not is_student_file(target.__code__.co_filename):
+            return f"rewrites the code of {target.__module__}.{target.__qualname__} ({where})"
+        return None
+
+    def take(self) -> list[str]:
+        taken, self.findings = list(dict.fromkeys(self.findings)), []
+        return taken
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _caller_frame() -> FrameType | None:
+    """The innermost frame outside this module and the audit machinery."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    return frame
+
+
+class Snapshot:
+    """The identity of every function and class member the checks rely on, to notice patches."""
+
+    def __init__(self, modules: Iterable[ModuleType], classes: Iterable[type] = (),
+                 ignore: Iterable[str] = ()) -> None:
+        self.ignore = set(ignore)
+        self.modules = list(modules)
+        self.classes = list(classes)
+        self.functions, self.members = self._take()
+
+    def _take(self) -> tuple[dict[str, int], dict[str, int]]:
+        functions: dict[str, int] = {}
+        members: dict[str, int] = {}
+        classes = [(f"{cls.__module__}.{cls.__qualname__}", cls) for cls in self.classes]
+        for module in self.modules:
+            for name, value in list(vars(module).items()):
+                if callable(value):
+                    functions[f"{module.__name__}.{name}"] = id(value)
+                if isinstance(value, type) and value.__module__ == module.__name__:
+                    classes.append((f"{module.__name__}.{name}", value))
+        for prefix, cls in classes:
+            for attribute, member in list(vars(cls).items()):
+                members[f"{prefix}.{attribute}"] = id(member)
+        return functions, members
+
+    def changes(self) -> list[str]:
+        functions, members = self._take()
+        replaced = [name for name, ident in self.functions.items() if functions.get(name) != ident]
+        replaced += [name for name, ident in self.members.items() if members.get(name) != ident]
+        # A member added to a class is a patch too (a new module attribute is not: imports add them).
+        replaced += sorted(members.keys() - self.members.keys())
+        return [f"replaces {name}" for name in replaced if name not in self.ignore]
+
+
+WATCHED_MODULES = ("graders", "asyncio", "looptime", "aioresponses", "aiohttp.client",
+                   "_pytest.runner", "_pytest.reports", "_pytest.python", "pluggy", "threading",
+                   "time", "json", "os")
+
+
+def watched_modules() -> list[ModuleType]:
+    """The modules whose functions and classes checks rely on (and their submodules)."""
+    return [module for name, module in list(sys.modules.items())
+            if isinstance(module, ModuleType)
+            and any(name == root or name.startswith(root + ".") for root in WATCHED_MODULES)]
+
+
+class Guard:
+    """The integrity checks of one grading process: armed before the first check runs."""
+
+    def __init__(self) -> None:
+        self.audit = AuditLog()
+        self.snapshot: Snapshot | None = None
+        sys.addaudithook(self.audit.hook)
+
+    def arm(self) -> None:
+        # time.sleep is swapped by the blocking spy during every check, on purpose.
+        self.snapshot = Snapshot(watched_modules(), _virtual_loop_classes(), ignore={"time.sleep"})
+        self.audit.take()
+
+    def judge(self, result: CheckResult) -> CheckResult:
+        """`result`, failed if the check's run showed tampering."""
+        findings = self.audit.take() + (self.snapshot.changes() if self.snapshot else [])
+        if findings:
+            result.status, result.score = "failed", 0
+            result.message = (f"Grading found your code reaching into the grader: it "
+                              f"{'; it '.join(findings)}. No check can pass while it does that.")
+        return result
+
+
+def _virtual_loop_classes() -> list[type]:
+    """The event loop classes looptime derives at run time (they live in no module)."""
+    import looptime
+
+    looptime.new_event_loop().close()
+    cache = getattr(sys.modules.get("looptime._internal.patchers"), "_class_cache", {})
+    return list(cache.values())

@@ -1,0 +1,22 @@
+"""Replaces asyncio.sleep so that nothing ever waits.
+
+fails: greet_waits_without_blocking
+says: replaces asyncio.sleep
+"""
+
+import asyncio
+
+
+async def _instant(delay: float, result: object = None) -> object:
+    return result
+
+
+asyncio.sleep = _instant
+
+async def greet(name: str, delay: float) -> str:
+    await asyncio.sleep(delay)
+    return f"Hello, {name}!"
+
+
+def run_greet(name: str, delay: float) -> str:
+    return asyncio.run(greet(name, delay))

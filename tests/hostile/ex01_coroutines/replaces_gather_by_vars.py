@@ -1,0 +1,17 @@
+"""Swaps asyncio.gather through vars(), out of sight of a source scan.
+
+fails: greet_returns_greeting
+says: replaces asyncio.gather
+"""
+
+import asyncio
+
+vars(asyncio)["gath" + "er"] = lambda *aws, **kw: None
+
+async def greet(name: str, delay: float) -> str:
+    await asyncio.sleep(delay)
+    return f"Hello, {name}!"
+
+
+def run_greet(name: str, delay: float) -> str:
+    return asyncio.run(greet(name, delay))

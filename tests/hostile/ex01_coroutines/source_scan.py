@@ -1,0 +1,17 @@
+"""Imports the grader in plain sight.
+
+fails: greet_returns_greeting
+says: imports graders.check
+"""
+
+import asyncio
+
+from graders.check import Fail  # noqa: F401
+
+async def greet(name: str, delay: float) -> str:
+    await asyncio.sleep(delay)
+    return f"Hello, {name}!"
+
+
+def run_greet(name: str, delay: float) -> str:
+    return asyncio.run(greet(name, delay))

@@ -1,0 +1,19 @@
+"""Reaches the grader's local variables through stack frames.
+
+fails: greet_returns_greeting
+says: inspects stack frames
+"""
+
+import asyncio
+import sys
+
+_frame = getattr(sys, "_get" + "frame")
+
+
+async def greet(name: str, delay: float) -> str:
+    caller = _frame(1)
+    return f"Hello, {name}!" if caller else ""
+
+
+def run_greet(name: str, delay: float) -> str:
+    return asyncio.run(greet(name, delay))
