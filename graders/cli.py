@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from graders import __version__
+from graders import __version__, student_progress
 from graders.registry import KIT_ROOT, Exercise, by_number, exercises
 from graders.render import RENDERERS
 from graders.results import Report
@@ -32,7 +33,30 @@ def use_color(output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
+TIMELINE = "grade.timeline"  # where --timeline is kept: ctx.meta
+
+
+def remember_timeline(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[TIMELINE] = value
+
+
+def renderer(fmt: str) -> Callable[[Report, bool], str]:
+    """RENDERERS[fmt]; with --timeline, text that draws every measured timeline."""
+    if not click.get_current_context().meta.get(TIMELINE):
+        return RENDERERS[fmt]
+    if fmt != "text":
+        raise click.UsageError("--timeline draws in the text format only (json holds each "
+                               "check's timeline in its details)")
+    from graders.render.text import render
+
+    return lambda report, color: render(report, color, timelines=True)
+
+
 def grading_options(command):  # type: ignore[no-untyped-def]
+    command = click.option("--timeline", is_flag=True, expose_value=False,
+                           callback=remember_timeline,
+                           help="Draw what ran when for every check that measured it, passing "
+                                "ones too (a failed one always shows it).")(command)
     command = click.option("--output", "-o", metavar="FILE",
                            help="Write the report to FILE instead of the terminal.")(command)
     command = click.option("--format", "-f", "fmt", type=click.Choice(sorted(RENDERERS)),
@@ -49,8 +73,12 @@ def run_and_report(selection: list[Exercise], solutions: str | None, fmt: str,
     from graders.runner import grade  # imports the grading stack: keep `--help` fast
 
     folder = resolve_solutions(solutions)
+    render = renderer(fmt)
+    seen = student_progress.snapshot(selection, folder)  # the student's files, for `grade list`
     report: Report = grade(selection, folder)
-    text = RENDERERS[fmt](report, use_color(output))
+    if problem := student_progress.remember(report, seen):
+        click.echo(f"grade: warning: {problem}", err=True)
+    text = render(report, use_color(output))
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")
@@ -61,10 +89,19 @@ def run_and_report(selection: list[Exercise], solutions: str | None, fmt: str,
     sys.exit(0 if report.passed else 1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="grade")
-def cli() -> None:
-    """Grade the asyncio exercises: every check, its points and what your code did."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Grade the asyncio exercises: every check, its points and what your code did.
+
+    `grade` alone shows your progress and what to do next; `grade hint N` helps when you are
+    stuck; `grade watch` grades each time you save.
+    """
+    if ctx.invoked_subcommand is None:
+        from graders.commands.next_step import next_command
+
+        ctx.invoke(next_command)
 
 
 @cli.command("exercise")
@@ -91,6 +128,19 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
 from graders.commands.verify import verify_command  # noqa: E402
 
 cli.add_command(verify_command)
+
+from graders.commands.next_step import next_command  # noqa: E402
+
+cli.add_command(next_command)
+from graders.commands.listing import list_command  # noqa: E402
+
+cli.add_command(list_command)
+from graders.commands.hint import hint_command  # noqa: E402
+
+cli.add_command(hint_command)
+from graders.commands.watch import watch_command  # noqa: E402
+
+cli.add_command(watch_command)
 
 
 def main(argv: list[str] | None = None) -> None:

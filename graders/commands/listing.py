@@ -1,0 +1,39 @@
+"""`grade list`: every exercise with its number, title, status and last score. Grades nothing."""
+
+from __future__ import annotations
+
+import click
+
+from graders import student_progress
+from graders.commands.next_step import Style
+from graders.student_progress import Progress
+
+COLOURS = {"done": "green", "started": "yellow", "not started": None}
+
+
+@click.command("list")
+def list_command() -> None:
+    """Every exercise: number, title, status (done, started, not started) and last score."""
+    from graders.cli import use_color
+
+    style: Style = click.style if use_color(None) else (lambda text, **_: text)
+    click.echo(table(student_progress.overview(), style))
+
+
+def table(items: list[Progress], style: Style) -> str:
+    width = max((len(item.exercise.title) for item in items), default=10)
+    lines = [f"{'#':>3}  {'Exercise':<{width}}  {'Status':<12}{'Score':>8}"]
+    lines += [_row(item, width, style) for item in items]
+    done = sum(item.status == "done" for item in items)
+    lines += ["", f"{done} of {len(items)} done. Scores are from your last grading of each "
+                  f"exercise; `grade exercise N` grades it again."]
+    if any(item.changed for item in items):
+        lines.append("* edited since that grading.")
+    return "\n".join(lines)
+
+
+def _row(item: Progress, width: int, style: Style) -> str:
+    status = style(f"{item.status:<12}", fg=COLOURS[item.status])
+    score = "-" if item.graded is None else f"{item.graded.score:g}/{item.graded.max_score:g}"
+    mark = " *" if item.changed else ""
+    return f"{item.exercise.number:>3}  {item.exercise.title:<{width}}  {status}{score:>8}{mark}"

@@ -1,0 +1,60 @@
+"""`grade` alone (or `grade next`): how far the student is and what to do next.
+
+Fast: it grades nothing. Status comes from the last gradings kept in `.grade/` and from reading
+the student's files (graders/student_progress.py); it says which command checks the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from graders import student_progress
+from graders.student_progress import Progress
+
+Style = Callable[..., str]
+
+
+@click.command("next")
+def next_command() -> None:
+    """Your progress and the next exercise to work on (from your last gradings; grades nothing)."""
+    from graders.cli import use_color
+
+    style: Style = click.style if use_color(None) else (lambda text, **_: text)
+    click.echo(summary(student_progress.overview(), style))
+
+
+def summary(items: list[Progress], style: Style) -> str:
+    done = sum(item.status == "done" for item in items)
+    bar = "".join("█" if item.status == "done" else "░" for item in items)
+    upcoming = student_progress.next_up(items)
+    if upcoming is None:
+        return "\n".join([f"Progress: {style(bar, fg='green')}  all {len(items)} exercises done. "
+                          f"Well done!", "`grade all` grades them all again."])
+    lines = [f"Progress: {style(bar, fg='green')}  {done} of {len(items)} exercises done "
+             f"(from your last gradings)", ""]
+    lines += next_block(upcoming, style)
+    lines += ["", "Every exercise: grade list    Every command: grade --help"]
+    return "\n".join(lines)
+
+
+def next_block(item: Progress, style: Style) -> list[str]:
+    number = item.exercise.number
+    heading = f"Next: exercise {number}, {item.exercise.title}"
+    rows = [
+        ("status", describe(item)),
+        ("lesson", f"{student_progress.relative(item.path)} (the docstring at the top)"),
+        ("check your work", f"grade exercise {number}"),
+        ("stuck?", f"grade hint {number}"),
+        ("grade on every save", f"grade watch {number}"),
+    ]
+    return [style(heading, bold=True)] + [f"  {name:<22}{value}" for name, value in rows]
+
+
+def describe(item: Progress) -> str:
+    """'started; 9/12 at your last grading, edited since' and the like."""
+    if item.graded is None:
+        return item.status if item.status == "not started" else f"{item.status}; not graded yet"
+    score = f"{item.graded.score:g}/{item.graded.max_score:g} at your last grading"
+    return f"{item.status}; {score}" + (", edited since" if item.changed else "")

@@ -1,0 +1,141 @@
+"""`grade watch [N]`: grade an exercise each time its file is saved; move on when it passes.
+
+The loop is `Watcher` driven by an iterable of sets of changed paths: `watchfiles.watch` in the
+command, a plain list in the tests (no real file watching, no sleeping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from graders import student_progress
+from graders.registry import Exercise, by_number, exercises
+from graders.results import Report
+
+Grader = Callable[[Exercise], Report]
+Renderer = Callable[[Report], str]
+
+
+class Watcher:
+    """Grades the exercise being worked on; saving another exercise's file switches to it."""
+
+    def __init__(self, current: Exercise, grade: Grader, render: Renderer,
+                 show: Callable[[str], None], clear: Callable[[], None] = lambda: None) -> None:
+        self.current, self._grade, self._render, self._show, self._clear = (
+            current, grade, render, show, clear)
+
+    def start(self) -> bool:
+        """Grade the current exercise once; False when there is nothing left to watch."""
+        return self._run()
+
+    def saved(self, paths: Iterable[Path]) -> bool:
+        """Some files were saved: grade again if one is an exercise. False: stop watching."""
+        touched = sorted({number for path in paths if (number := _exercise_of(path)) is not None})
+        if not touched:
+            return True
+        if self.current.number not in touched:
+            self.current = by_number(touched[0])
+        return self._run()
+
+    def _run(self) -> bool:
+        report = self._grade(self.current)
+        self._clear()
+        path = student_progress.relative(student_progress.EXERCISES_DIR / self.current.file_name)
+        self._show(f"grade watch: exercise {self.current.number} ({path}), graded at "
+                   f"{datetime.now():%H:%M:%S}\n")
+        self._show(self._render(report))
+        if not report.passed:
+            self._show(f"Save {path} to grade it again; `grade hint {self.current.number}` if you "
+                       f"are stuck; Ctrl-C stops.")
+            return True
+        return self._advance()
+
+    def _advance(self) -> bool:
+        passed = self.current
+        upcoming = _next_after(passed, student_progress.overview())
+        if upcoming is None:
+            self._show(f"Exercise {passed.number} passes, and so does every other: all done!")
+            return False
+        self.current = upcoming.exercise
+        path = student_progress.relative(upcoming.path)
+        self._show(f"Exercise {passed.number} passes. Next: exercise {upcoming.exercise.number}, "
+                   f"{upcoming.exercise.title}.\nIts lesson is the docstring of {path}; save the "
+                   f"file to grade it. Ctrl-C stops.")
+        return True
+
+
+def run(watcher: Watcher, changes: Iterable[Iterable[Path]]) -> None:
+    """Grade once, then after each batch of saved files, until all pass or `changes` ends."""
+    if not watcher.start():
+        return
+    for batch in changes:
+        if not watcher.saved(batch):
+            return
+
+
+def _exercise_of(path: Path) -> int | None:
+    folder = student_progress.EXERCISES_DIR.resolve()
+    for exercise in exercises():
+        if Path(path).resolve() == folder / exercise.file_name:
+            return exercise.number
+    return None
+
+
+def _next_after(exercise: Exercise, items: list[student_progress.Progress]
+                ) -> student_progress.Progress | None:
+    """The first exercise not done after `exercise`, else the first not done before it."""
+    later = [item for item in items if item.exercise.number > exercise.number]
+    earlier = [item for item in items if item.exercise.number < exercise.number]
+    return student_progress.next_up(later) or student_progress.next_up(earlier)
+
+
+def grade_and_remember(exercise: Exercise) -> Report:
+    """Grade the student's file for `exercise`, recording the result like `grade exercise`."""
+    from graders.runner import grade  # the grading stack: keep `--help` fast
+
+    folder = student_progress.EXERCISES_DIR
+    seen = student_progress.snapshot([exercise], folder)
+    report = grade([exercise], folder)
+    problem = student_progress.remember(report, seen)
+    if problem:
+        click.echo(f"grade: warning: {problem}", err=True)
+    return report
+
+
+def saved_files(folder: Path) -> Iterable[set[Path]]:
+    """Batches of Python files saved under `folder`, until Ctrl-C."""
+    import watchfiles
+
+    for batch in watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(),
+                                  raise_interrupt=False):
+        yield {Path(path) for _, path in batch}
+
+
+@click.command("watch")
+@click.argument("number", type=int, required=False)
+def watch_command(number: int | None) -> None:
+    """Grade exercise NUMBER (default: the next not done) each time you save it; when it
+    passes, move on to the next exercise. Ctrl-C stops."""
+    from graders.cli import use_color
+    from graders.render.text import render
+
+    if number is None:
+        upcoming = student_progress.next_up(student_progress.overview())
+        if upcoming is None:
+            click.echo("All exercises are done. `grade watch N` watches exercise N again.")
+            return
+        current = upcoming.exercise
+    else:
+        try:
+            current = by_number(number)
+        except LookupError as error:
+            raise click.UsageError(str(error)) from None
+    color = use_color(None)
+    watcher = Watcher(current, grade_and_remember, lambda report: render(report, color),
+                      lambda text: click.echo(text, nl=not text.endswith("\n")),
+                      click.clear if color else lambda: None)
+    run(watcher, saved_files(student_progress.EXERCISES_DIR))

@@ -1,0 +1,189 @@
+"""The student's progress between runs, kept in `.grade/` at the kit root (git-ignored).
+
+After every grading of the student's own `exercises/` folder the CLI records, per exercise, the
+score and a SHA-256 of the file that was graded (`results.json`); `grade hint` records the
+highest hint level shown (`hints.json`). Grading another folder (`--solutions`) records nothing.
+
+An exercise's status, without grading:
+- done: its last grading passed every check and the file has not changed since;
+- not started: every function the student writes (`functions` in exercises.toml) is still the
+  stub's `raise NotImplementedError` (read with `ast`, so no stored copy of the stubs is needed
+  and editing only the docstring or imports does not count);
+- started: anything else (written, or passed but edited since: `grade exercise N` tells).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from graders.registry import KIT_ROOT, Exercise, exercises
+from graders.results import Report
+
+STATE_DIR = KIT_ROOT / ".grade"
+EXERCISES_DIR = KIT_ROOT / "exercises"
+RESULTS_FILE = "results.json"
+HINTS_FILE = "hints.json"
+
+Status = Literal["done", "started", "not started"]
+
+
+@dataclass(frozen=True)
+class Graded:
+    """The last grading of one exercise."""
+
+    score: float
+    max_score: float
+    passed: bool
+    digest: str  # SHA-256 of the file that was graded
+
+
+@dataclass(frozen=True)
+class Progress:
+    exercise: Exercise
+    status: Status
+    graded: Graded | None
+    changed: bool  # the file differs from the one last graded
+
+    @property
+    def path(self) -> Path:
+        return EXERCISES_DIR / self.exercise.file_name
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The student's files as they were when a grading started."""
+
+    digests: dict[int, str]
+
+
+def digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def snapshot(selection: list[Exercise], folder: Path) -> Snapshot | None:
+    """Fingerprints of the files about to be graded; None unless `folder` is the student's."""
+    if folder.resolve() != EXERCISES_DIR.resolve():
+        return None
+    return Snapshot({exercise.number: digest(folder / exercise.file_name) for exercise in selection})
+
+
+def remember(report: Report, seen: Snapshot | None) -> str | None:
+    """Record `report` (graded from `seen`); a problem to warn about, or None."""
+    if seen is None:
+        return None
+    results = _read(RESULTS_FILE)
+    for exercise in report.exercises:
+        results[str(exercise.number)] = {
+            "score": exercise.score, "max_score": exercise.max_score, "passed": exercise.passed,
+            "digest": seen.digests.get(exercise.number, ""),
+        }
+    return _write(RESULTS_FILE, results)
+
+
+def last_results() -> dict[int, Graded]:
+    found: dict[int, Graded] = {}
+    for key, entry in _read(RESULTS_FILE).items():
+        try:
+            found[int(key)] = Graded(float(entry["score"]), float(entry["max_score"]),
+                                     bool(entry["passed"]), str(entry["digest"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def progress_of(exercise: Exercise, graded: Graded | None) -> Progress:
+    path = EXERCISES_DIR / exercise.file_name
+    changed = graded is not None and digest(path) != graded.digest
+    if graded is not None and graded.passed and not changed:
+        status: Status = "done"
+    elif untouched(path, exercise.functions):
+        status = "not started"
+    else:
+        status = "started"
+    return Progress(exercise, status, graded, changed)
+
+
+def overview() -> list[Progress]:
+    """Every registered exercise's progress, in order; reads files, never grades."""
+    graded = last_results()
+    return [progress_of(exercise, graded.get(exercise.number)) for exercise in exercises()]
+
+
+def next_up(items: list[Progress]) -> Progress | None:
+    """The first exercise not done, or None when all are."""
+    return next((item for item in items if item.status != "done"), None)
+
+
+def untouched(path: Path, functions: tuple[str, ...]) -> bool:
+    """True if `path` is missing or each of `functions` (all its functions if none are named)
+    still only raises NotImplementedError, as the stub does."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except OSError:
+        return True
+    except (SyntaxError, ValueError):
+        return False
+    defined = {node.name: node for node in tree.body
+               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    names = functions or tuple(defined)
+    return bool(names) and all(name in defined and _is_stub(defined[name]) for name in names)
+
+
+def _is_stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # a docstring
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+
+
+def hints_shown(number: int) -> int:
+    """The highest hint level shown for exercise `number` (0: none)."""
+    value = _read(HINTS_FILE).get(str(number), 0)
+    return value if isinstance(value, int) else 0
+
+
+def remember_hint(number: int, level: int) -> str | None:
+    shown = _read(HINTS_FILE)
+    shown[str(number)] = max(level, hints_shown(number))
+    return _write(HINTS_FILE, shown)
+
+
+def relative(path: Path) -> str:
+    """`path` as the student would type it from the current folder."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if shown.startswith("..") else shown
+
+
+def _read(name: str) -> dict[str, Any]:
+    try:
+        data = json.loads((STATE_DIR / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(name: str, data: dict[str, Any]) -> str | None:
+    target = STATE_DIR / name
+    try:
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".tmp")
+        partial.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(partial, target)
+    except OSError as error:
+        return f"cannot save progress in {relative(STATE_DIR)}: {error.strerror}"
+    return None

@@ -1,0 +1,358 @@
+"""The student's loop: `grade` alone, `grade list`, `grade hint`, `grade watch`, timelines.
+
+Each test gets its own copy of the stubs as the student's `exercises/` and its own `.grade/`.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from kit import MUTANTS, REFERENCE, STUBS, grade_file
+
+from graders import student_progress
+from graders.cli import cli, main
+from graders.commands import watch
+from graders.commands.hint import load_hints
+from graders.registry import Exercise, by_number, exercises
+from graders.render import text, timeline
+from graders.results import CheckResult, ExerciseResult, Report
+
+COUNT = len(exercises())
+
+
+@pytest.fixture
+def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh student's `exercises/` (the stubs) and an empty `.grade/`."""
+    folder = tmp_path / "exercises"
+    shutil.copytree(STUBS, folder)
+    monkeypatch.setattr(student_progress, "EXERCISES_DIR", folder)
+    monkeypatch.setattr(student_progress, "STATE_DIR", tmp_path / ".grade")
+    monkeypatch.setenv("NO_COLOR", "1")
+    return folder
+
+
+@pytest.fixture
+def no_grading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proof that a command is fast: grading anything fails the test."""
+    import graders.runner
+
+    def refuse(*_args: object, **_kwargs: object) -> Report:
+        raise AssertionError("this command must not grade")
+
+    monkeypatch.setattr(graders.runner, "grade", refuse)
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def solve(folder: Path, number: int) -> Path:
+    """Put the reference solution of exercise `number` in the student's folder."""
+    name = by_number(number).file_name
+    return Path(shutil.copy(REFERENCE / name, folder / name))
+
+
+def passing_report(exercise: Exercise) -> Report:
+    check = CheckResult("works", "it works", "passed", 1, 1)
+    return Report([ExerciseResult(exercise.number, exercise.slug, exercise.title,
+                                  exercise.file_name, [check])])
+
+
+def row(output: str, number: int) -> str:
+    return next(line for line in output.splitlines() if line.split()[:1] == [str(number)])
+
+
+# grade list / grade alone
+
+
+def test_list_before_any_grading_is_fast_and_says_not_started(student: Path, no_grading: None) -> None:
+    result = invoke("list")
+    assert result.exit_code == 0, result.output
+    for exercise in exercises():
+        line = row(result.output, exercise.number)
+        assert exercise.title in line and "not started" in line and line.rstrip().endswith("-")
+    assert f"0 of {COUNT} done" in result.output
+
+
+def test_grading_the_students_folder_records_it_for_list(student: Path) -> None:
+    solve(student, 1)
+    graded = invoke("exercise", "1", "--solutions", str(student))
+    assert graded.exit_code == 0, graded.output
+    listed = invoke("list").output
+    assert "done" in row(listed, 1)
+    assert row(listed, 1).rstrip().endswith(f"{_max_score(1):g}/{_max_score(1):g}")
+    assert "not started" in row(listed, 2)
+    assert f"1 of {COUNT} done" in listed
+
+
+def test_a_file_edited_since_it_passed_is_started_with_a_star(student: Path) -> None:
+    path = solve(student, 1)
+    assert invoke("exercise", "1", "-s", str(student)).exit_code == 0
+    path.write_text(path.read_text() + "\n# tidy up later\n")
+    listed = invoke("list").output
+    assert "started" in row(listed, 1) and row(listed, 1).endswith("*")
+    assert "* edited since that grading." in listed
+
+
+def test_writing_a_function_counts_as_started_before_any_grading(student: Path) -> None:
+    shutil.copy(MUTANTS / "ex02_gather" / "one_at_a_time.py", student / "ex02_gather.py")
+    (student / "ex03_fetch.py").write_text((student / "ex03_fetch.py").read_text() + "\n# notes\n")
+    listed = invoke("list").output
+    assert "started" in row(listed, 2) and "not started" not in row(listed, 2)
+    assert "not started" in row(listed, 3), "editing only comments is not starting"
+
+
+def test_grading_another_folder_records_nothing(student: Path) -> None:
+    assert invoke("exercise", "1", "--solutions", "reference").exit_code == 0
+    assert not (student_progress.STATE_DIR / student_progress.RESULTS_FILE).exists()
+    assert "not started" in row(invoke("list").output, 1)
+
+
+def test_grade_alone_shows_progress_and_the_next_step(student: Path) -> None:
+    solve(student, 1)
+    assert invoke("exercise", "1", "-s", str(student)).exit_code == 0
+    with pytest.MonkeyPatch.context() as patch:
+        import graders.runner
+
+        patch.setattr(graders.runner, "grade", None)  # `grade` alone never grades
+        result = invoke()
+    assert result.exit_code == 0, result.output
+    assert f"1 of {COUNT} exercises done" in result.output
+    second = by_number(2)
+    assert f"Next: exercise 2, {second.title}" in result.output
+    assert "grade exercise 2" in result.output and "grade hint 2" in result.output
+    assert "grade watch 2" in result.output
+    assert f"{second.file_name} (the docstring at the top)" in result.output
+    assert invoke("next").output == result.output
+
+
+def test_grade_alone_when_everything_is_done(student: Path, no_grading: None) -> None:
+    for exercise in exercises():
+        seen = student_progress.snapshot([exercise], student)
+        assert student_progress.remember(passing_report(exercise), seen) is None
+    result = invoke()
+    assert f"all {COUNT} exercises done" in result.output and "Next:" not in result.output
+
+
+# grade hint
+
+
+def test_hints_come_one_level_at_a_time_then_stay_on_the_last(student: Path) -> None:
+    hints = load_hints(by_number(3))
+    shown = []
+    for _ in range(len(hints) + 1):
+        result = invoke("hint", "3")
+        assert result.exit_code == 0, result.output
+        shown.append(result.output.splitlines()[0])
+    expected = [f"Exercise 3, hint {level} of {len(hints)}:" for level in range(1, len(hints) + 1)]
+    assert shown == expected + [expected[-1]]
+    last = invoke("hint", "3").output
+    assert "That is the last hint (--level 1 shows the first again)" in last
+    assert "More specific: grade hint 3" in invoke("hint", "3", "--level", "1").output
+    assert f"hint 2 of {len(hints)}" in invoke("hint", "3", "-l", "2").output
+
+
+def test_hint_level_picks_one_without_skipping_the_default(student: Path) -> None:
+    assert "hint 2 of" in invoke("hint", "1", "--level", "2").output
+    assert "hint 3 of" in invoke("hint", "1").output
+
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (["hint", "99"], "there is no exercise 99"),
+    (["hint", "1", "--level", "9"], "exercise 1 has 3 hints: --level must be 1 to 3"),
+    (["hint", "1", "--level", "0"], "--level must be 1 to 3"),
+    (["watch", "99"], "there is no exercise 99"),
+])
+def test_bad_numbers_are_one_line_and_exit_2(args: list[str], phrase: str, student: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("grade: error: ") and phrase in captured.err
+
+
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
+def test_every_exercise_has_hints_that_do_not_give_the_solution_away(exercise: Exercise) -> None:
+    hints = load_hints(exercise)
+    assert len(hints) >= 2 and all(hint.strip() for hint in hints)
+    reference = REFERENCE / exercise.file_name
+    if not reference.exists():
+        pytest.skip(f"no reference for {exercise.module_name}")
+    lesson = (STUBS / exercise.file_name).read_text()
+    code = [line for line in _body_lines(reference.read_text()) if line not in lesson]
+    for hint in hints:
+        copied = [line for line in code if line in hint]
+        assert not copied, f"a hint of {exercise.module_name} quotes its solution: {copied}"
+
+
+# grade watch (fake change events: no real file watching, no sleeping)
+
+
+def test_watch_regrades_on_save_and_moves_on_when_it_passes(student: Path) -> None:
+    shown: list[str] = []
+    watcher = watch.Watcher(by_number(1), watch.grade_and_remember, text.render, shown.append)
+
+    def saves() -> Iterator[set[Path]]:
+        yield {student / "notes.txt"}  # not an exercise: nothing happens
+        assert len(shown) == 3  # the first grading: heading, report, "save to grade again"
+        solve(student, 1)
+        yield {student / by_number(1).file_name}
+        yield {student / by_number(3).file_name}  # the student jumps to exercise 3
+
+    watch.run(watcher, saves())
+    output = "\n".join(shown)
+    assert output.count("grade watch: exercise 1") == 2
+    assert f"Exercise 1 passes. Next: exercise 2, {by_number(2).title}" in output
+    assert "grade watch: exercise 3" in output and watcher.current.number == 3
+    assert "done" in row(invoke("list").output, 1), "watch records results like grade exercise"
+
+
+def test_watch_stops_when_the_last_exercise_passes(student: Path) -> None:
+    shown: list[str] = []
+
+    def grade_passing(exercise: Exercise) -> Report:
+        report = passing_report(exercise)
+        student_progress.remember(report, student_progress.snapshot([exercise], student))
+        return report
+
+    # Exercise 1 passes at the first grading; each save then passes the next exercise, and
+    # watching stops at the last one: the extra save of exercise 1 is never read.
+    batches = [{student / exercise.file_name} for exercise in exercises()[1:]]
+    batches.append({student / exercises()[0].file_name})
+    consumed: list[set[Path]] = []
+
+    def saves() -> Iterator[set[Path]]:
+        for batch in batches:
+            consumed.append(batch)
+            yield batch
+
+    watch.run(watch.Watcher(exercises()[0], grade_passing, text.render, shown.append), saves())
+    assert shown[-1].endswith("all done!")
+    assert consumed == batches[:-1]
+
+
+def test_watch_command_grades_then_waits_for_saves(student: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    watched: list[Path] = []
+
+    def no_saves(folder: Path) -> list[set[Path]]:
+        watched.append(folder)
+        return []
+
+    monkeypatch.setattr(watch, "saved_files", no_saves)
+    result = invoke("watch")
+    assert result.exit_code == 0, result.output
+    assert watched == [student]
+    assert "grade watch: exercise 1" in result.output and "not written yet" in result.output
+    assert "Save " in result.output and "Ctrl-C stops" in result.output
+
+
+# timelines
+
+
+def _bars(lines: list[str]) -> list[tuple[int, int]]:
+    """The [first, last] column of each row's bar in a drawn timeline."""
+    spans = []
+    for line in lines[1:-1]:
+        columns = [index for index, char in enumerate(line)
+                   if char in (timeline.BAR, timeline.UNFINISHED)]
+        spans.append((columns[0], columns[-1]))
+    return spans
+
+
+def _overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
+def test_drawing_sequential_and_concurrent_work() -> None:
+    sequential = [{"label": f"GET /{n}", "start": n * 1.0, "end": n + 1.0} for n in range(4)]
+    concurrent = [{"label": f"GET /{n}", "start": 0.0, "end": 1.0 + n / 2} for n in range(4)]
+    stairs, stack = timeline.draw(sequential), timeline.draw(concurrent)
+    assert "at most 1 of 4 at once" in stairs[0] and "at most 4 of 4 at once" in stack[0]
+    bars = _bars(stairs)
+    assert not any(_overlap(a, b) for i, a in enumerate(bars) for b in bars[i + 1:])
+    bars = _bars(stack)
+    assert all(_overlap(a, b) for i, a in enumerate(bars) for b in bars[i + 1:])
+
+
+def test_drawing_odd_timelines() -> None:
+    assert timeline.draw([]) == []
+    assert timeline.draw([{"label": "thread", "start": 0, "end": 0}]) == [], "no times recorded"
+    assert timeline.draw(["junk", {"label": "x", "start": "soon"}]) == []
+    lines = timeline.draw([{"label": "a", "start": 0.0, "end": 2.0},
+                           {"label": "stuck", "start": 1.0, "end": None}])
+    assert "never finished" in lines[2] and lines[2].count(timeline.UNFINISHED) > 0
+    assert "at most 2 of 2" in lines[0]
+    long = timeline.draw([{"label": "GET http://example.test/" + "x" * 60 + "/7", "start": 0,
+                           "end": 1}])
+    assert "…" in long[1] and "/7" in long[1]
+
+
+def _concurrency_check(result: ExerciseResult) -> CheckResult:
+    return next(check for check in result.checks
+                if check.name == "fetch_all_runs_requests_concurrently")
+
+
+def test_timelines_of_real_gradings_differ_at_a_glance(tmp_path: Path) -> None:
+    exercise = by_number(3)
+    sequential = grade_file(exercise, MUTANTS / "ex03_fetch" / "one_at_a_time.py", tmp_path / "a")
+    concurrent = grade_file(exercise, REFERENCE / "ex03_fetch.py", tmp_path / "b")
+    failed, passed = _concurrency_check(sequential), _concurrency_check(concurrent)
+    assert not failed.passed and passed.passed
+    stairs = timeline.draw(failed.details["timeline"])
+    stack = timeline.draw(passed.details["timeline"])
+    assert len(stairs) == len(stack) == 5 + 2  # a row per request, a heading and an axis
+    bars = _bars(stairs)
+    assert not any(_overlap(a, b) for i, a in enumerate(bars) for b in bars[i + 1:])
+    bars = _bars(stack)
+    assert all(_overlap(a, b) for i, a in enumerate(bars) for b in bars[i + 1:])
+    # The text report draws it under the failed check, with the line the check points at.
+    report = text.render(Report([sequential], str(tmp_path / "a")))
+    assert stairs[0] in report and f"ex03_fetch.py:{failed.location.line}" in report
+    # For a passing check only on request (--timeline).
+    assert "What ran when" not in text.render(Report([concurrent]))
+    assert stack[0] in text.render(Report([concurrent]), timelines=True)
+
+
+def test_timeline_option(student: Path) -> None:
+    shown = invoke("exercise", "3", "--solutions", "reference", "--timeline")
+    assert shown.exit_code == 0 and "What ran when" in shown.output
+    assert "What ran when" not in invoke("exercise", "3", "--solutions", "reference").output
+    refused = invoke("exercise", "3", "--timeline", "--format", "json")
+    assert refused.exit_code == 2 and "--timeline draws in the text format only" in refused.output
+
+
+def test_help_for_the_student_commands() -> None:
+    listed = invoke("--help").output
+    for command in ("list", "hint", "watch", "next"):
+        assert command in listed
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+    assert "--timeline" in invoke("exercise", "--help").output
+
+
+def _max_score(number: int) -> float:
+    from graders.runner import check_specs
+
+    return sum(spec.points for spec in check_specs(by_number(number)))
+
+
+def _body_lines(source: str) -> list[str]:
+    """The solution's statements inside its functions, as source lines (short ones skipped)."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for statement in node.body:
+                line = lines[statement.lineno - 1].strip()
+                if len(line) >= 25 and not line.startswith(('"""', "#")):
+                    found.append(line)
+    return found
