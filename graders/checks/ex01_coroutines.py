@@ -12,8 +12,9 @@ from graders.probes.loop import describe_call_error
 HINTS = (
     "greet needs two lines: one that waits, one that returns the greeting. Which sleep lets "
     "other coroutines run while it waits?",
-    "In a coroutine, wait with `await asyncio.sleep(delay)`; `time.sleep` freezes the loop, and "
-    "`asyncio.sleep(delay)` without `await` does nothing at all.",
+    "In a coroutine, wait with asyncio's own sleep, awaited (the lesson shows it): `time.sleep` "
+    "freezes the loop, and calling asyncio.sleep without `await` only makes a coroutine object "
+    "that never runs.",
     "run_greet must create a loop, run greet on it and close it, every time. There is a "
     "function in asyncio that does all three; `asyncio.get_event_loop()` is not it (a new "
     "thread has no current loop).",

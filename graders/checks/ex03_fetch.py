@@ -15,8 +15,8 @@ HINTS = (
     "fetch_url: open the request with `async with session.get(url) as response:` and read the "
     "body inside that block. For fetch_all, start every fetch before you wait for any of them.",
     "A response has a method that raises aiohttp.ClientResponseError for a 4xx/5xx status. In "
-    "fetch_all, create the session once with `async with aiohttp.ClientSession() as session:` "
-    "and pass it to every fetch_url call.",
+    "fetch_all, create the session once, as an async context manager around all the downloads "
+    "(so it is closed when they are done), and pass it to every fetch_url call.",
     "Make one fetch_url call per URL, all sharing the session, and hand them all to gather at "
     "once (a * unpacks a list into arguments). gather gives the bodies back in the order of urls, "
     "whatever order the downloads finish in: pair each URL with its body to build the dict.",
