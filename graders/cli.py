@@ -33,6 +33,19 @@ def use_color(output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
+REPORTS = "grade.reports"  # where --report keeps its (format, file) pairs: ctx.meta
+
+
+def remember_reports(ctx: click.Context, _param: click.Parameter,
+                     values: tuple[str, ...]) -> None:
+    pairs = [value.partition("=") for value in values]
+    for value, (fmt, sep, path) in zip(values, pairs, strict=True):
+        if not (sep and path and fmt in RENDERERS):
+            raise click.BadParameter(f"{value!r} is not FORMAT=FILE with FORMAT one of "
+                                     f"{', '.join(sorted(RENDERERS))}", ctx, _param)
+    ctx.meta[REPORTS] = [(fmt, path) for fmt, _, path in pairs]
+
+
 TIMELINE = "grade.timeline"  # where --timeline is kept: ctx.meta
 
 
@@ -57,6 +70,10 @@ def grading_options(command):  # type: ignore[no-untyped-def]
                            callback=remember_timeline,
                            help="Draw what ran when for every check that measured it, passing "
                                 "ones too (a failed one always shows it).")(command)
+    command = click.option("--report", "-r", metavar="FORMAT=FILE", multiple=True,
+                           expose_value=False, callback=remember_reports,
+                           help="Also write the report in FORMAT to FILE (repeatable): one "
+                                "grading, several formats.")(command)
     command = click.option("--output", "-o", metavar="FILE",
                            help="Write the report to FILE instead of the terminal.")(command)
     command = click.option("--format", "-f", "fmt", type=click.Choice(sorted(RENDERERS)),
@@ -79,14 +96,37 @@ def run_and_report(selection: list[Exercise], solutions: str | None, fmt: str,
     if problem := student_progress.remember(report, seen):
         click.echo(f"grade: warning: {problem}", err=True)
     text = render(report, use_color(output))
+    for extra, path in click.get_current_context().meta.get(REPORTS, []):
+        write_report(path, RENDERERS[extra](report, False), "--report")
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise click.UsageError(f"--output: cannot write {output}: {error.strerror}") from None
+        write_report(output, text, "--output")
     else:
         click.echo(text, nl=False)
+    if fmt == "github":
+        append_step_summary(report)
     sys.exit(0 if report.passed else 1)
+
+
+def write_report(path: str, text: str, option: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
+
+
+def append_step_summary(report: Report) -> None:
+    """In GitHub Actions (`--format github`), the table of checks goes to the job's summary."""
+    from graders.render.github import summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as step_summary:
+            step_summary.write(summary(report))
+    except OSError as error:
+        click.echo(f"grade: warning: cannot append to $GITHUB_STEP_SUMMARY: {error.strerror}",
+                   err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -128,6 +168,9 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
 from graders.commands.verify import verify_command  # noqa: E402
 
 cli.add_command(verify_command)
+from graders.commands.gradescope import gradescope_bundle  # noqa: E402
+
+cli.add_command(gradescope_bundle)
 
 from graders.commands.next_step import next_command  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from graders.render import json_report, text
+from graders.render import github, gradescope, json_report, junit, text
 from graders.results import Report
 
 Renderer = Callable[[Report, bool], str]
@@ -12,6 +12,9 @@ Renderer = Callable[[Report, bool], str]
 RENDERERS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_report.render,
+    "junit": junit.render,
+    "gradescope": gradescope.render,
+    "github": github.render,
 }
 
 
