@@ -192,7 +192,7 @@ class Snapshot:
 
 WATCHED_MODULES = ("graders", "asyncio", "looptime", "aioresponses", "aiohttp.client",
                    "_pytest.runner", "_pytest.reports", "_pytest.python", "pluggy", "threading",
-                   "time", "json", "os")
+                   "time")
 
 
 def watched_modules() -> list[ModuleType]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import sys
@@ -20,6 +21,7 @@ _solutions_dir: Path | None = None
 def set_solutions_dir(path: Path) -> None:
     global _solutions_dir
     _solutions_dir = path.resolve()
+    is_student_file.cache_clear()
 
 
 def solutions_dir() -> Path:
@@ -28,6 +30,7 @@ def solutions_dir() -> Path:
     return _solutions_dir
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every frame of every task: resolve each file once
 def is_student_file(filename: str) -> bool:
     try:
         return Path(filename).resolve().is_relative_to(solutions_dir())
