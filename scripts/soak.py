@@ -1,0 +1,102 @@
+"""Soak: grade the reference and every mutant many times while other processes load every core,
+and report every verdict that changed from one round to another.
+
+    python scripts/soak.py --rounds 200            # load = one busy process per core
+    python scripts/soak.py --rounds 20 --load 0    # without extra load
+
+A verdict is a check's status for one submission (the reference, or a mutant). The reference must
+pass every check in every round; each mutant must fail its named check in every round; and no
+check's status may differ between rounds. Exit status 1 if anything changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from graders.mutants import mutants, reference_dir
+from graders.registry import Exercise, exercises
+from graders.runner import grade_many
+
+BUSY = "while True: pass"
+
+
+def submissions(workdir: Path) -> dict[Exercise, dict[str, Path]]:
+    """For each exercise: the reference and each of its mutants, as folders to grade."""
+    plan: dict[Exercise, dict[str, Path]] = {ex: {"reference": reference_dir()} for ex in exercises()}
+    for mutant in mutants():
+        folder = workdir / mutant.id
+        folder.mkdir(parents=True)
+        shutil.copy(mutant.path, folder / mutant.exercise.file_name)
+        plan[mutant.exercise][mutant.id] = folder
+    return plan
+
+
+def one_round(plan: dict[Exercise, dict[str, Path]], jobs: int) -> dict[tuple[str, str], str]:
+    verdicts: dict[tuple[str, str], str] = {}
+    for exercise, folders in plan.items():
+        for name, report in grade_many(folders, [exercise], parallel=jobs).items():
+            for check in report.exercises[0].checks:
+                verdicts[name, f"{exercise.module_name}.{check.name}"] = check.status
+    return verdicts
+
+
+def expected_problems(verdicts: dict[tuple[str, str], str]) -> list[str]:
+    problems = [f"reference {check}: {status}" for (name, check), status in verdicts.items()
+                if name == "reference" and status != "passed"]
+    for mutant in mutants():
+        for check in mutant.fails:
+            key = (mutant.id, f"{mutant.exercise.module_name}.{check}")
+            if verdicts.get(key) == "passed":
+                problems.append(f"mutant {mutant.id} passed {check}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--load", type=int, default=os.cpu_count() or 1,
+                        help="busy processes to run meanwhile (default: one per core)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    load = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
+    started = time.monotonic()
+    changed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    problems: set[str] = set()
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            plan = submissions(Path(workdir))
+            first: dict[tuple[str, str], str] = {}
+            for round_number in range(1, args.rounds + 1):
+                verdicts = one_round(plan, args.jobs)
+                first = first or verdicts
+                for key, status in verdicts.items():
+                    if status != first.get(key):
+                        changed[key] |= {first.get(key, "missing"), status}
+                problems.update(expected_problems(verdicts))
+                print(f"round {round_number}/{args.rounds}: {len(verdicts)} verdicts, "
+                      f"{len(changed)} changed so far, {time.monotonic() - started:.0f} s",
+                      flush=True)
+    finally:
+        for process in load:
+            process.kill()
+    total = len(first) * args.rounds
+    print(f"\n{args.rounds} rounds x {len(first)} verdicts = {total} verdicts with {args.load} busy "
+          f"processes on {os.cpu_count()} cores in {time.monotonic() - started:.0f} s")
+    print(f"changed verdicts: {len(changed)}; wrong verdicts: {len(problems)}")
+    for (name, check), statuses in sorted(changed.items()):
+        print(f"  changed: {name} {check}: {' / '.join(sorted(statuses))}")
+    for problem in sorted(problems):
+        print(f"  wrong: {problem}")
+    return 1 if changed or problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
