@@ -115,8 +115,10 @@ def problems(result: Verification) -> list[str]:
 def summary(result: Verification) -> str:
     runs = "1 run" if result.repeat == 1 else f"{result.repeat} runs"
     if result.passed:
+        mistakes = sum(exercise.mutants.total for exercise in result.exercises)
         return (f"Verified {len(result.exercises)} exercise(s), {runs}: every check passes the "
-                f"reference and fails the stub and every known mistake.")
+                f"reference and fails the stub" + (f" and each of {mistakes} known mistakes."
+                                                   if mistakes else "; no known mistakes were checked."))
     failing = [f"{exercise.exercise.number} ({exercise.exercise.slug})"
                for exercise in result.exercises if not exercise.passed]
     total = len(result.problems) + sum(len(exercise.problems) for exercise in result.exercises)
