@@ -19,6 +19,9 @@ class Exercise:
     functions: tuple[str, ...]
     # Checks that depend on threads or event timing: the kit's tests grade them many times over.
     sensitive: bool = False
+    # `stub = "broken"`: the stub is a program with planted mistakes, not functions raising
+    # NotImplementedError; it still scores zero, but its checks name the mistakes.
+    broken_stub: bool = False
 
     @property
     def module_name(self) -> str:
@@ -48,6 +51,7 @@ def exercises() -> tuple[Exercise, ...]:
             title=entry["title"],
             functions=tuple(entry.get("functions", ())),
             sensitive=bool(entry.get("sensitive", False)),
+            broken_stub=entry.get("stub") == "broken",
         )
         for entry in sorted(entries, key=lambda entry: entry["number"])
     )

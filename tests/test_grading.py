@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from kit import REFERENCE, STUBS
 
-from graders.registry import exercises
+from graders.registry import by_number, exercises
 from graders.runner import grade
 
 
@@ -32,7 +32,8 @@ def test_stub_gets_zero(stub_report, number: int) -> None:
     result = next(ex for ex in stub_report.exercises if ex.number == number)
     assert result.score == 0
     assert all(check.status == "failed" for check in result.checks)
-    assert all("not written yet" in check.message for check in result.checks)
+    if not by_number(number).broken_stub:  # a broken program's checks name its mistakes instead
+        assert all("not written yet" in check.message for check in result.checks)
 
 
 def test_every_exercise_has_at_least_three_checks() -> None:
