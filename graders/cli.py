@@ -165,9 +165,11 @@ def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
 
 # Other commands live in graders/commands/, one module each, and are registered here.
 # (one import + one add_command line per command module)
+from graders.commands.batch import batch_command  # noqa: E402
 from graders.commands.export import export_command  # noqa: E402
 from graders.commands.verify import verify_command  # noqa: E402
 
+cli.add_command(batch_command)
 cli.add_command(export_command)
 cli.add_command(verify_command)
 from graders.commands.gradescope import gradescope_bundle  # noqa: E402

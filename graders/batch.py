@@ -1,0 +1,140 @@
+"""Grade a class: every sub-folder of a folder is one submission; the result is a gradebook.
+
+A submission holds the exercise modules at its top, or is a student repository with `exercises/`
+inside (a single wrapping folder, as an unpacked download has, is looked through). A submission
+that cannot be graded - unreadable, or without a single exercise file - is still a row, with
+zero points and a status saying why; one that hangs or crashes loses the checks it broke (the
+isolation layer sees to that) and says so in its status.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graders.registry import Exercise
+from graders.results import Report
+
+OK = "ok"
+
+
+@dataclass
+class Submission:
+    name: str
+    folder: Path | None  # what is graded; None when it cannot be
+    status: str = OK  # why it cannot be graded, or which files it lacks
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    name: str
+    scores: dict[str, float]  # by exercise module name
+    total: float
+    maximum: float
+    status: str
+    rank: int = 0
+
+
+def find_submissions(root: Path, selection: list[Exercise],
+                     ignore: frozenset[Path] = frozenset()) -> tuple[list[Submission], list[str]]:
+    """The submissions in `root`, by name; and the entries skipped because they are not folders."""
+    submissions, skipped = [], []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name == "__pycache__" or entry.resolve() in ignore:
+            continue
+        if entry.is_dir() or entry.is_symlink():
+            submissions.append(locate(entry, selection))
+        else:
+            skipped.append(entry.name)
+    return submissions, skipped
+
+
+def locate(entry: Path, selection: list[Exercise]) -> Submission:
+    """Where `entry`'s exercise files are, or why it cannot be graded."""
+    expected = {exercise.file_name for exercise in selection}
+    try:
+        folder = exercise_folder(entry, expected)
+        present = {path.name for path in folder.iterdir()}
+    except OSError as error:
+        return Submission(entry.name, None, f"unreadable: {error.strerror or error}")
+    if not present & expected:
+        return Submission(entry.name, None, "no exercise files")
+    missing = sorted(expected - present)
+    return Submission(entry.name, folder.resolve(), OK, missing)
+
+
+def exercise_folder(entry: Path, expected: set[str]) -> Path:
+    """`entry/exercises`, `entry`, or the one folder inside `entry` that holds exercise files."""
+    if not entry.is_dir():
+        raise OSError(f"{entry.name} is a broken link")
+    for candidate in (entry / "exercises", entry):
+        if candidate.is_dir() and expected & {path.name for path in candidate.iterdir()}:
+            return candidate
+    inner = [path for path in entry.iterdir() if path.is_dir() and not path.name.startswith(".")]
+    if len(inner) == 1:
+        return exercise_folder(inner[0], expected)
+    return entry
+
+
+def status_of(submission: Submission, report: Report | None) -> str:
+    """`ok`, or what went wrong: missing files, checks that hung or crashed, ungradable."""
+    if report is None:
+        return submission.status
+    found = [f"missing {', '.join(submission.missing)}"] if submission.missing else []
+    for label, status in (("hung", "timeout"), ("crashed", "error")):
+        broken = [f"ex{result.number:02d}_{result.slug}" for result in report.exercises
+                  if any(check.status == status for check in result.checks)]
+        found += [f"{label} in {', '.join(broken)}"] if broken else []
+    return "; ".join(found) or OK
+
+
+def gradebook(submissions: list[Submission], reports: dict[str, Report], selection: list[Exercise],
+              maximums: dict[str, float]) -> list[Row]:
+    """One row per submission, best total first; equal totals share a rank."""
+    rows = [row_of(submission, reports.get(submission.name), selection, maximums)
+            for submission in submissions]
+    rows.sort(key=lambda row: (-row.total, row.name))
+    for index, row in enumerate(rows):
+        same = index and rows[index - 1].total == row.total
+        row.rank = rows[index - 1].rank if same else index + 1
+    return rows
+
+
+def row_of(submission: Submission, report: Report | None, selection: list[Exercise],
+           maximums: dict[str, float]) -> Row:
+    if report is None:
+        scores = {exercise.module_name: 0.0 for exercise in selection}
+    else:
+        scores = {exercise.module_name: result.score
+                  for exercise, result in zip(selection, report.exercises, strict=True)}
+    return Row(submission.name, scores, sum(scores.values()), sum(maximums.values()),
+               status_of(submission, report))
+
+
+def write_csv(rows: list[Row], selection: list[Exercise], path: Path) -> None:
+    header = ["rank", "name", *(exercise.module_name for exercise in selection), "total", "max", "status"]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            scores = [points(row.scores[exercise.module_name]) for exercise in selection]
+            writer.writerow([row.rank, row.name, *scores, points(row.total), points(row.maximum),
+                             row.status])
+
+
+def points(value: float) -> str:
+    return f"{value:g}"
+
+
+def report_json(row: Row, report: Report | None) -> str:
+    """A submission's JSON report: the grading report, with its name and status."""
+    data: dict[str, Any] = {"submission": row.name, "status": row.status}
+    if report is None:
+        data |= {"score": 0, "max_score": row.maximum, "exercises": []}
+    else:
+        data |= report.to_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,101 @@
+"""`grade batch SUBMISSIONS`: grade a whole class in parallel and write a CSV gradebook."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from graders.registry import exercises
+
+if TYPE_CHECKING:  # graders.batch and the runner import the grading stack: keep `--help` fast
+    from graders.batch import Submission
+    from graders.progress import Progress
+    from graders.results import Report
+
+
+@click.command("batch")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("grades.csv"),
+              show_default=True, help="The CSV gradebook to write.")
+@click.option("--reports", type=click.Path(path_type=Path), default=None,
+              help="Folder for each submission's JSON report, NAME.json  "
+                   "[default: beside the CSV, named after it: grades/].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Grading processes at a time (default: one per CPU).")
+def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: int | None) -> None:
+    """Grade every sub-folder of SUBMISSIONS as one student's submission.
+
+    A submission holds the exercise modules (exNN_slug.py) at its top, or is a student
+    repository with exercises/ inside. Writes the gradebook (rank, name, each exercise's
+    points, total, max, status; best first) and each submission's JSON report. A submission
+    that hangs, crashes, lacks files or cannot be read is still a row: its status says what
+    happened. Exits 0 once the gradebook is written, whatever the grades.
+    """
+    from graders.batch import find_submissions
+
+    if not submissions.is_dir():
+        raise click.UsageError(f"no folder {submissions}")
+    reports = reports if reports is not None else output.with_suffix("")
+    selection = list(exercises())
+    ignore = frozenset({output.resolve(), reports.resolve()})
+    found, skipped = find_submissions(submissions, selection, ignore)
+    for name in skipped:
+        click.echo(f"grade: skipping {name}: not a folder", err=True)
+    if not found:
+        raise click.UsageError(f"no submissions in {submissions}: each must be a sub-folder")
+    prepare(output, reports)
+    graded = grade_all(found, jobs)
+    write_all(found, graded, output, reports)
+
+
+def prepare(output: Path, reports: Path) -> None:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.UsageError(f"cannot create {error.filename}: {error.strerror}") from None
+
+
+def grade_all(found: list[Submission], jobs: int | None) -> dict[str, Report]:
+    from graders.progress import Progress
+    from graders.runner import grade_many
+
+    selection = list(exercises())
+    progress = Progress(len(found), "graded", "submissions")
+    for submission in found:
+        if submission.folder is None:
+            progress.step()
+    folders = {submission.name: submission.folder for submission in found if submission.folder}
+    done: dict[str, int] = {}
+    graded = grade_many(folders, selection, parallel=jobs or os.cpu_count() or 1,
+                        on_done=lambda name, _result: count(done, name, len(selection), progress))
+    progress.done()
+    return graded
+
+
+def count(done: dict[str, int], name: str, exercises_each: int, progress: Progress) -> None:
+    done[name] = done.get(name, 0) + 1
+    if done[name] == exercises_each:
+        progress.step()
+
+
+def write_all(found: list[Submission], graded: dict[str, Report], output: Path, reports: Path) -> None:
+    from graders.batch import gradebook, report_json, write_csv
+    from graders.runner import check_specs
+
+    selection = list(exercises())
+    maximums = {ex.module_name: sum(spec.points for spec in check_specs(ex)) for ex in selection}
+    rows = gradebook(found, graded, selection, maximums)
+    try:
+        write_csv(rows, selection, output)
+        for row in rows:
+            (reports / f"{row.name}.json").write_text(report_json(row, graded.get(row.name)),
+                                                      encoding="utf-8")
+    except OSError as error:
+        raise click.UsageError(f"cannot write {error.filename}: {error.strerror}") from None
+    trouble = sum(row.status != "ok" for row in rows)
+    click.echo(f"Wrote {output} ({len(rows)} submissions, {trouble} with a status other than ok) "
+               f"and their reports in {reports}/")
