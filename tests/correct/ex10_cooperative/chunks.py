@@ -1,0 +1,12 @@
+"""A correct alternative: slices of `every` items, a pause after each slice."""
+
+import asyncio
+from collections.abc import Callable
+
+
+async def crunch(items: list[int], work: Callable[[int], int], every: int) -> int:
+    total = 0
+    for start in range(0, len(items), every):
+        total += sum(work(item) for item in items[start:start + every])
+        await asyncio.sleep(0)
+    return total

@@ -1,0 +1,17 @@
+"""Calls asyncio.sleep(0) without await: the coroutine is created and dropped.
+
+fails: lets_other_tasks_run
+says: never awaited
+"""
+
+import asyncio
+from collections.abc import Callable
+
+
+async def crunch(items: list[int], work: Callable[[int], int], every: int) -> int:
+    total = 0
+    for done, item in enumerate(items, start=1):
+        total += work(item)
+        if done % every == 0:
+            asyncio.sleep(0)
+    return total
