@@ -1,0 +1,40 @@
+"""gather(return_exceptions=True) hands the error back in the list instead of raising it.
+
+fails: run_all_cancels_the_rest_on_failure
+says: instead of raising
+
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Connection(Protocol):
+    async def execute(self, sql: str) -> str: ...
+
+
+class Pool(Protocol):
+    async def acquire(self) -> Connection: ...
+
+    def release(self, connection: Connection) -> None: ...
+
+
+async def fetch_with_timeout(fetch: Callable[[], Awaitable[str]], seconds: float) -> str | None:
+    try:
+        async with asyncio.timeout(seconds):
+            return await fetch()
+    except TimeoutError:
+        return None
+
+
+async def run_query(pool: Pool, sql: str) -> str:
+    connection = await pool.acquire()
+    try:
+        return await connection.execute(sql)
+    finally:
+        pool.release(connection)
+
+
+async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]:
+    return list(await asyncio.gather(*(job() for job in jobs), return_exceptions=True))
