@@ -238,6 +238,24 @@ def test_watch_stops_when_the_last_exercise_passes(student: Path) -> None:
     assert consumed == batches[:-1]
 
 
+def test_a_save_during_grading_is_graded_before_anything_is_shown(student: Path) -> None:
+    shown: list[str] = []
+    gradings: list[str] = []
+
+    def grade_while_saving(exercise: Exercise) -> Report:
+        gradings.append(f"grading {len(gradings) + 1}")
+        if len(gradings) == 1:  # the student saves while the first grading runs
+            path = student / exercise.file_name
+            path.write_text(path.read_text() + "\n# saved again\n")
+        check = CheckResult("works", "it works", "failed", 0, 1, message=gradings[-1])
+        return Report([ExerciseResult(exercise.number, exercise.slug, exercise.title,
+                                      exercise.file_name, [check])])
+
+    watch.run(watch.Watcher(by_number(1), grade_while_saving, text.render, shown.append), [])
+    assert gradings == ["grading 1", "grading 2"]
+    assert "grading 2" in "".join(shown) and "grading 1" not in "".join(shown)
+
+
 def test_watch_command_grades_then_waits_for_saves(student: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     watched: list[Path] = []

@@ -17,6 +17,8 @@ from graders.registry import Exercise, by_number, exercises
 from graders.results import Report
 
 Grader = Callable[[Exercise], Report]
+# Gradings in a row while the file keeps changing under them, before showing the last one.
+REGRADES = 3
 Renderer = Callable[[Report], str]
 
 
@@ -42,9 +44,14 @@ class Watcher:
         return self._run()
 
     def _run(self) -> bool:
-        report = self._grade(self.current)
+        file = student_progress.EXERCISES_DIR / self.current.file_name
+        for _ in range(REGRADES):  # saved again while it was graded: that grading is stale
+            before = student_progress.digest(file)
+            report = self._grade(self.current)
+            if student_progress.digest(file) == before:
+                break
         self._clear()
-        path = student_progress.relative(student_progress.EXERCISES_DIR / self.current.file_name)
+        path = student_progress.relative(file)
         self._show(f"grade watch: exercise {self.current.number} ({path}), graded at "
                    f"{datetime.now():%H:%M:%S}\n")
         self._show(self._render(report))
