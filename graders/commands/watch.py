@@ -145,4 +145,7 @@ def watch_command(number: int | None) -> None:
     watcher = Watcher(current, grade_and_remember, lambda report: render(report, color),
                       lambda text: click.echo(text, nl=not text.endswith("\n")),
                       click.clear if color else lambda: None)
-    run(watcher, saved_files(student_progress.EXERCISES_DIR))
+    try:
+        run(watcher, saved_files(student_progress.EXERCISES_DIR))
+    except KeyboardInterrupt:  # Ctrl-C during a grading; while waiting, watchfiles just stops
+        click.echo("\nStopped watching.")
