@@ -8,7 +8,10 @@ An exercise's status, without grading:
 - done: its last grading passed every check and the file has not changed since;
 - not started: every function the student writes (`functions` in exercises.toml) is still the
   stub's `raise NotImplementedError` (read with `ast`, so no stored copy of the stubs is needed
-  and editing only the docstring or imports does not count);
+  and editing only the docstring or imports does not count). A broken stub (`stub = "broken"`,
+  a program with planted mistakes) cannot be told apart that way: it is not started while its
+  file is the one first seen by a `grade` command (`stubs.json`), so editing it before ever
+  running `grade` makes that edited file count as the stub;
 - started: anything else (written, or passed but edited since: `grade exercise N` tells).
 """
 
@@ -18,6 +21,7 @@ import ast
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +33,7 @@ STATE_DIR = KIT_ROOT / ".grade"
 EXERCISES_DIR = KIT_ROOT / "exercises"
 RESULTS_FILE = "results.json"
 HINTS_FILE = "hints.json"
+BASELINES_FILE = "stubs.json"
 
 Status = Literal["done", "started", "not started"]
 
@@ -73,6 +78,7 @@ def snapshot(selection: list[Exercise], folder: Path) -> Snapshot | None:
     """Fingerprints of the files about to be graded; None unless `folder` is the student's."""
     if folder.resolve() != EXERCISES_DIR.resolve():
         return None
+    baselines(selection)
     return Snapshot({exercise.number: digest(folder / exercise.file_name) for exercise in selection})
 
 
@@ -100,12 +106,13 @@ def last_results() -> dict[int, Graded]:
     return found
 
 
-def progress_of(exercise: Exercise, graded: Graded | None) -> Progress:
+def progress_of(exercise: Exercise, graded: Graded | None, baseline: str | None = None) -> Progress:
     path = EXERCISES_DIR / exercise.file_name
-    changed = graded is not None and digest(path) != graded.digest
+    current = digest(path)
+    changed = graded is not None and current != graded.digest
     if graded is not None and graded.passed and not changed:
         status: Status = "done"
-    elif untouched(path, exercise.functions):
+    elif (current == baseline) if exercise.broken_stub else untouched(path, exercise.functions):
         status = "not started"
     else:
         status = "started"
@@ -114,8 +121,21 @@ def progress_of(exercise: Exercise, graded: Graded | None) -> Progress:
 
 def overview() -> list[Progress]:
     """Every registered exercise's progress, in order; reads files, never grades."""
-    graded = last_results()
-    return [progress_of(exercise, graded.get(exercise.number)) for exercise in exercises()]
+    graded, first_seen = last_results(), baselines(exercises())
+    return [progress_of(exercise, graded.get(exercise.number), first_seen.get(str(exercise.number)))
+            for exercise in exercises()]
+
+
+def baselines(selection: Iterable[Exercise]) -> dict[str, str]:
+    """Digests of the broken stubs as first seen, recorded now for those never seen before."""
+    known = _read(BASELINES_FILE)
+    new = {str(exercise.number): digest(EXERCISES_DIR / exercise.file_name)
+           for exercise in selection if exercise.broken_stub and str(exercise.number) not in known}
+    new = {number: value for number, value in new.items() if value}
+    if new:
+        known.update(new)
+        _write(BASELINES_FILE, known)
+    return known
 
 
 def next_up(items: list[Progress]) -> Progress | None:

@@ -6,6 +6,7 @@ Each test gets its own copy of the stubs as the student's `exercises/` and its o
 from __future__ import annotations
 
 import ast
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +106,17 @@ def test_writing_a_function_counts_as_started_before_any_grading(student: Path) 
     listed = invoke("list").output
     assert "started" in row(listed, 2) and "not started" not in row(listed, 2)
     assert "not started" in row(listed, 3), "editing only comments is not starting"
+
+
+def test_a_broken_stub_is_not_started_until_it_changes(student: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = dataclasses.replace(by_number(1), broken_stub=True)
+    monkeypatch.setattr(student_progress, "exercises", lambda: (broken,))
+    path = solve(student, 1)  # stands in for a program with planted mistakes
+    assert [item.status for item in student_progress.overview()] == ["not started"]
+    assert [item.status for item in student_progress.overview()] == ["not started"]
+    path.write_text(path.read_text() + "\n# fixed the first mistake\n")
+    assert [item.status for item in student_progress.overview()] == ["started"]
 
 
 def test_grading_another_folder_records_nothing(student: Path) -> None:
