@@ -62,6 +62,10 @@ class ExerciseVerification:
     def passed(self) -> bool:
         return not self.problems
 
+    @property
+    def hints_ok(self) -> bool:
+        return self.hints >= MIN_HINTS
+
 
 @dataclass
 class Verification:

@@ -89,7 +89,7 @@ def row(result: ExerciseVerification) -> list[str]:
         count(result.correct),
         OK if result.api_ok else BAD,
         OK if result.lesson_ok else BAD,
-        f"{OK if result.hints >= 2 else BAD} {result.hints}",
+        f"{OK if result.hints_ok else BAD} {result.hints}",
     ]
 
 
