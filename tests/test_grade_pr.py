@@ -65,12 +65,27 @@ def copy_kit(target: Path) -> None:
             shutil.copy2(source, target / part)
 
 
+# A solution that, while it is graded, rewrites the grading script in the workspace so that it
+# would exit 0 (same length, so that bash, which reads a script as it runs it, would pick it up).
+REWRITES_THE_SCRIPT = """
+import pathlib as _pathlib
+
+_script = _pathlib.Path.cwd() / ".github" / "scripts" / "grade-pr.sh"
+if _script.is_file():
+    _text = _script.read_text()
+    for _line in ('exit "$status"', 'return "$status"', 'exit "$?"'):
+        _text = _text.replace(_line, "exit 0".ljust(len(_line)))
+    _script.write_text(_text)
+"""
+
+
 @dataclass(frozen=True)
 class Course:
     origin: Path  # the repository holding the base commit and every pull request
     base: str
     honest: str  # solves the first exercise
     tampering: str  # the same solution, plus edits to the grader, tests and workflow
+    sneaky: str  # the same solution, which rewrites the grading script while it is graded
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +104,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     git(origin, "checkout", "-q", "-b", "tampering", honest)
     tamper(origin)
     tampering = commit_all(origin, "solve it, and make every check pass")
+
+    git(origin, "checkout", "-q", "-b", "sneaky", honest)
+    (origin / "exercises" / first.file_name).write_text(solution + REWRITES_THE_SCRIPT)
+    sneaky = commit_all(origin, "solve it, and rewrite the grading script while being graded")
     git(origin, "checkout", "-q", "main")
-    return Course(origin, base, honest, tampering)
+    return Course(origin, base, honest, tampering, sneaky)
 
 
 def tamper(repo: Path) -> None:
@@ -203,3 +222,12 @@ def test_unknown_commits_stop_the_script(course: Course, tmp_path: Path) -> None
                           env={**os.environ, "PYTHON": sys.executable},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "has no commit" in done.stderr
+
+
+def test_a_solution_cannot_rewrite_the_script_that_grades_it(course: Course, honest: Graded,
+                                                             tmp_path: Path) -> None:
+    sneaky = grade_pr(course, course.sneaky, tmp_path / "workspace")
+    script = (sneaky.workspace / SCRIPT).read_text()
+    assert 'exit "$?"' not in script  # the rewrite happened...
+    assert sneaky.status == 1  # ...and the check still fails, as the honest one does
+    assert scores(sneaky.report) == scores(honest.report)
