@@ -1,0 +1,267 @@
+"""Checks for exercise 5: worker2 waits on an Event that worker1 sets; main runs both at once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.check import Fail, check, expect
+from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
+from graders.probes import inputs as rand
+
+HINTS = (
+    "worker2 should not look at the event again and again (with or without sleeps in between): "
+    "an asyncio.Event has a method that suspends the coroutine until someone sets it.",
+    "worker1: a non-blocking sleep, then the log entry, then set the event - in that order, so "
+    "whoever wakes up finds worker1's entry already there. main: both workers must be started "
+    "before either is awaited, and both need the same Event and the same list.",
+    "In main, hand both worker coroutines to something that runs them side by side - gather, "
+    "create_task or a TaskGroup - and only then wait for them.",
+)
+
+W1, W2 = "worker1 done", "worker2 done"
+# Added to the moment the checks set the event, so that it never falls on the beat of a polling
+# loop (sleeping 0.1 s, 0.01 s, 1 ms...): a poller then always notices it measurably late.
+OFF_BEAT = 0.00037
+# Loop time is kept in microseconds; anything later than this is late.
+EPSILON = 1e-6
+# A correct run needs a handful of loop rounds at one moment of loop time; 10,000 still rounds
+# mean a busy loop. (The engine's default is 20 times more, which takes seconds on a loaded
+# machine - too close to the per-check time limit.)
+SPIN_ROUNDS = 10_000
+_sleep = asyncio.sleep
+
+
+def _now() -> float | None:
+    loop = asyncio.events._get_running_loop()
+    return loop.time() if loop is not None else None
+
+
+class TimedLog(list):  # type: ignore[type-arg]
+    """A list that remembers the loop time at which each entry was added."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stamps: list[tuple[float | None, Any]] = []
+
+    def _stamp(self, items: list[Any]) -> None:
+        now = _now()
+        self.stamps += [(now, item) for item in items]
+
+    def append(self, item: Any) -> None:
+        self._stamp([item])
+        super().append(item)
+
+    def extend(self, items: Any) -> None:
+        items = list(items)
+        self._stamp(items)
+        super().extend(items)
+
+    def insert(self, index: Any, item: Any) -> None:
+        self._stamp([item])
+        super().insert(index, item)
+
+    def __iadd__(self, items: Any) -> TimedLog:  # type: ignore[override]
+        self.extend(items)
+        return self
+
+    def time_of(self, entry: str) -> float | None:
+        return next((at for at, item in self.stamps if item == entry), None)
+
+
+class TimedEvent(asyncio.Event):
+    """An Event that remembers when it was first set, and what the log held at that moment."""
+
+    def __init__(self, log: list[str] | None = None) -> None:
+        super().__init__()
+        self.set_at: float | None = None
+        self.log_when_set: list[str] = []
+        self._log = log
+
+    def set(self) -> None:
+        if self.set_at is None:
+            self.set_at = _now()
+            self.log_when_set = list(self._log or ())
+        super().set()
+
+
+def _work() -> float:
+    return rand.delay(1.0, 4.0)
+
+
+@check("worker1 works without blocking, logs, then sets the event", points=2)
+def test_worker1_works_then_sets_the_event(solution: Solution, blocking: BlockingSpy) -> None:
+    worker1 = solution.function("worker1", coroutine=True)
+    work, log = _work(), TimedLog()
+    event = TimedEvent(log)
+    call = f"worker1(event, log, {work})"
+    outcome = run_virtual(lambda: worker1(event, log, work), limit=work + 60,
+                          spin_rounds=SPIN_ROUNDS)
+    outcome.result(call)
+    if blocking.calls:
+        raise Fail(blocking.message(), blocking.calls[0].location)
+    where = solution.definition_of("worker1")
+    if event.set_at is None:
+        raise Fail(f"{call} returned without ever setting the event: worker2, waiting for it, "
+                   f"would never be woken.", where)
+    if event.set_at < work - EPSILON:
+        raise Fail(f"{call} set the event at {event.set_at:.1f} s of simulated time, before its "
+                   f"{work} s of work was done: worker2 would go on while worker1 is still "
+                   f"working.", where)
+    expect(list(log) == [W1], f"{call} left the log as {list(log)!r}; expected [{W1!r}].", where)
+    expect(W1 in event.log_when_set,
+           f"{call} set the event before appending {W1!r}: a coroutine woken by the event must "
+           f"find worker1's entry already in the log.", where)
+    expect(abs(outcome.elapsed - work) < EPSILON,
+           f"{call} took {outcome.elapsed:.1f} s of simulated time; its work takes {work} s.", where)
+    outcome.require_clean(call)
+
+
+@dataclass
+class Waiting:
+    """worker2 run on its own: the checks set the event at `set_at` and watch what it does."""
+
+    set_at: float = field(default_factory=lambda: _work() + OFF_BEAT)
+    log: TimedLog = field(default_factory=TimedLog)
+    event: TimedEvent = field(default_factory=TimedEvent)
+    done_before_set: bool = False
+    log_before_set: list[str] = field(default_factory=list)
+
+    async def drive(self, worker2: Any) -> None:
+        task = asyncio.create_task(worker2(self.event, self.log))
+        await _sleep(self.set_at)
+        self.done_before_set = task.done()
+        self.log_before_set = list(self.log)
+        self.event.set()
+        await task
+
+
+CALL2 = "worker2(event, log)"
+
+
+def _watch_worker2(solution: Solution) -> tuple[Waiting, Outcome[None]]:
+    worker2 = solution.function("worker2", coroutine=True)
+    waiting = Waiting()
+    outcome = run_virtual(lambda: waiting.drive(worker2), limit=waiting.set_at + 60,
+                          spin_rounds=SPIN_ROUNDS)
+    outcome.result(CALL2)
+    return waiting, outcome
+
+
+@check("worker2 waits for the event before it logs", points=2)
+def test_worker2_waits_for_the_event(solution: Solution) -> None:
+    waiting, outcome = _watch_worker2(solution)
+    where = solution.definition_of("worker2")
+    if waiting.log_before_set:
+        raise Fail(f"{CALL2} appended {waiting.log_before_set!r} before the event was set (the "
+                   f"event was set after {waiting.set_at:.1f} s): worker2 must wait for the "
+                   f"event first.", where)
+    if waiting.done_before_set:
+        raise Fail(f"{CALL2} returned before the event was set (after {waiting.set_at:.1f} s): "
+                   f"it must wait for the event, then log.", where)
+    expect(list(waiting.log) == [W2],
+           f"{CALL2} left the log as {list(waiting.log)!r}; expected [{W2!r}].", where)
+    outcome.require_clean(CALL2)
+
+
+@check("worker2 wakes up the moment the event is set", points=2)
+def test_worker2_wakes_up_at_once(solution: Solution) -> None:
+    waiting, _ = _watch_worker2(solution)
+    where = solution.definition_of("worker2")
+    set_at, logged_at = waiting.event.set_at, waiting.log.time_of(W2)
+    if logged_at is None or set_at is None:
+        raise Fail(f"{CALL2} never appended {W2!r} to the log.", where)
+    late = logged_at - set_at
+    if late < -EPSILON:
+        raise Fail(f"{CALL2} appended {W2!r} at {logged_at:.3f} s, before the event was set at "
+                   f"{set_at:.3f} s: it must wait for the event.", where)
+    expect(late <= EPSILON,
+           f"{CALL2} appended {W2!r} {late:.4g} s after the event was set (set at {set_at:.5f} s, "
+           f"logged at {logged_at:.5f} s of simulated time): it noticed the event late, the way a "
+           f"loop that checks event.is_set() between sleeps does. Nothing should stand between "
+           f"the event being set and worker2 waking up.", where)
+
+
+@dataclass
+class StandIns:
+    """Correct worker1 and worker2 that main is given instead of the student's, to grade main
+    on its own: they record what main passed them and when each one ran."""
+
+    in_flight: InFlight = field(default_factory=InFlight)
+    events: dict[str, Any] = field(default_factory=dict)
+    logs: dict[str, Any] = field(default_factory=dict)
+    works: list[Any] = field(default_factory=list)
+
+    async def worker1(self, event: Any, log: Any, work: Any) -> None:
+        self.events["worker1"], self.logs["worker1"] = event, log
+        self.works.append(work)
+        async with self.in_flight.track("worker1"):
+            await _sleep(work)
+        log.append(W1)
+        event.set()
+
+    async def worker2(self, event: Any, log: Any) -> None:
+        self.events["worker2"], self.logs["worker2"] = event, log
+        if isinstance(event, asyncio.Event):
+            async with self.in_flight.track("worker2"):
+                await event.wait()
+        log.append(W2)
+
+    def interval(self, label: str) -> tuple[float, float | None]:
+        found = next(item for item in self.in_flight.intervals if item.label == label)
+        return found.start, found.end
+
+
+@check("main runs worker1 and worker2 at the same time and returns the log", points=2)
+def test_main_runs_both_workers_at_once(solution: Solution) -> None:
+    main = solution.function("main", coroutine=True)
+    stand_ins, work = StandIns(), _work()
+    module = solution.module()
+    module.worker1, module.worker2 = stand_ins.worker1, stand_ins.worker2
+    call = f"main({work})"
+    outcome = run_virtual(lambda: main(work), limit=work + 60,
+                          spin_rounds=SPIN_ROUNDS)
+    value = outcome.result(call)
+    where = solution.definition_of("main")
+    missing = [name for name in ("worker1", "worker2") if name not in stand_ins.events]
+    if missing:
+        raise Fail(f"{call} never called {' or '.join(missing)}: main must run the two workers "
+                   f"the module defines.", where)
+    event = stand_ins.events["worker1"]
+    expect(isinstance(event, asyncio.Event),
+           f"{call} passed the workers {type(event).__name__} as the event; it should be an "
+           f"asyncio.Event.", where)
+    expect(stand_ins.events["worker2"] is event and stand_ins.logs["worker2"] is stand_ins.logs["worker1"],
+           f"{call} gave worker1 and worker2 different events or different logs: they must share "
+           f"one Event and one list to talk to each other.", where)
+    expect(stand_ins.works == [work],
+           f"{call} passed worker1 work={stand_ins.works[0]!r}; it should pass on {work}.", where)
+    if stand_ins.in_flight.high_water < 2:
+        start1, end1 = stand_ins.interval("worker1")
+        start2, _ = stand_ins.interval("worker2")
+        raise Fail(f"{call} ran worker1 and worker2 one after the other: worker1 ran from "
+                   f"{start1:.1f} s to {end1:.1f} s of simulated time and worker2 started only "
+                   f"at {start2:.1f} s. worker2 should already be waiting while worker1 works.",
+                   where, {"timeline": stand_ins.in_flight.timeline()})
+    expect(value == [W1, W2],
+           f"{call} returned {value!r}; expected the log the workers wrote, {[W1, W2]!r}.", where)
+    outcome.require_clean(call)
+
+
+@check("main with your own workers: worker2 logs right after worker1", points=2)
+def test_workers_work_together(solution: Solution) -> None:
+    main = solution.function("main", coroutine=True)
+    work = _work()
+    call = f"main({work})"
+    outcome = run_virtual(lambda: main(work), limit=work + 60,
+                          spin_rounds=SPIN_ROUNDS)
+    value = outcome.result(call)
+    where = solution.definition_of("main")
+    expect(value == [W1, W2],
+           f"{call} returned {value!r}; expected {[W1, W2]!r}: worker1 logs when its work is "
+           f"done, and worker2 right after it.", where)
+    expect(outcome.elapsed >= work - EPSILON,
+           f"{call} returned after {outcome.elapsed:.1f} s of simulated time, before worker1's "
+           f"{work} s of work could be done.", where)
+    outcome.require_clean(call)

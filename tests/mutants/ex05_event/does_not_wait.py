@@ -1,0 +1,24 @@
+"""worker2 logs at once without waiting for the event.
+
+fails: worker2_waits_for_the_event
+says: before the event was set
+"""
+
+import asyncio
+
+
+async def worker1(event, log, work):
+    await asyncio.sleep(work)
+    log.append("worker1 done")
+    event.set()
+
+
+async def worker2(event, log):
+    log.append("worker2 done")
+
+
+async def main(work):
+    event = asyncio.Event()
+    log = []
+    await asyncio.gather(worker1(event, log, work), worker2(event, log))
+    return log
