@@ -22,6 +22,7 @@ from graders.probes.spies import (
     spy_on_sessions,
 )
 from graders.probes.student import Solution, call, caller_location, describe_exception
+from graders.probes.threads import ThreadWork as ThreadWork
 from graders.probes.turns import Turns as Turns
 
 __all__ = [

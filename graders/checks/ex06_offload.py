@@ -1,0 +1,168 @@
+"""Checks for exercise 6: offload_all runs a blocking function in worker threads, all at once.
+
+Where each call ran is proved by thread identity (the event loop's own thread means the loop was
+blocked) and by a heartbeat on the loop that each call waits to see tick; how many ran at once by
+a counter and a `threading.Barrier` of four, within the six workers of the default pool on a
+two-core machine. The real-time limits on those waits only stop code that would otherwise wait
+for ever: correct code passes them in milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from graders.check import Fail, check, expect
+from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
+from graders.probes import inputs as rand
+from graders.probes.student import describe_exception
+from graders.probes.threads import spy_on_executors
+
+HINTS = (
+    "Calling func(item) inside the coroutine runs it on the event loop's own thread: nothing "
+    "else can run until it returns. It has to run in another thread, and the coroutine has to "
+    "wait for it without blocking.",
+    "asyncio.to_thread (or loop.run_in_executor) turns a call into an awaitable that runs in a "
+    "worker thread. Awaiting each one before making the next runs them one at a time, and a "
+    "pool of your own runs at most as many at once as it has workers.",
+    "Make an awaitable for every item first, then wait for all of them together with a tool "
+    "that keeps their order - and that lets an exception through rather than returning it.",
+)
+
+CALL = "offload_all(func, items)"
+# Four calls must meet: the default pool has min(32, cpus + 4) workers, at least five.
+TOGETHER = 4
+
+
+class OffloadError(Exception):
+    """What func raises for one item in the exception check."""
+
+
+def _items(count: int) -> list[str]:
+    items: list[str] = []
+    while len(items) < count:
+        item = rand.word(5)
+        if item not in items:
+            items.append(item)
+    return items
+
+
+def _work(items: list[str], **options: Any) -> ThreadWork:
+    return ThreadWork({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items}, **options)
+
+
+def _offload(solution: Solution, work: ThreadWork, items: list[str],
+             **options: Any) -> Outcome[Any]:
+    offload_all = solution.function("offload_all", coroutine=True)
+    return run_virtual(lambda: offload_all(work, list(items)), limit=60, **options)
+
+
+def _require_calls(solution: Solution, work: ThreadWork, items: list[str]) -> None:
+    called = sorted(map(repr, (call.item for call in work.calls)))
+    expected = sorted(map(repr, items))
+    expect(called == expected,
+           f"{CALL} called func {len(work.calls)} times, with {called}; it should call it once "
+           f"for each of the {len(items)} items {expected}.", solution.definition_of("offload_all"))
+
+
+def _loop_thread_message(work: ThreadWork, items: list[str], consequence: str) -> Fail:
+    blocked = work.on_loop_thread
+    return Fail(f"{CALL} called func on the event loop's own thread for {len(blocked)} of the "
+                f"{len(items)} items: {consequence}", blocked[0].location)
+
+
+@check("offload_all returns func's results in the order of the items", points=2)
+def test_returns_results_in_order(solution: Solution) -> None:
+    items = _items(5)
+    work = _work(items)
+    value = _offload(solution, work, items).result(CALL)
+    where = solution.definition_of("offload_all")
+    if isinstance(value, list | tuple) and any(
+            asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
+        raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
+                   f"must be awaited to get its result.", where)
+    expected = [work.answers[item] for item in items]
+    expect(isinstance(value, list) and value == expected,
+           f"{CALL} returned {value!r}; expected {expected!r}: func's result for each item, in "
+           f"the order of items {items!r}, as a list.", where)
+    _require_calls(solution, work, items)
+
+
+@check("func runs in worker threads and the event loop stays free", points=3)
+def test_keeps_the_loop_free(solution: Solution) -> None:
+    items = _items(TOGETHER)
+    heartbeat = Heartbeat(interval=0.01)
+    work = _work(items, heartbeat=heartbeat)
+    outcome = _offload(solution, work, items, background=[heartbeat.run])
+    outcome.result(CALL)
+    if work.on_loop_thread:
+        ticks = sum(call.ticks_during or 0 for call in work.on_loop_thread)
+        raise _loop_thread_message(
+            work, items, f"while func runs there the loop is blocked and no other coroutine can "
+            f"run - a heartbeat task that ticks every {heartbeat.interval:g} s of loop time ticked "
+            f"{ticks} times during those calls. func must run in a worker thread.")
+    if work.loop_stalled:
+        raise Fail(f"{CALL} ran func in worker threads, but the event loop stood still while "
+                   f"they ran: a heartbeat task that ticks every {heartbeat.interval:g} s of loop "
+                   f"time did not tick once in {work.patience:g} s of real time while func waited "
+                   f"for it. Something in offload_all blocks the loop while it waits for the "
+                   f"threads (a blocking .result(), .join() or time.sleep on the loop's thread).",
+                   solution.definition_of("offload_all"))
+    _require_calls(solution, work, items)
+
+
+@check("four calls of func run at the same moment", points=3)
+def test_runs_all_at_once(solution: Solution) -> None:
+    items = _items(TOGETHER)
+    work = _work(items, barrier=TOGETHER)
+    with spy_on_executors() as executors:
+        outcome = _offload(solution, work, items)
+    outcome.result(CALL)
+    where = solution.definition_of("offload_all")
+    if work.on_loop_thread:
+        raise _loop_thread_message(
+            work, items, "calls on the loop's thread run one after another, and nothing else "
+            "runs meanwhile. func must run in worker threads, all at the same time.")
+    _require_calls(solution, work, items)
+    most = work.in_flight.high_water
+    if most >= TOGETHER:
+        return
+    details = {"threads": work.threads_used}
+    small = executors.smaller_than(TOGETHER)
+    if small:
+        pool = small[0]
+        at = f" ({pool.location.file} line {pool.location.line})" if pool.location else ""
+        raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the thread pool "
+                   f"made with max_workers={pool.max_workers}{at} runs no more than "
+                   f"{pool.max_workers} at once, and {TOGETHER} items need {TOGETHER} workers.",
+                   pool.location or where, details)
+    how = "one at a time" if most <= 1 else f"at most {most} at a time"
+    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited {work.patience:g} s "
+               f"of real time for the others to join it, and never more than {most} ran at once. "
+               f"Each call must already be running while the next ones start.",
+               where, details)
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+@check("an exception raised by func reaches the caller", points=2)
+def test_exceptions_propagate(solution: Solution) -> None:
+    items = _items(TOGETHER)
+    bad = rand.rng.choice(items[1:])
+    error = OffloadError(f"cannot process {bad!r}")
+    work = _work(items, failures={bad: error})
+    outcome = _offload(solution, work, items)
+    if outcome.error is not None and any(leaf is error for leaf in _leaves(outcome.error)):
+        return
+    if outcome.error is not None and not isinstance(outcome.error, NotImplementedError | OffloadError):
+        raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} raised "
+                   f"{describe_exception(outcome.error)} instead: the caller should get func's "
+                   f"own exception.", solution.definition_of("offload_all"))
+    value = outcome.result(CALL)
+    raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} returned {value!r}: the "
+               f"exception was swallowed. The caller must get it, raised.",
+               solution.definition_of("offload_all"))
