@@ -67,8 +67,8 @@ def _child(job: Job, write_fd: int) -> None:
         # Everything inherited from the parent stays put: collections (the probes run several
         # per check) then scan only what the checks create, and pages stay shared.
         gc.freeze()
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+        _limit(resource.RLIMIT_AS, MEMORY_LIMIT)
+        _limit(resource.RLIMIT_FSIZE, OUTPUT_LIMIT)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-long write fails instead
         # Nothing of the parent's stays open: not its output files, not other children's pipes.
         os.closerange(3, write_fd)
@@ -84,6 +84,14 @@ def _child(job: Job, write_fd: int) -> None:
         code = 70
     finally:
         os._exit(code)
+
+
+def _limit(which: int, value: int) -> None:
+    # Best effort: some systems (macOS for RLIMIT_AS) refuse a limit; the time limit still holds.
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
 
 
 def _start(job: Job) -> _Running:

@@ -16,6 +16,7 @@ import re
 import sys
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -116,7 +117,8 @@ class Outcome(Generic[T]):
                      for task in self.unawaited_tasks]
         messages += [f"a task's exception was never retrieved: {leak.describe()}"
                      for leak in self.unretrieved]
-        return messages
+        counted = Counter(messages)  # five identical leaks read better as one line "(5 times)"
+        return [text if count == 1 else f"{text} ({count} times)" for text, count in counted.items()]
 
     def require_clean(self, call: str) -> None:
         """Fail if the run left a coroutine never awaited, a task running or an error unread."""
@@ -271,6 +273,7 @@ def run_virtual(
         finally:
             times["end"] = _loop_time(loop)  # type: ignore[arg-type]
 
+    gc.collect()  # leaks of an earlier run must not be reported as this run's
     old_depth = sys.get_coroutine_origin_tracking_depth()
     sys.set_coroutine_origin_tracking_depth(32)
     with warnings.catch_warnings(record=True) as caught:
