@@ -12,6 +12,7 @@
 from graders.probes.counters import InFlight, Interval
 from graders.probes.heartbeat import Heartbeat
 from graders.probes.loop import Outcome, Pending, run_virtual
+from graders.probes.loopcalls import spy_on_loop as spy_on_loop
 from graders.probes.server import FakeServer, Route
 from graders.probes.spies import (
     BlockingSpy,
