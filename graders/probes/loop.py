@@ -19,6 +19,7 @@ import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Generic, TypeVar
 
 import looptime
@@ -28,6 +29,7 @@ from graders.isolation import OUTPUT_LIMIT
 from graders.probes.student import (
     caller_location,
     describe_exception,
+    is_student_file,
     location_in_frames,
     location_of_stack,
     location_of_traceback,
@@ -43,7 +45,7 @@ _new_virtual_loop = looptime.new_event_loop
 
 # A loop whose clock stays still for this many rounds is spinning (e.g. `while ...: await
 # asyncio.sleep(0)`): virtual time only moves when every task waits, so it would never end.
-SPIN_ROUNDS = 200_000
+SPIN_ROUNDS = 50_000
 # Loop seconds a task that swallows cancellation gets after the deadline before the run is cut.
 GRACE = 10.0
 
@@ -215,7 +217,8 @@ class _Watch:
 
     def on_deadline(self, main: asyncio.Task[Any]) -> None:
         self.timed_out = True
-        self.stuck = [snapshot(task) for task in _all_tasks(self.loop) if not task.done()]
+        stuck = [snapshot(task) for task in _all_tasks(self.loop) if not task.done()]
+        self.stuck = sorted(stuck, key=lambda task: task.location is None)  # located ones first
         main.cancel()
         self._keep_time_moving()
 
@@ -226,11 +229,25 @@ class _Watch:
 
 
 def snapshot(task: asyncio.Task[Any]) -> Pending:
-    """The task's coroutine name and where it waits (or, failing that, where it was created)."""
-    coroutine = task.get_coro()
-    name = getattr(coroutine, "__qualname__", None) or task.get_name()
-    where = location_of_stack(task.get_stack(limit=50)) if not task.done() else None
+    """The task's innermost student coroutine and where it waits (or where it was created)."""
+    chain = _await_chain(task.get_coro()) if not task.done() else []
+    students = [(name, frame) for name, frame in chain if is_student_file(frame.f_code.co_filename)]
+    name, _ = (students or chain or [(task.get_name(), None)])[0]
+    where = location_of_stack(frame for _, frame in chain) if chain else None
     return Pending(name=f"{name}()", location=where or getattr(task, "created_at", None))
+
+
+def _await_chain(coroutine: Any) -> list[tuple[str, FrameType]]:
+    """(name, frame) of each coroutine in the chain a suspended task is awaiting, outermost first.
+    A task's own stack shows only its outer coroutine, often the grader's wrapper."""
+    chain = []
+    while coroutine is not None and len(chain) < 100:
+        frame = getattr(coroutine, "cr_frame", None) or getattr(coroutine, "gi_frame", None)
+        if frame is None:
+            break
+        chain.append((getattr(coroutine, "__qualname__", "?"), frame))
+        coroutine = getattr(coroutine, "cr_await", None) or getattr(coroutine, "gi_yieldfrom", None)
+    return chain
 
 
 def _unawaited(tasks: list[_WatchedTask], helpers: list[asyncio.Task[Any]]) -> list[Pending]:
@@ -312,7 +329,8 @@ def _drive(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
     except _Abort:
         pass
     except BaseException:  # noqa: BLE001 - the task's own failure is read from the task
-        pass
+        if not task.done():
+            raise  # not the task's: e.g. pytest-timeout stopping a check that hangs the loop
 
 
 def _settle(outcome: Outcome[Any], task: asyncio.Task[Any], watch: _Watch,
@@ -349,10 +367,13 @@ def _close(loop: asyncio.AbstractEventLoop) -> None:
     if executor is not None:
         # A worker thread stuck in student code must not hold the grading up.
         executor.shutdown(wait=False, cancel_futures=True)
-    try:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-    except BaseException:  # noqa: BLE001
-        pass
+    # With tasks still pending (a spin, or a check stopped by pytest-timeout) running the loop
+    # again would run them again: close it as it is.
+    if not any(not task.done() for task in _all_tasks(loop)):
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        except BaseException:  # noqa: BLE001
+            pass
     loop.close()
 
 
