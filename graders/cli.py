@@ -18,6 +18,9 @@ from graders.results import Report
 def resolve_solutions(value: str | None) -> Path:
     """`reference`, a folder, or (by default) the kit's `exercises/`."""
     if value is None:
+        if not (KIT_ROOT / "exercises").is_dir():
+            raise click.UsageError(f"no exercises/ folder in {KIT_ROOT}: restore it (git checkout "
+                                   f"exercises) or pass --solutions PATH")
         return KIT_ROOT / "exercises"
     if value == "reference":
         return KIT_ROOT / "reference"

@@ -1,0 +1,54 @@
+"""Bad input is a clear failed check or a one-line error, never a traceback from the kit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graders import cli as cli_module
+from graders.registry import by_number
+from graders.runner import grade
+
+
+def grade_source(tmp_path: Path, content: bytes) -> list[str]:
+    (tmp_path / "ex01_coroutines.py").write_bytes(content)
+    result = grade([by_number(1)], tmp_path).exercises[0]
+    assert result.score == 0 and all(check.status == "failed" for check in result.checks)
+    return [check.message for check in result.checks]
+
+
+@pytest.mark.parametrize(("content", "phrase"), [
+    (b"async def greet(name, delay)\n    return name\n", "ex01_coroutines.py, line 1: SyntaxError"),
+    (b"", "has no function greet"),
+    (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+    (b"async def greeting(name, delay):\n    return name\n", "has no function greet"),
+    (b"def greet(name, delay):\n    return name\n\ndef run_greet(n, d):\n    return n\n",
+     "must be a coroutine function"),
+    (b"import asyncio\nraise RuntimeError('boom')\n", "Importing ex01_coroutines.py raised RuntimeError"),
+])
+def test_broken_files_fail_every_check_with_a_message(tmp_path: Path, content: bytes,
+                                                      phrase: str) -> None:
+    messages = grade_source(tmp_path, content)
+    assert any(phrase in message for message in messages), messages
+    assert not any("bug in the kit" in message for message in messages), messages
+
+
+def test_syntax_error_points_at_the_line(tmp_path: Path) -> None:
+    (tmp_path / "ex01_coroutines.py").write_text("import asyncio\n\nasync def greet(:\n")
+    check = grade([by_number(1)], tmp_path).exercises[0].checks[0]
+    assert check.location is not None and check.location.line == 3
+
+
+def test_missing_file_in_the_solutions_folder(tmp_path: Path) -> None:
+    check = grade([by_number(2)], tmp_path).exercises[0].checks[0]
+    assert check.status == "failed" and "There is no file ex02_gather.py" in check.message
+
+
+def test_missing_exercises_folder_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    monkeypatch.setattr(cli_module, "KIT_ROOT", tmp_path)
+    result = CliRunner().invoke(cli_module.cli, ["exercise", "1"], standalone_mode=False)
+    assert "no exercises/ folder" in str(result.exception)
+    assert result.exception.__class__.__name__ == "UsageError"
