@@ -12,6 +12,7 @@ Whatever is found fails the check with a message saying what was found.
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 import threading
 from collections.abc import Iterable
@@ -211,6 +212,7 @@ class Guard:
         sys.addaudithook(self.audit.hook)
 
     def arm(self) -> None:
+        gc.freeze()  # what pytest set up stays out of the collections the probes make per run
         # time.sleep is swapped by the blocking spy during every check, on purpose.
         self.snapshot = Snapshot(watched_modules(), _virtual_loop_classes(), ignore={"time.sleep"})
         self.audit.take()
