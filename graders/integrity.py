@@ -166,6 +166,23 @@ class Snapshot:
         self.modules = list(modules)
         self.classes = list(classes)
         self.functions, self.members = self._take()
+        self._copies = self._copy()
+
+    def _namespaces(self) -> list[dict[str, object]]:
+        found = [vars(module) for module in self.modules] + [vars(cls) for cls in self.classes]
+        found += [vars(value) for module in self.modules for value in list(vars(module).values())
+                  if isinstance(value, type) and value.__module__ == module.__name__]
+        return found  # type: ignore[return-value]
+
+    def _copy(self) -> list[tuple[dict[str, object], dict[str, object]]]:
+        return [(namespace, dict(namespace)) for namespace in self._namespaces()]
+
+    def unchanged(self) -> bool:
+        """A fast look (dict comparison runs in C): nothing in any namespace changed at all."""
+        try:
+            return all(namespace == copy for namespace, copy in self._copies)
+        except Exception:  # noqa: BLE001 - a value whose == misbehaves: take the slow look
+            return False
 
     def _take(self) -> tuple[dict[str, int], dict[str, int]]:
         functions: dict[str, int] = {}
@@ -183,6 +200,8 @@ class Snapshot:
         return functions, members
 
     def changes(self) -> list[str]:
+        if self.unchanged():
+            return []
         functions, members = self._take()
         replaced = [name for name, ident in self.functions.items() if functions.get(name) != ident]
         replaced += [name for name, ident in self.members.items() if members.get(name) != ident]
@@ -217,14 +236,14 @@ class Guard:
         self.snapshot = Snapshot(watched_modules(), _virtual_loop_classes(), ignore={"time.sleep"})
         self.audit.take()
 
-    def judge(self, result: CheckResult) -> CheckResult:
-        """`result`, failed if the check's run showed tampering."""
+    def judge(self, result: CheckResult) -> bool:
+        """Fail `result` if the check's run showed tampering; say whether it did."""
         findings = self.audit.take() + (self.snapshot.changes() if self.snapshot else [])
         if findings:
             result.status, result.score = "failed", 0
             result.message = (f"Grading found your code reaching into the grader: it "
                               f"{'; it '.join(findings)}. No check can pass while it does that.")
-        return result
+        return bool(findings)
 
 
 def _virtual_loop_classes() -> list[type]:

@@ -46,9 +46,11 @@ def verdict(spec: CheckSpec, error: BaseException | None,
         result.message, result.location = error.message, error.location
         result.details.update(error.details)
     elif _is_timeout(error):
-        result.status = "timeout"
+        where = location_of_traceback(error.__traceback__)
+        at = f" It was at {where.file} line {where.line} when it was stopped." if where else ""
+        result.status, result.location = "timeout", where
         result.message = ("This check did not finish in time: the code under test hangs or "
-                          "blocks. Look for an endless loop or a blocking call.")
+                          f"blocks. Look for an endless loop or a blocking call.{at}")
     elif (where := location_of_traceback(error.__traceback__)) is not None:
         result.message, result.location = describe_call_error("Your code", error), where
     else:
@@ -73,8 +75,11 @@ class Channel:
     def __init__(self, fd: int, sign: Callable[[bytes], bytes], guard: Guard) -> None:
         self.fd, self._sign, self._guard = fd, sign, guard
 
-    def send(self, result: CheckResult) -> None:
-        data = json.dumps(check_dict(result)).encode()
+    def send(self, exercise: str, result: CheckResult) -> None:
+        self._write({"exercise": exercise, **check_dict(result)})
+
+    def _write(self, message: dict[str, Any]) -> None:
+        data = json.dumps(message).encode()
         line = data + b"\t" + self._sign(data) + b"\n"
         view = memoryview(line)
         while view:
@@ -94,7 +99,16 @@ class Channel:
             take_recorded()  # nothing a previous check recorded belongs to this one
         if call.when == "call" or (call.when == "setup" and failed):
             result = verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded())
-            self.send(self._guard.judge(result))
+            tampered = self._guard.judge(result)
+            self.send(item.module.__name__.rsplit(".", 1)[-1], result)  # type: ignore[attr-defined]
+            if tampered:
+                # What was patched stays patched in this process: the grading process goes on
+                # with the remaining checks in a fresh one.
+                item.session.shouldstop = "tampering"
 
     def pytest_collection_finish(self) -> None:
         self._guard.arm()
+
+    def pytest_sessionfinish(self) -> None:
+        # Tells the grading process the session ended by itself (not by a crash or os._exit).
+        self._write({"event": "end"})

@@ -1,4 +1,4 @@
-"""Grade a selection of exercises: each runs in an isolated child, results become a Report.
+"""Grade a selection of exercises: checks run in isolated children, results become a Report.
 
 A child that crashes, exits or hangs loses only the check it was running: that check fails with
 a message saying how the child ended, and a fresh child runs the checks it did not reach.
@@ -34,44 +34,77 @@ def check_specs(exercise: Exercise) -> list[CheckSpec]:
 
 @dataclass
 class _Grading:
-    """One (submission, exercise) being graded, possibly over several children."""
+    """The checks of some exercises of one submission, graded in one child at a time.
+
+    Several exercises share a child because starting pytest costs more than most exercises'
+    checks. A child that crashes, exits or hangs loses only the check it was running; a child
+    that stops cleanly after tampering loses nothing. Either way a fresh child goes on with the
+    checks not yet reached.
+    """
 
     name: str
-    exercise: Exercise
-    specs: list[CheckSpec]
     folder: Path
-    results: dict[str, CheckResult] = field(default_factory=dict)
+    exercises: list[Exercise]
+    specs: dict[str, list[CheckSpec]]  # by exercise module name
+    results: dict[tuple[str, str], CheckResult] = field(default_factory=dict)
     key: bytes = b""
     rejected: int = 0
 
+    def missing(self) -> list[tuple[Exercise, CheckSpec]]:
+        return [(exercise, spec) for exercise in self.exercises
+                for spec in self.specs[exercise.module_name]
+                if (exercise.module_name, spec.name) not in self.results]
+
     def job(self) -> Job:
-        todo = [spec.function for spec in self.specs if spec.name not in self.results]
-        exercise, folder = self.exercise, self.folder
+        todo: dict[str, tuple[Exercise, list[str]]] = {}
+        for exercise, spec in self.missing():
+            todo.setdefault(exercise.module_name, (exercise, []))[1].append(spec.function)
+        plan, folder = list(todo.values()), self.folder
         key = self.key = secrets.token_bytes(32)
 
         def target(fd: int) -> object:
-            return worker.run_checks(exercise, folder, fd, todo, key)
+            return worker.run_checks(plan, folder, fd, key)
 
-        return Job(key=(self.name, exercise.number), target=target, time_limit=SILENCE_LIMIT)
+        return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT)
 
     def take(self, ended: Ended) -> list[Job]:
         """Keep what the child sent; blame the check it stopped in; go on with the rest."""
         verified, self.rejected = _verify(ended.lines, worker.signer(self.key))
-        for result in _parse(verified):
-            spec = next((spec for spec in self.specs if spec.name == result.name), None)
-            if spec is not None and result.name not in self.results:
-                self.results[result.name] = _trusted(result, spec, self.rejected)
-        missing = [spec for spec in self.specs if spec.name not in self.results]
+        before = len(self.results)
+        clean_end = False
+        for message in _messages(verified):
+            if message.get("event") == "end":
+                clean_end = True
+            else:
+                self._keep(message)
+        missing = self.missing()
         if not missing:
             return []
-        self.results[missing[0].name] = _stopped(missing[0], ended, self.rejected)
-        return [self.job()] if len(missing) > 1 else []
+        if not (clean_end and len(self.results) > before):  # else: stopped itself, no one to blame
+            exercise, spec = missing.pop(0)
+            self.results[exercise.module_name, spec.name] = _stopped(spec, ended, self.rejected)
+        return [self.job()] if missing else []
 
-    def result(self) -> ExerciseResult:
-        exercise, path = self.exercise, self.folder / self.exercise.file_name
+    def _keep(self, message: dict[str, object]) -> None:
+        module = str(message.pop("exercise", ""))
+        try:
+            result = check_from_dict(message)
+        except (KeyError, TypeError, ValueError):
+            return
+        spec = next((spec for spec in self.specs.get(module, []) if spec.name == result.name), None)
+        if spec is not None and (module, result.name) not in self.results:
+            self.results[module, result.name] = _trusted(result, spec, self.rejected)
+
+    def done(self, exercise: Exercise) -> bool:
+        return all((exercise.module_name, spec.name) in self.results
+                   for spec in self.specs[exercise.module_name])
+
+    def result(self, exercise: Exercise) -> ExerciseResult:
+        path = self.folder / exercise.file_name
+        checks = [self.results[exercise.module_name, spec.name]
+                  for spec in self.specs[exercise.module_name]]
         return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name,
-                              [self.results[spec.name] for spec in self.specs],
-                              str(path), def_lines(path, exercise.functions))
+                              checks, str(path), def_lines(path, exercise.functions))
 
 
 def grade(
@@ -93,37 +126,60 @@ def grade_many(
     parallel: int | None = None,
     on_done: Callable[[str, ExerciseResult], None] | None = None,
 ) -> dict[str, Report]:
-    """Grade several folders of exercise modules at once; one child per (folder, exercise)."""
+    """Grade several folders of exercise modules at once, `parallel` children at a time."""
+    plan = {name: (folder, selection) for name, folder in submissions.items()}
+    return grade_plan(plan, parallel=parallel, on_done=on_done)
+
+
+def grade_plan(
+    plan: dict[str, tuple[Path, list[Exercise]]],
+    *,
+    parallel: int | None = None,
+    on_done: Callable[[str, ExerciseResult], None] | None = None,
+) -> dict[str, Report]:
+    """Grade, for each named submission, its folder on its own selection of exercises."""
     started = time.monotonic()
-    exercise_specs = {exercise.number: check_specs(exercise) for exercise in selection}
-    gradings = {
-        (name, exercise.number): _Grading(name, exercise, exercise_specs[exercise.number], folder)
-        for name, folder in submissions.items() for exercise in selection
-    }
+    parallel = parallel or os.cpu_count() or 1
+    worker.warm_up()
+    specs = {exercise.module_name: check_specs(exercise)
+             for _, selection in plan.values() for exercise in selection}
+    # Enough children to keep every core busy, and no more: each child starts pytest once.
+    gradings = []
+    for name, (folder, selection) in plan.items():
+        parts = min(len(selection), max(1, -(-parallel // max(1, len(plan)))))
+        gradings += [_Grading(name, folder, selection[part::parts], specs) for part in range(parts)]
+    by_key = {id(grading): grading for grading in gradings}
+    reported: set[tuple[int, str]] = set()
 
     def collect(ended: Ended) -> list[Job]:
-        grading = gradings[ended.key]  # type: ignore[index]
+        grading = by_key[ended.key]  # type: ignore[index]
         follow_up = grading.take(ended)
-        if not follow_up and on_done:
-            on_done(grading.name, grading.result())
+        for exercise in grading.exercises:
+            key = (id(grading), exercise.module_name)
+            if on_done and key not in reported and grading.done(exercise):
+                reported.add(key)
+                on_done(grading.name, grading.result(exercise))
         return follow_up
 
-    run_jobs([grading.job() for grading in gradings.values()], parallel or os.cpu_count() or 1,
-             collect)
+    run_jobs([grading.job() for grading in gradings], parallel, collect)
     seconds = time.monotonic() - started
-    return {
-        name: Report([gradings[name, ex.number].result() for ex in selection], str(folder), seconds)
-        for name, folder in submissions.items()
-    }
+    reports = {}
+    for name, (folder, selection) in plan.items():
+        owner = {ex.module_name: g for g in gradings if g.name == name for ex in g.exercises}
+        results = [owner[ex.module_name].result(ex) for ex in selection]
+        reports[name] = Report(results, str(folder), seconds)
+    return reports
 
 
-def _parse(lines: list[bytes]) -> list[CheckResult]:
+def _messages(lines: list[bytes]) -> list[dict[str, object]]:
     parsed = []
     for line in lines:
         try:
-            parsed.append(check_from_dict(json.loads(line)))
-        except (ValueError, KeyError, TypeError):
+            message = json.loads(line)
+        except ValueError:
             continue
+        if isinstance(message, dict):
+            parsed.append(message)
     return parsed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import hmac
+import importlib
 import os
 import random
 from collections.abc import Callable
@@ -20,10 +21,10 @@ from graders.registry import PACKAGE_DIR, Exercise
 CHECK_TIMEOUT = 10
 
 
-def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[str],
+def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_fd: int,
                key: bytes) -> int:
-    """Run the checks (pytest functions) `only` of `exercise` against `solutions`, sending each
-    result to `results_fd`, signed with `key`."""
+    """Run, for each (exercise, pytest functions) of `plan`, those checks against `solutions`,
+    sending each result to `results_fd`, signed with `key`."""
     import pytest
 
     channel = Channel(_hide(results_fd), signer(key), Guard())
@@ -31,7 +32,8 @@ def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     set_solutions_dir(solutions)
     args = [
-        *(f"{exercise.checks_path}::{function}" for function in only),
+        *(f"{exercise.checks_path}::{function}" for exercise, functions in plan
+          for function in functions),
         "-c", str(PACKAGE_DIR / "pytest.ini"),
         "--rootdir", str(PACKAGE_DIR),
         "-p", "graders.plugin",
@@ -39,6 +41,16 @@ def run_checks(exercise: Exercise, solutions: Path, results_fd: int, only: list[
         f"--timeout={CHECK_TIMEOUT}",
     ]
     return int(pytest.main(args, plugins=[channel]))
+
+
+def warm_up() -> None:
+    """Import in the grading process what every child would otherwise import for itself."""
+    import _pytest.config
+
+    for name in _pytest.config.default_plugins:
+        importlib.import_module(f"_pytest.{name}")
+    importlib.import_module("pytest_timeout")
+    importlib.import_module("graders.plugin")
 
 
 def signer(key: bytes) -> Callable[[bytes], bytes]:

@@ -40,6 +40,19 @@ def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path:
         assert hostile.says.lower() in check.message.lower(), check.message
 
 
+@pytest.mark.parametrize("hostile", ["segfault", "os_exit", "patches_probe_counters",
+                                     "hang_catching_base_exception"])
+def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path) -> None:
+    # parallel=1: both exercises start in the same child, as they do in a batch.
+    shutil.copy(Path(__file__).parent / "hostile" / "ex01_coroutines" / f"{hostile}.py",
+                tmp_path / "ex01_coroutines.py")
+    shutil.copy(REFERENCE / "ex02_gather.py", tmp_path / "ex02_gather.py")
+    report = grade([by_number(1), by_number(2)], tmp_path, parallel=1)
+    troubled, healthy = report.exercises
+    assert troubled.score < troubled.max_score
+    assert healthy.score == healthy.max_score > 0, [c.message for c in healthy.checks]
+
+
 def test_a_crash_costs_only_its_own_exercise(tmp_path: Path) -> None:
     shutil.copy(Path(__file__).parent / "hostile" / "ex01_coroutines" / "segfault.py",
                 tmp_path / "ex01_coroutines.py")
