@@ -23,28 +23,28 @@ from pathlib import Path
 
 from graders.mutants import mutants, reference_dir
 from graders.registry import Exercise, exercises
-from graders.runner import grade_many
+from graders.runner import grade_plan
 
 BUSY = "while True: pass"
 
 
-def submissions(workdir: Path) -> dict[Exercise, dict[str, Path]]:
-    """For each exercise: the reference and each of its mutants, as folders to grade."""
-    plan: dict[Exercise, dict[str, Path]] = {ex: {"reference": reference_dir()} for ex in exercises()}
+def submissions(workdir: Path) -> dict[str, tuple[Path, list[Exercise]]]:
+    """The reference on every exercise, and each mutant on its own exercise."""
+    plan: dict[str, tuple[Path, list[Exercise]]] = {"reference": (reference_dir(), list(exercises()))}
     for mutant in mutants():
         folder = workdir / mutant.id
         folder.mkdir(parents=True)
         shutil.copy(mutant.path, folder / mutant.exercise.file_name)
-        plan[mutant.exercise][mutant.id] = folder
+        plan[mutant.id] = (folder, [mutant.exercise])
     return plan
 
 
-def one_round(plan: dict[Exercise, dict[str, Path]], jobs: int) -> dict[tuple[str, str], str]:
+def one_round(plan: dict[str, tuple[Path, list[Exercise]]], jobs: int) -> dict[tuple[str, str], str]:
     verdicts: dict[tuple[str, str], str] = {}
-    for exercise, folders in plan.items():
-        for name, report in grade_many(folders, [exercise], parallel=jobs).items():
-            for check in report.exercises[0].checks:
-                verdicts[name, f"{exercise.module_name}.{check.name}"] = check.status
+    for name, report in grade_plan(plan, parallel=jobs).items():
+        for exercise in report.exercises:
+            for check in exercise.checks:
+                verdicts[name, f"ex{exercise.number:02d}_{exercise.slug}.{check.name}"] = check.status
     return verdicts
 
 
@@ -64,7 +64,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--load", type=int, default=os.cpu_count() or 1,
                         help="busy processes to run meanwhile (default: one per core)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=4 * (os.cpu_count() or 1),
+                        help="children at once (default: 4 per core; hang guards wait, not work)")
     args = parser.parse_args()
     load = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
     started = time.monotonic()
