@@ -76,6 +76,10 @@ def describe_exception(error: BaseException) -> str:
     return f"{text} ({where.file}, line {where.line})" if where else text
 
 
+# Files whose import was stopped by the check's time limit in this process.
+_hanging_imports: dict[Path, Location | None] = {}
+
+
 class Solution:
     """The student's module for one exercise, loaded fresh for each check on first use."""
 
@@ -95,6 +99,12 @@ class Solution:
 
     def _load(self) -> ModuleType:
         from graders.integrity import scan_source  # integrity imports this module
+
+        if self.path in _hanging_imports:  # one check's time limit is enough to know
+            where = _hanging_imports[self.path]
+            at = f" (it was at line {where.line} when it was stopped)" if where else ""
+            raise Fail(f"Importing {self.file_name} never finished{at}: code at the top level of "
+                       f"the file runs for ever. Keep work inside functions.", where)
 
         if not self.path.is_file():
             raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
@@ -123,6 +133,10 @@ class Solution:
         except Exception as error:
             raise Fail(f"Importing {self.file_name} raised {describe_exception(error)}",
                        location_of_traceback(error.__traceback__)) from None
+        except BaseException as error:  # pytest-timeout stopping an import that never ends
+            if type(error).__name__ == "Failed" and str(error).startswith("Timeout"):
+                _hanging_imports[self.path] = location_of_traceback(error.__traceback__)
+            raise
         return module
 
     def function(self, name: str, *, coroutine: bool) -> Callable[..., Any]:
