@@ -16,13 +16,13 @@ MAX_SOURCE_BYTES = 512 * 1024
 
 
 def def_lines(path: Path, names: Iterable[str]) -> dict[str, int]:
-    """The line of the top-level `def`/`async def` of each of `names` found in `path` (the last
+    """The line of the top-level `def`/`async def`/`class` of each of `names` in `path` (the last
     definition wins, as when Python runs the module), in the order of `names`."""
     tree = _parse(path)
     if tree is None:
         return {}
     found = {node.name: node.lineno for node in tree.body
-             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
     return {name: found[name] for name in names if name in found}
 
 

@@ -154,13 +154,17 @@ def untouched(path: Path, functions: tuple[str, ...]) -> bool:
     except (SyntaxError, ValueError):
         return False
     defined = {node.name: node for node in tree.body
-               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
     names = functions or tuple(defined)
     return bool(names) and all(name in defined and _is_stub(defined[name]) for name in names)
 
 
-def _is_stub(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    body = function.body
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    if isinstance(node, ast.ClassDef):  # a class is a stub while its methods (but __init__) are
+        methods = [item for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                   and item.name != "__init__"]
+        return bool(methods) and all(_is_stub(method) for method in methods)
+    body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # a docstring
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:

@@ -141,7 +141,7 @@ def test_gradescope_validator_rejects_what_the_spec_forbids() -> None:
 def function_spans(path: Path) -> dict[str, range]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {node.name: range(node.lineno, (node.end_lineno or node.lineno) + 1)
-            for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+            for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
 
 
 def test_github_full_marks_has_no_annotations_and_ends_with_points(full_marks: Report) -> None:

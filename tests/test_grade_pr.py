@@ -211,9 +211,11 @@ def test_the_tampering_would_have_worked_had_it_reached_the_grader(course: Cours
 
 def test_annotations_point_at_the_exercise_files_in_the_workspace(honest: Graded) -> None:
     errors = [command for command in workflow_commands(honest.log) if command.name == "error"]
-    assert errors
+    # Past GitHub's limit of annotations the last one counts the rest and points at no file.
+    located = [error for error in errors if "file" in error.properties]
+    assert located and len(errors) - len(located) <= 1
     folder = (honest.workspace / "exercises").resolve()
-    assert all(Path(error.properties["file"]).parent == folder for error in errors)
+    assert all(Path(error.properties["file"]).parent == folder for error in located)
 
 
 def test_unknown_commits_stop_the_script(course: Course, tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def test_same_verdict_every_time(exercise, tmp_path: Path) -> None:
         for run in range(REPEAT):
             folders[f"{mutant.path.stem}#{run}"] = folder
         expected_failures[mutant.path.stem] = mutant.fails
-    reports = grade_many(folders, [exercise])
+    # Several children per core: the slow mutants spend their time waiting out a hang guard.
+    reports = grade_many(folders, [exercise], parallel=4 * (os.cpu_count() or 1))
     changed = []
     for name, report in reports.items():
         result = report.exercises[0]
