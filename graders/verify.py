@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -261,7 +262,8 @@ def run_all(exercise: Exercise, subjects: dict[str, Path], repeat: int,
             parallel: int | None) -> dict[str, list[ExerciseResult]]:
     """Grade every subject `repeat` times, all in one batch; results by label."""
     folders = {f"{label}#{run}": folder for label, folder in subjects.items() for run in range(repeat)}
-    reports = grade_many(folders, [exercise], parallel=parallel)
+    # Several children per core by default: mutants caught by a hang guard spend it waiting.
+    reports = grade_many(folders, [exercise], parallel=parallel or 4 * (os.cpu_count() or 1))
     results: dict[str, list[ExerciseResult]] = {label: [] for label in subjects}
     for key, report in reports.items():
         results[key.rsplit("#", 1)[0]].append(report.exercises[0])

@@ -42,7 +42,7 @@ def selected(numbers: tuple[int, ...]) -> list[Exercise]:
 @click.option("--repeat", "-n", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Grade everything N times: a verdict that changes between runs is a flaky check.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Grading processes at a time (default: one per CPU).")
+              help="Grading processes at a time (default: four per CPU).")
 def verify_command(reference: Path, stubs: Path, numbers: tuple[int, ...], repeat: int,
                    jobs: int | None) -> None:
     """Verify the kit: for every exercise the reference gets full marks, the stub gets zero,
