@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=4 * (os.cpu_count() or 1),
                         help="children at once (default: 4 per core; hang guards wait, not work)")
     args = parser.parse_args()
+    # On SIGTERM too, leave through `finally`, so the busy processes never outlive the soak.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(args.load)]
     started = time.monotonic()
     changed: dict[tuple[str, str], set[str]] = defaultdict(set)
