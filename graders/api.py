@@ -8,7 +8,6 @@ kinds and defaults; annotations are ignored, they are documentation).
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 Api = dict[str, str]  # public name ("greet", "Kitchen.boil") -> "async def greet(name, delay)"
 
@@ -61,10 +60,6 @@ def api_of_tree(tree: ast.Module) -> Api:
                     qualified = f"{node.name}.{item.name}"
                     api[qualified] = _function(item, qualified)
     return api
-
-
-def api_of_file(path: Path) -> Api:
-    return api_of_source(path.read_text(encoding="utf-8"), str(path))
 
 
 def differences(stub: Api, reference: Api) -> list[str]:

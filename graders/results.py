@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Status = Literal["passed", "failed", "error", "timeout"]
-STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout")
 
 
 @dataclass
@@ -119,21 +118,4 @@ def check_from_dict(data: dict[str, Any]) -> CheckResult:
         message=data.get("message", ""),
         location=Location(**location) if location else None,
         details=data.get("details", {}),
-    )
-
-
-def report_from_dict(data: dict[str, Any]) -> Report:
-    return Report(
-        exercises=[
-            ExerciseResult(
-                number=exercise["number"],
-                slug=exercise["slug"],
-                title=exercise["title"],
-                file=exercise.get("file", ""),
-                checks=[check_from_dict(check) for check in exercise["checks"]],
-                path=exercise.get("path", ""),
-                functions=dict(exercise.get("functions", {})),
-            )
-            for exercise in data["exercises"]
-        ]
     )

@@ -23,7 +23,6 @@ HINTS = (
 )
 
 JOBS = 6
-FAILING = 2
 _sleep = asyncio.sleep
 
 

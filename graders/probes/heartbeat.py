@@ -24,6 +24,3 @@ class Heartbeat:
             await _sleep(self.interval)
             self.ticks.append(loop.time())
             self.ticked.set()
-
-    def ticks_between(self, start: float, end: float) -> int:
-        return sum(1 for tick in self.ticks if start < tick <= end)

@@ -69,11 +69,6 @@ class Turns:
         else:
             self._loop.call_soon_threadsafe(self._wake.set)
 
-    @property
-    def longest_run(self) -> int:
-        """The most pieces of work done in a row while no other task could run."""
-        return self.longest.length if self.longest else 0
-
     def turns_during(self) -> int:
         """Turns other tasks got after the first piece of work and before the last one."""
         return sum(1 for done in self.turns_at if 0 < done < self.calls)

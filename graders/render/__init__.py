@@ -17,6 +17,3 @@ RENDERERS: dict[str, Renderer] = {
     "github": github.render,
 }
 
-
-def points(value: float) -> str:
-    return f"{value:g}"
