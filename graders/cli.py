@@ -56,6 +56,13 @@ def remember_timeline(ctx: click.Context, _param: click.Parameter, value: bool) 
     ctx.meta[TIMELINE] = value
 
 
+SEED = "grade.seed"  # where --seed is kept: ctx.meta
+
+
+def remember_seed(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    ctx.meta[SEED] = value
+
+
 def renderer(fmt: str) -> Callable[[Report, bool], str]:
     """RENDERERS[fmt]; with --timeline, text that draws every measured timeline."""
     if not click.get_current_context().meta.get(TIMELINE):
@@ -69,6 +76,11 @@ def renderer(fmt: str) -> Callable[[Report, bool], str]:
 
 
 def grading_options(command):  # type: ignore[no-untyped-def]
+    command = click.option("--seed", type=click.IntRange(min=0), metavar="N", expose_value=False,
+                           callback=remember_seed,
+                           help="Draw the checks' random data from N instead of from each file's "
+                                "contents: the seed a JSON report records replays that grading."
+                           )(command)
     command = click.option("--timeline", is_flag=True, expose_value=False,
                            callback=remember_timeline,
                            help="Draw what ran when for every check that measured it, passing "
@@ -95,7 +107,7 @@ def run_and_report(selection: list[Exercise], solutions: str | None, fmt: str,
     folder = resolve_solutions(solutions)
     render = renderer(fmt)
     seen = student_progress.snapshot(selection, folder)  # the student's files, for `grade list`
-    report: Report = grade(selection, folder)
+    report: Report = grade(selection, folder, seed=click.get_current_context().meta.get(SEED))
     if problem := student_progress.remember(report, seen):
         click.echo(f"grade: warning: {problem}", err=True)
     text = render(report, use_color(output))

@@ -45,6 +45,8 @@ class ExerciseResult:
     # annotations point at when a check has no location of its own.
     path: str = ""
     functions: dict[str, int] = field(default_factory=dict)
+    # What the checks' random data was drawn from: `grade --seed N` replays the grading.
+    seed: int | None = None
 
     @property
     def score(self) -> float:
@@ -89,6 +91,7 @@ class Report:
                     "file": exercise.file,
                     "path": exercise.path,
                     "functions": exercise.functions,
+                    "seed": exercise.seed,
                     "score": exercise.score,
                     "max_score": exercise.max_score,
                     "checks": [check_dict(check) for check in exercise.checks],

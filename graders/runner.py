@@ -22,6 +22,7 @@ from graders.definitions import def_lines
 from graders.isolation import Ended, Job, run_jobs
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report, check_from_dict
+from graders.seeding import seed_of_file
 
 # Real seconds a child may stay silent (one check running) before it is killed: pytest-timeout
 # stops a hanging check first; this stops code that survives pytest-timeout.
@@ -49,6 +50,14 @@ class _Grading:
     results: dict[tuple[str, str], CheckResult] = field(default_factory=dict)
     key: bytes = b""
     rejected: int = 0
+    seed: int | None = None  # replays a grading (--seed); else each file's own seed
+    seeds: dict[str, int] = field(default_factory=dict)  # by module name, read once
+
+    def __post_init__(self) -> None:
+        # Read once: every fresh child of this grading draws the same data.
+        self.seeds = {exercise.module_name: self.seed if self.seed is not None
+                      else seed_of_file(self.folder / exercise.file_name)
+                      for exercise in self.exercises}
 
     def missing(self) -> list[tuple[Exercise, CheckSpec]]:
         return [(exercise, spec) for exercise in self.exercises
@@ -59,11 +68,11 @@ class _Grading:
         todo: dict[str, tuple[Exercise, list[str]]] = {}
         for exercise, spec in self.missing():
             todo.setdefault(exercise.module_name, (exercise, []))[1].append(spec.function)
-        plan, folder = list(todo.values()), self.folder
+        plan, folder, seeds = list(todo.values()), self.folder, self.seeds
         key = self.key = secrets.token_bytes(32)
 
         def target(fd: int) -> object:
-            return worker.run_checks(plan, folder, fd, key)
+            return worker.run_checks(plan, folder, fd, key, seeds)
 
         return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT)
 
@@ -104,7 +113,8 @@ class _Grading:
         checks = [self.results[exercise.module_name, spec.name]
                   for spec in self.specs[exercise.module_name]]
         return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name,
-                              checks, str(path), def_lines(path, exercise.functions))
+                              checks, str(path), def_lines(path, exercise.functions),
+                              self.seeds[exercise.module_name])
 
 
 def grade(
@@ -113,10 +123,12 @@ def grade(
     *,
     parallel: int | None = None,
     on_done: Callable[[ExerciseResult], None] | None = None,
+    seed: int | None = None,
 ) -> Report:
-    """Grade `selection` against the exercise modules in `solutions`."""
+    """Grade `selection` against the exercise modules in `solutions`; `seed` replays a grading
+    (every exercise draws its data from it instead of from its file)."""
     done = (lambda _name, result: on_done(result)) if on_done else None
-    return grade_many({"": solutions}, selection, parallel=parallel, on_done=done)[""]
+    return grade_many({"": solutions}, selection, parallel=parallel, on_done=done, seed=seed)[""]
 
 
 def grade_many(
@@ -125,10 +137,11 @@ def grade_many(
     *,
     parallel: int | None = None,
     on_done: Callable[[str, ExerciseResult], None] | None = None,
+    seed: int | None = None,
 ) -> dict[str, Report]:
     """Grade several folders of exercise modules at once, `parallel` children at a time."""
     plan = {name: (folder, selection) for name, folder in submissions.items()}
-    return grade_plan(plan, parallel=parallel, on_done=on_done)
+    return grade_plan(plan, parallel=parallel, on_done=on_done, seed=seed)
 
 
 def grade_plan(
@@ -136,8 +149,10 @@ def grade_plan(
     *,
     parallel: int | None = None,
     on_done: Callable[[str, ExerciseResult], None] | None = None,
+    seed: int | None = None,
 ) -> dict[str, Report]:
-    """Grade, for each named submission, its folder on its own selection of exercises."""
+    """Grade, for each named submission, its folder on its own selection of exercises; `seed`
+    (None: each file's own) is the seed of every exercise's random data."""
     started = time.monotonic()
     parallel = parallel or os.cpu_count() or 1
     worker.warm_up()
@@ -147,7 +162,8 @@ def grade_plan(
     gradings = []
     for name, (folder, selection) in plan.items():
         parts = min(len(selection), max(1, -(-parallel // max(1, len(plan)))))
-        gradings += [_Grading(name, folder, selection[part::parts], specs) for part in range(parts)]
+        gradings += [_Grading(name, folder, selection[part::parts], specs, seed=seed)
+                     for part in range(parts)]
     by_key = {id(grading): grading for grading in gradings}
     reported: set[tuple[int, str]] = set()
 

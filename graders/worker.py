@@ -15,6 +15,7 @@ from graders.integrity import Guard
 from graders.plugin import Channel
 from graders.probes.student import set_solutions_dir
 from graders.registry import PACKAGE_DIR, Exercise
+from graders.seeding import Seeds
 
 # pytest-timeout's per-check limit, in real seconds: it only stops code that hangs; correct code
 # finishes in milliseconds because simulated latency runs in virtual time.
@@ -22,9 +23,10 @@ CHECK_TIMEOUT = 10
 
 
 def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_fd: int,
-               key: bytes) -> int:
+               key: bytes, seeds: dict[str, int]) -> int:
     """Run, for each (exercise, pytest functions) of `plan`, those checks against `solutions`,
-    sending each result to `results_fd`, signed with `key`."""
+    sending each result to `results_fd`, signed with `key`; `seeds` holds each exercise's seed
+    (by module name) for the random data its checks draw."""
     import pytest
 
     channel = Channel(_hide(results_fd), signer(key), Guard())
@@ -40,7 +42,7 @@ def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_
         "-p", "pytest_timeout",
         f"--timeout={CHECK_TIMEOUT}",
     ]
-    return int(pytest.main(args, plugins=[channel]))
+    return int(pytest.main(args, plugins=[channel, Seeds(seeds)]))
 
 
 def warm_up() -> None:
