@@ -52,3 +52,12 @@ def test_missing_exercises_folder_is_a_one_line_error(monkeypatch: pytest.Monkey
     result = CliRunner().invoke(cli_module.cli, ["exercise", "1"], standalone_mode=False)
     assert "no exercises/ folder" in str(result.exception)
     assert result.exception.__class__.__name__ == "UsageError"
+
+
+def test_the_file_runs_as_python_would_without_the_graders_future_imports(tmp_path: Path) -> None:
+    # Under plain Python this annotation raises at import; the grader's own
+    # `from __future__ import annotations` must not turn it into a string that never runs.
+    source = (b"import asyncio\n\n\nasync def greet(name: str, delay: float) -> str + None:\n"
+              b"    await asyncio.sleep(delay)\n    return f'Hello, {name}!'\n")
+    messages = grade_source(tmp_path, source)
+    assert any("Importing ex01_coroutines.py raised TypeError" in m for m in messages), messages

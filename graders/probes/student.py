@@ -119,7 +119,8 @@ class Solution:
             raise Fail(f"Grading does not run code that reaches into the grader: {self.file_name} "
                        f"{'; it '.join(findings)}. Exercise code needs none of that.")
         try:
-            code = compile(source, str(self.path), "exec")
+            # dont_inherit: the grader's `from __future__` imports must not change how the file runs.
+            code = compile(source, str(self.path), "exec", dont_inherit=True)
         except SyntaxError as error:
             line = error.lineno or 1
             raise Fail(f"{self.file_name}, line {line}: SyntaxError: {error.msg}",
