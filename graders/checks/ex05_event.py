@@ -9,6 +9,8 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.loopcalls import LoopSpy, spy_on_loop
+from graders.results import Location
 
 HINTS = (
     "worker2 should not look at the event again and again (with or without sleeps in between): "
@@ -30,6 +32,10 @@ EPSILON = 1e-6
 # mean a busy loop. (The engine's default is 20 times more, which takes seconds on a loaded
 # machine - too close to the per-check time limit.)
 SPIN_ROUNDS = 10_000
+# Loop rounds a waiter gets, after worker1 returns, to wake up and look at the log.
+ROUNDS = 20
+# Timers set by worker2's own code while it waits: more than this is polling.
+POLL_TIMERS = 3
 _sleep = asyncio.sleep
 
 
@@ -71,19 +77,52 @@ class TimedLog(list):  # type: ignore[type-arg]
 
 
 class TimedEvent(asyncio.Event):
-    """An Event that remembers when it was first set, and what the log held at that moment."""
+    """An Event that remembers when it was first set."""
 
-    def __init__(self, log: list[str] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.set_at: float | None = None
-        self.log_when_set: list[str] = []
-        self._log = log
 
     def set(self) -> None:
         if self.set_at is None:
             self.set_at = _now()
-            self.log_when_set = list(self._log or ())
         super().set()
+
+
+def _require_awaited(outcome: Outcome[Any], call: str, where: Location | None) -> None:
+    """Name a coroutine the student made and never awaited (`event.wait()` without `await`)."""
+    if not outcome.never_awaited:
+        return
+    leak = outcome.never_awaited[0]
+    name = leak.text.removeprefix("StandIns.")
+    raise Fail(f"{call} called {name} without awaiting it: calling a coroutine function only "
+               f"creates a coroutine object, and nothing in it runs (nothing waits or sleeps) "
+               f"until it is awaited.", leak.location or where)
+
+
+@dataclass
+class Waiter:
+    """A coroutine waiting on the event beside worker1, the way worker2 does: what it finds in
+    the log the moment it wakes up."""
+
+    saw: list[str] | None = None
+
+    async def beside(self, worker1: Any, event: asyncio.Event, log: list[str],
+                     work: float) -> None:
+        async def wait() -> None:
+            await event.wait()
+            self.saw = list(log)
+
+        waiter = asyncio.create_task(wait())
+        try:
+            await worker1(event, log, work)
+        finally:
+            for _ in range(ROUNDS):
+                if waiter.done():
+                    break
+                await _sleep(0)
+            waiter.cancel()
+            await asyncio.wait([waiter])
 
 
 def _work() -> float:
@@ -93,15 +132,15 @@ def _work() -> float:
 @check("worker1 works without blocking, logs, then sets the event", points=2)
 def test_worker1_works_then_sets_the_event(solution: Solution, blocking: BlockingSpy) -> None:
     worker1 = solution.function("worker1", coroutine=True)
-    work, log = _work(), TimedLog()
-    event = TimedEvent(log)
+    work, log, event, waiter = _work(), TimedLog(), TimedEvent(), Waiter()
     call = f"worker1(event, log, {work})"
-    outcome = run_virtual(lambda: worker1(event, log, work), limit=work + 60,
+    outcome = run_virtual(lambda: waiter.beside(worker1, event, log, work), limit=work + 60,
                           spin_rounds=SPIN_ROUNDS)
     outcome.result(call)
     if blocking.calls:
         raise Fail(blocking.message(), blocking.calls[0].location)
     where = solution.definition_of("worker1")
+    _require_awaited(outcome, call, where)
     if event.set_at is None:
         raise Fail(f"{call} returned without ever setting the event: worker2, waiting for it, "
                    f"would never be woken.", where)
@@ -110,9 +149,10 @@ def test_worker1_works_then_sets_the_event(solution: Solution, blocking: Blockin
                    f"{work} s of work was done: worker2 would go on while worker1 is still "
                    f"working.", where)
     expect(list(log) == [W1], f"{call} left the log as {list(log)!r}; expected [{W1!r}].", where)
-    expect(W1 in event.log_when_set,
-           f"{call} set the event before appending {W1!r}: a coroutine woken by the event must "
-           f"find worker1's entry already in the log.", where)
+    expect(waiter.saw is None or W1 in waiter.saw,
+           f"{call} set the event before appending {W1!r}: a coroutine waiting for the event "
+           f"woke up and found the log {waiter.saw!r}. Whoever the event wakes must find "
+           f"worker1's entry already in the log.", where)
     expect(abs(outcome.elapsed - work) < EPSILON,
            f"{call} took {outcome.elapsed:.1f} s of simulated time; its work takes {work} s.", where)
     outcome.require_clean(call)
@@ -127,14 +167,20 @@ class Waiting:
     event: TimedEvent = field(default_factory=TimedEvent)
     done_before_set: bool = False
     log_before_set: list[str] = field(default_factory=list)
+    spy: LoopSpy | None = None
 
     async def drive(self, worker2: Any) -> None:
-        task = asyncio.create_task(worker2(self.event, self.log))
-        await _sleep(self.set_at)
-        self.done_before_set = task.done()
-        self.log_before_set = list(self.log)
-        self.event.set()
-        await task
+        with spy_on_loop() as self.spy:
+            task = asyncio.create_task(worker2(self.event, self.log))
+            await _sleep(self.set_at)
+            self.done_before_set = task.done()
+            self.log_before_set = list(self.log)
+            self.event.set()
+            await task
+
+    @property
+    def timers(self) -> list[Location]:
+        return self.spy.student_timers if self.spy else []
 
 
 CALL2 = "worker2(event, log)"
@@ -146,6 +192,7 @@ def _watch_worker2(solution: Solution) -> tuple[Waiting, Outcome[None]]:
     outcome = run_virtual(lambda: waiting.drive(worker2), limit=waiting.set_at + 60,
                           spin_rounds=SPIN_ROUNDS)
     outcome.result(CALL2)
+    _require_awaited(outcome, CALL2, solution.definition_of("worker2"))
     return waiting, outcome
 
 
@@ -172,15 +219,22 @@ def test_worker2_wakes_up_at_once(solution: Solution) -> None:
     set_at, logged_at = waiting.event.set_at, waiting.log.time_of(W2)
     if logged_at is None or set_at is None:
         raise Fail(f"{CALL2} never appended {W2!r} to the log.", where)
-    late = logged_at - set_at
+    late, timers = logged_at - set_at, waiting.timers
     if late < -EPSILON:
         raise Fail(f"{CALL2} appended {W2!r} at {logged_at:.3f} s, before the event was set at "
                    f"{set_at:.3f} s: it must wait for the event.", where)
+    polled = (f" Meanwhile it set {len(timers)} timers of its own: it woke up again and again to "
+              f"look." if len(timers) >= POLL_TIMERS else "")
     expect(late <= EPSILON,
            f"{CALL2} appended {W2!r} {late:.4g} s after the event was set (set at {set_at:.5f} s, "
            f"logged at {logged_at:.5f} s of simulated time): it noticed the event late, the way a "
            f"loop that checks event.is_set() between sleeps does. Nothing should stand between "
-           f"the event being set and worker2 waking up.", where)
+           f"the event being set and worker2 waking up.{polled}", timers[0] if timers else where)
+    expect(len(timers) < POLL_TIMERS,
+           f"{CALL2} woke up in time, but it set {len(timers)} timers of its own while it waited "
+           f"{set_at:.1f} s for the event: it polls, waking up again and again to look (a "
+           f"timeout or a sleep in a loop). Waiting on the event costs nothing until it is set.",
+           timers[0] if timers else where)
 
 
 @dataclass
@@ -213,6 +267,16 @@ class StandIns:
         return found.start, found.end
 
 
+def _require_shared(stand_ins: StandIns, call: str, where: Location | None) -> None:
+    event = stand_ins.events["worker1"]
+    expect(isinstance(event, asyncio.Event),
+           f"{call} passed the workers {type(event).__name__} as the event; it should be an "
+           f"asyncio.Event.", where)
+    expect(stand_ins.events["worker2"] is event and stand_ins.logs["worker2"] is stand_ins.logs["worker1"],
+           f"{call} gave worker1 and worker2 different events or different logs: they must share "
+           f"one Event and one list to talk to each other.", where)
+
+
 @check("main runs worker1 and worker2 at the same time and returns the log", points=2)
 def test_main_runs_both_workers_at_once(solution: Solution) -> None:
     main = solution.function("main", coroutine=True)
@@ -222,19 +286,16 @@ def test_main_runs_both_workers_at_once(solution: Solution) -> None:
     call = f"main({work})"
     outcome = run_virtual(lambda: main(work), limit=work + 60,
                           spin_rounds=SPIN_ROUNDS)
-    value = outcome.result(call)
     where = solution.definition_of("main")
+    if len(stand_ins.events) == 2:  # before a deadlock: different events cause one
+        _require_shared(stand_ins, call, where)
+    value = outcome.result(call)
+    _require_awaited(outcome, call, where)
     missing = [name for name in ("worker1", "worker2") if name not in stand_ins.events]
     if missing:
         raise Fail(f"{call} never called {' or '.join(missing)}: main must run the two workers "
                    f"the module defines.", where)
-    event = stand_ins.events["worker1"]
-    expect(isinstance(event, asyncio.Event),
-           f"{call} passed the workers {type(event).__name__} as the event; it should be an "
-           f"asyncio.Event.", where)
-    expect(stand_ins.events["worker2"] is event and stand_ins.logs["worker2"] is stand_ins.logs["worker1"],
-           f"{call} gave worker1 and worker2 different events or different logs: they must share "
-           f"one Event and one list to talk to each other.", where)
+    _require_shared(stand_ins, call, where)
     expect(stand_ins.works == [work],
            f"{call} passed worker1 work={stand_ins.works[0]!r}; it should pass on {work}.", where)
     if stand_ins.in_flight.high_water < 2:
@@ -244,9 +305,19 @@ def test_main_runs_both_workers_at_once(solution: Solution) -> None:
                    f"{start1:.1f} s to {end1:.1f} s of simulated time and worker2 started only "
                    f"at {start2:.1f} s. worker2 should already be waiting while worker1 works.",
                    where, {"timeline": stand_ins.in_flight.timeline()})
+    _require_finished(outcome, value, call, where)
     expect(value == [W1, W2],
            f"{call} returned {value!r}; expected the log the workers wrote, {[W1, W2]!r}.", where)
     outcome.require_clean(call)
+
+
+def _require_finished(outcome: Outcome[Any], value: Any, call: str, where: Location | None) -> None:
+    """A wrong log returned while a worker still ran: main did not wait for the workers."""
+    if value == [W1, W2] or not outcome.leftover_tasks:
+        return
+    running = outcome.leftover_tasks[0].describe().removeprefix("StandIns.")
+    raise Fail(f"{call} returned {value!r} while {running} was still running: main must wait "
+               f"until both workers have finished, then return the log.", where)
 
 
 @check("main with your own workers: worker2 logs right after worker1", points=2)
@@ -258,6 +329,8 @@ def test_workers_work_together(solution: Solution) -> None:
                           spin_rounds=SPIN_ROUNDS)
     value = outcome.result(call)
     where = solution.definition_of("main")
+    _require_awaited(outcome, call, where)
+    _require_finished(outcome, value, call, where)
     expect(value == [W1, W2],
            f"{call} returned {value!r}; expected {[W1, W2]!r}: worker1 logs when its work is "
            f"done, and worker2 right after it.", where)

@@ -1,7 +1,7 @@
-"""worker1 sets the event first and appends its entry after.
+"""worker2 waits with a short timeout in a loop: it wakes in time, but it polls all along.
 
-fails: worker1_works_then_sets_the_event
-says: set the event before appending
+fails: worker2_wakes_up_at_once
+says: it polls
 """
 
 import asyncio
@@ -9,12 +9,17 @@ import asyncio
 
 async def worker1(event, log, work):
     await asyncio.sleep(work)
-    event.set()
     log.append("worker1 done")
+    event.set()
 
 
 async def worker2(event, log):
-    await event.wait()
+    while True:
+        try:
+            await asyncio.wait_for(event.wait(), timeout=0.1)
+            break
+        except TimeoutError:
+            pass
     log.append("worker2 done")
 
 
