@@ -437,14 +437,18 @@ def test_cancelled_call_stays_cancelled(solution: Solution) -> None:
 @check("an answer that comes after a cancellation causes no error", points=2)
 def test_late_callback_is_harmless(solution: Solution) -> None:
     call_async = _call_async(solution)
-    scenarios = (
-        ("call_async was cancelled, and later the client answered on the loop's thread",
-         FakeClient(latency=rand.delay(1.0, 4.0)), False),
-        ("call_async was cancelled, then the client answered from its own thread",
-         FakeClient(), False),
-        ("The client answered from its own thread just as call_async was cancelled (the "
-         "cancellation reached the loop first)", FakeClient(), True),
-    )
+    scenarios = [
+        (what.format(answer=answer), client, race)
+        for fails, answer in ((False, "answered"), (True, "reported an error"))
+        for what, client, race in (
+            ("call_async was cancelled, and later the client {answer} on the loop's thread",
+             FakeClient(latency=rand.delay(1.0, 4.0), fails=fails), False),
+            ("call_async was cancelled, then the client {answer} from its own thread",
+             FakeClient(fails=fails), False),
+            ("The client {answer} from its own thread just as call_async was cancelled (the "
+             "cancellation reached the loop first)", FakeClient(fails=fails), True),
+        )
+    ]
     runs = [(what, client, race, _request(), Run()) for what, client, race in scenarios]
     outcome = run_virtual(partial(_in_turn, *(
         partial(_cancelled_then_answered, call_async, client, request, run, race=race)
