@@ -28,7 +28,8 @@ Your task
     - return `(results, errors)`: `results[job]` is what handle returned for the job. When
       handle raises an exception for a job, `errors[job]` is that exception, and the worker goes
       on with the next job;
-    - when process_all returns, or is cancelled, no worker task is left running.
+    - when process_all returns, or is cancelled, no worker task is left running (each one has
+      ended, not only been told to stop); once it is cancelled, no new job is started.
 
 Example
     >>> results, errors = await process_all(iter(["a", "b", "c"]), handle, workers=2, maxsize=1)

@@ -13,12 +13,13 @@ import asyncio
 import math
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from graders.check import Fail, check, expect, record
-from graders.probes import InFlight, Pending, Solution, run_virtual
+from graders.probes import InFlight, Outcome, Pending, Solution, run_virtual
 from graders.probes import inputs as rand
 from graders.probes.loop import snapshot
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
@@ -42,6 +43,9 @@ HINTS = (
 _sleep = asyncio.sleep
 # Loop seconds a cancelled process_all gets to stop its workers and end.
 GRACE = 10.0
+# Pool shapes always tried besides a random one: more workers than room in the queue (the
+# lesson's own example among them), where workers that stop at an empty queue show.
+CROWDED = ((2, 1), (4, 1))
 
 
 class JobError(Exception):
@@ -57,6 +61,7 @@ class Pipeline:
     names: list[str]
     duration: float
     broken: set[str] = field(default_factory=set)
+    cleanup: float = 0.0  # loop seconds a cancelled handle takes to clean up before it ends
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
     handled: Counter[str] = field(default_factory=Counter)
@@ -64,6 +69,10 @@ class Pipeline:
     strangers: list[Any] = field(default_factory=list)  # handle called with something not a job
     taken: int = 0
     backlog: int = 0  # the most jobs taken from the iterator and not yet started
+    callers: set[int] = field(default_factory=set)  # the tasks that called handle
+    inside: set[int] = field(default_factory=set)  # the tasks in handle right now
+    cancelled: bool = False  # process_all has been cancelled
+    after_cancel: list[str] = field(default_factory=list)  # jobs handle got after that
 
     def jobs(self) -> Iterator[str]:
         return _Jobs(self)
@@ -80,12 +89,28 @@ class Pipeline:
             self.strangers.append(job)
             raise TypeError(f"handle({job!r}): that is not one of the jobs")
         self.handled[job] += 1
-        async with self.in_flight.track(job):
-            await _sleep(self.duration)
+        me = id(asyncio.current_task())
+        self.callers.add(me)
+        if self.cancelled:
+            self.after_cancel.append(job)
+        self.inside.add(me)
+        try:
+            async with self.in_flight.track(job):
+                await self._work()
+        finally:
+            self.inside.discard(me)
         if job in self.broken:
             error = self.raised[job] = JobError(f"{job} is broken ({self.token})")
             raise error
         return self.result_for(job)
+
+    async def _work(self) -> None:
+        try:
+            await _sleep(self.duration)
+        except asyncio.CancelledError:
+            if self.cleanup:
+                await _sleep(self.cleanup)  # a handle that tidies up before it ends
+            raise
 
     @property
     def rounds(self) -> int:
@@ -122,9 +147,11 @@ class _Jobs:
         return job
 
 
-def _pipeline(*, broken: int = 0, hundredths: bool = False, one_left: bool = False) -> Pipeline:
-    """Random jobs; `one_left`: the last round has one job, so the other workers wait idle."""
-    workers, maxsize = rand.rng.randint(2, 4), rand.rng.randint(3, 5)
+def _pipeline(*, broken: int = 0, hundredths: bool = False, one_left: bool = False,
+              shape: tuple[int, int] | None = None) -> Pipeline:
+    """Random jobs; `one_left`: the last round has one job, so the other workers wait idle.
+    `shape`: (workers, maxsize) to use instead of random ones."""
+    workers, maxsize = shape or (rand.rng.randint(2, 4), rand.rng.randint(3, 5))
     fewest = max(10, workers + maxsize + 3)
     if one_left:
         count = workers * rand.rng.randint(math.ceil((fewest - 1) / workers), 15 // workers) + 1
@@ -148,13 +175,91 @@ class Run:
     cancelled_at: float = 0.0
     left_running: list[Pending] = field(default_factory=list)
     swallowed: list[Pending] = field(default_factory=list)
+    cleaning_up: int = 0  # tasks left running, cancelled, still in handle tidying up
     jobs_still_running: int = 0
+    left_at_return: list[Pending] = field(default_factory=list)
+    waits: list[QueueState] = field(default_factory=list)
+
+
+@dataclass
+class QueueState:
+    """A queue as it was when a `join()` or a `put()` waiting on it was stopped (by the
+    deadline)."""
+
+    method: str
+    unfinished: int  # jobs put and not yet marked done with task_done()
+    waiting: int  # jobs still in the queue
+    getters: int  # tasks waiting in get()
 
 
 async def _feed(process_all: Callable[..., Awaitable[Any]], pipeline: Pipeline, run: Run) -> Any:
-    with spy_on_loop() as run.spy:
-        return await process_all(pipeline.jobs(), pipeline.handle, pipeline.workers,
-                                 pipeline.maxsize)
+    me = asyncio.current_task()
+    with spy_on_loop() as run.spy, _spy_on_queue_waits(run.waits):
+        value = await process_all(pipeline.jobs(), pipeline.handle, pipeline.workers,
+                                  pipeline.maxsize)
+    # At the very moment it returned, before any other task could run.
+    run.left_at_return = [snapshot(task) for task in asyncio.all_tasks()
+                          if task is not me and not task.done()]
+    return value
+
+
+@contextmanager
+def _spy_on_queue_waits(waits: list[QueueState]) -> Iterator[None]:
+    """Note the queue's state when a `queue.join()` or `queue.put()` is stopped: the deadline
+    of a deadlocked run cancels the task waiting in it, and the state says why it waited."""
+    original_join, original_put = asyncio.Queue.join, asyncio.Queue.put
+
+    def note(method: str, queue: asyncio.Queue[Any]) -> None:
+        waits.append(QueueState(method, queue._unfinished_tasks,  # type: ignore[attr-defined]
+                               queue.qsize(), len(queue._getters)))  # type: ignore[attr-defined]
+
+    async def join(queue: asyncio.Queue[Any]) -> None:
+        try:
+            await original_join(queue)
+        except asyncio.CancelledError:
+            note("join", queue)
+            raise
+
+    async def put(queue: asyncio.Queue[Any], item: Any) -> None:
+        try:
+            await original_put(queue, item)
+        except asyncio.CancelledError:
+            note("put", queue)
+            raise
+
+    asyncio.Queue.join, asyncio.Queue.put = join, put  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.Queue.join, asyncio.Queue.put = original_join, original_put  # type: ignore[method-assign]
+
+
+def _result(outcome: Outcome[Any], run: Run, call: str) -> Any:
+    """outcome.result(call), with a deadlock in queue.join() explained by the queue's state."""
+    if outcome.timed_out:
+        reason = next((text for text in map(_why_stuck, run.waits) if text), "")
+        if reason:
+            where = outcome.stuck[0].location if outcome.stuck else None
+            raise Fail(f"{outcome.deadlock_message(call)} {reason}", where)
+    return outcome.result(call)
+
+
+def _why_stuck(state: QueueState) -> str:
+    undone = state.unfinished - state.waiting
+    if state.method == "put":
+        return "" if state.getters else (
+            f"A task waits in queue.put() for room in the queue, which holds {state.waiting} "
+            f"jobs, and no task is waiting in queue.get() to take one: the workers had ended "
+            f"(or were stuck elsewhere).")
+    if undone > 0:
+        return (f"A task waits in queue.join(), which returns once task_done() has been called "
+                f"for every job put in the queue; {undone} jobs were taken from it and never "
+                f"marked done with task_done() - look at every way a job can end, errors "
+                f"included.")
+    if state.waiting and not state.getters:
+        return (f"A task waits in queue.join() while {state.waiting} jobs are still in the "
+                f"queue, and no worker is waiting to take them: the workers had ended.")
+    return ""
 
 
 async def _cancel_midway(process_all: Callable[..., Awaitable[Any]], pipeline: Pipeline,
@@ -167,6 +272,7 @@ async def _cancel_midway(process_all: Callable[..., Awaitable[Any]], pipeline: P
     if task.done():
         return await task  # it failed (or ended) before any cancellation
     run.cancelled_at = loop.time()
+    pipeline.cancelled = True
     task.cancel()
     await asyncio.wait([task], timeout=GRACE)
     if not task.done():
@@ -179,7 +285,11 @@ async def _cancel_midway(process_all: Callable[..., Awaitable[Any]], pipeline: P
         run.state = "returned"
     others = [other for other in asyncio.all_tasks() if other not in (me, task) and not other.done()]
     run.left_running = [snapshot(other) for other in others]
-    run.swallowed = [snapshot(other) for other in others if other.cancelling()]
+    # Cancelled, yet running outside handle: it caught the cancellation and carried on.
+    run.swallowed = [snapshot(other) for other in others
+                     if other.cancelling() and id(other) not in pipeline.inside]
+    run.cleaning_up = sum(id(other) in pipeline.inside and other.cancelling() > 0
+                          for other in others)
     run.jobs_still_running = pipeline.in_flight.now
     return None
 
@@ -219,7 +329,7 @@ def _handled_once(pipeline: Pipeline, call: str, where: Any) -> None:
 
 
 def _how(most: int, workers: int) -> str:
-    return "one at a time" if most <= 1 else f"at most {most} of {workers} workers at once"
+    return "one at a time" if most <= 1 else f"by at most {most} of {workers} workers at once"
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -229,7 +339,7 @@ def test_every_job_done_once(solution: Solution) -> None:
     process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
-    results, errors = _pair(outcome.result(call), call)
+    results, errors = _pair(_result(outcome, run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
@@ -245,11 +355,18 @@ def test_every_job_done_once(solution: Solution) -> None:
 
 @check("the workers handle jobs at the same time, as many as `workers`", points=2)
 def test_workers_run_at_once(solution: Solution) -> None:
-    process_all, run = _process_all(solution), Run()
-    pipeline = _pipeline(hundredths=True, one_left=True)
+    process_all = _process_all(solution)
+    shapes = [None, *CROWDED]
+    for shape in shapes:
+        _check_pool(solution, process_all, _pipeline(hundredths=True, one_left=True, shape=shape))
+
+
+def _check_pool(solution: Solution, process_all: Callable[..., Awaitable[Any]],
+                pipeline: Pipeline) -> None:
+    run = Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
-    outcome.result(call)
+    _result(outcome, run, call)
     record(timeline=pipeline.in_flight.timeline())
     most, workers, count = pipeline.in_flight.high_water, pipeline.workers, len(pipeline.names)
     took = f"{outcome.elapsed:.2f} s of simulated time"
@@ -258,17 +375,20 @@ def test_workers_run_at_once(solution: Solution) -> None:
     if most > workers:
         raise Fail(f"Up to {most} jobs were handled at once, but there should be exactly "
                    f"{workers} workers, each handling one job at a time.", where)
+    callers = len(pipeline.callers)
+    few = (f" Only {callers} of the {workers} worker tasks ever called handle: the others ended "
+           f"(or never took a job) while jobs were still to come." if callers < workers else "")
     if most < workers:
-        raise Fail(f"The {count} jobs were handled {_how(most, workers)}: {took}; {workers} "
-                   f"workers need {pipeline.needed:.2f} s.", where)
+        raise Fail(f"The {count} jobs of {call} were handled {_how(most, workers)}: {took}; "
+                   f"{workers} workers need {pipeline.needed:.2f} s.{few}", where)
     timers = run.spy.student_timers if run.spy else []
     polls = (f" The code set {len(timers)} timers of its own meanwhile: it polls instead of "
              f"waiting on the queue." if len(timers) >= 3 else "")
     if outcome.elapsed > pipeline.needed + 1e-3:
-        raise Fail(f"The {count} jobs took {took}, but {workers} workers that each take the "
-                   f"next job as soon as they finish one need {pipeline.needed:.2f} s "
+        raise Fail(f"The {count} jobs of {call} took {took}, but {workers} workers that each take "
+                   f"the next job as soon as they finish one need {pipeline.needed:.2f} s "
                    f"({pipeline.rounds} rounds of {pipeline.duration:.2f} s): workers sat idle "
-                   f"while jobs waited.{polls}", timers[0] if timers else where)
+                   f"while jobs waited.{polls or few}", timers[0] if timers else where)
     if polls:
         idle = f"{workers - 1} workers" if workers > 2 else "the other worker"
         raise Fail(f"While the last job ran, {idle} had nothing to do, and kept "
@@ -282,7 +402,7 @@ def test_queue_applies_backpressure(solution: Solution) -> None:
     process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
-    outcome.result(call)
+    _result(outcome, run, call)
     backlog, maxsize, count = pipeline.backlog, pipeline.maxsize, len(pipeline.names)
     if backlog > maxsize + 1:
         raise Fail(f"{call} took {backlog} of the {count} jobs from the iterator before a worker "
@@ -295,7 +415,23 @@ def test_queue_applies_backpressure(solution: Solution) -> None:
 
 @check("a job that fails is reported in errors and the pool goes on", points=2)
 def test_failing_job_does_not_stop_the_pool(solution: Solution) -> None:
-    process_all, pipeline, run = _process_all(solution), _pipeline(broken=2), Run()
+    process_all = _process_all(solution)
+    _check_failures(solution, process_all, _pipeline(broken=2))
+    # Every worker's first job fails: a worker that stops at its first failure leaves none.
+    pipeline = _pipeline()
+    pipeline.broken = set(pipeline.names[:pipeline.workers])
+    outcome = _check_failures(solution, process_all, pipeline)
+    if outcome.elapsed > pipeline.needed + 1e-3:
+        raise Fail(f"{pipeline.call()}: handle raised for the first {pipeline.workers} jobs, "
+                   f"one for each worker, and then the {len(pipeline.names)} jobs took "
+                   f"{outcome.elapsed:.2f} s of simulated time; {pipeline.workers} workers that "
+                   f"go on with the next job after a failure need {pipeline.needed:.2f} s. Fewer "
+                   f"workers were left after the failures.", solution.definition_of("process_all"))
+
+
+def _check_failures(solution: Solution, process_all: Callable[..., Awaitable[Any]],
+                    pipeline: Pipeline) -> Outcome[Any]:
+    run = Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
     broken = _names(pipeline.broken)
@@ -304,7 +440,7 @@ def test_failing_job_does_not_stop_the_pool(solution: Solution) -> None:
                    f"{describe_exception(outcome.error)}: one failing job stopped everything. "
                    f"Each job's error belongs in errors, and the other jobs must still be done.",
                    location_of_traceback(outcome.error.__traceback__) or where)
-    results, errors = _pair(outcome.result(call), call)
+    results, errors = _pair(_result(outcome, run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
@@ -322,6 +458,7 @@ def test_failing_job_does_not_stop_the_pool(solution: Solution) -> None:
     expect(not extra, f"errors holds {_names(extra)}, which did not fail.", where)
     expect(not [job for job in results if job in pipeline.broken],
            f"results holds jobs that failed ({broken}); they belong in errors only.", where)
+    return outcome
 
 
 @check("when process_all returns, no worker task is left", points=2)
@@ -329,17 +466,46 @@ def test_no_worker_left_behind(solution: Solution) -> None:
     process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call = pipeline.call()
-    outcome.result(call)
+    _result(outcome, run, call)
+    if run.left_at_return:
+        first = run.left_at_return[0]
+        raise Fail(f"{call} returned while {len(run.left_at_return)} of its tasks were still "
+                   f"running ({first.describe()}): every worker must have ended - not only been "
+                   f"told to stop - by the time process_all returns.",
+                   first.location or solution.definition_of("process_all"))
     outcome.require_clean(call)
 
 
 @check("cancelling process_all stops its workers", points=2)
 def test_cancelling_stops_the_workers(solution: Solution) -> None:
-    process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
+    process_all = _process_all(solution)
+    # Cancelled while it still feeds the queue, and once every job is in it (waiting for the
+    # last ones to be done): code that stops its workers in only one of the two places fails.
+    for joining in (False, True):
+        _check_cancel(solution, process_all, _cancel_pipeline(joining=joining), joining)
+
+
+def _cancel_pipeline(*, joining: bool) -> Pipeline:
+    """Jobs for a cancellation after 1.5 rounds: with `joining`, all of them fit in the workers
+    and the queue at once, so feeding is over; without, feeding goes on well after it."""
+    pipeline = _pipeline()
+    workers, maxsize = pipeline.workers, pipeline.maxsize
+    count = workers + maxsize if joining else 2 * workers + maxsize + 4
+    pipeline.names = [f"{rand.word(4)}{index}" for index in range(count)]
+    pipeline.cleanup = round(pipeline.duration / 2, 2)  # so a worker takes time to end
+    return pipeline
+
+
+def _check_cancel(solution: Solution, process_all: Callable[..., Awaitable[Any]],
+                  pipeline: Pipeline, joining: bool) -> None:
+    run = Run()
     outcome = run_virtual(partial(_cancel_midway, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
     outcome.result(call)
-    cancelled = f"{call} was cancelled after {run.cancelled_at:.2f} s of simulated time"
+    phase = ("every job had been taken from the iterator" if joining else
+             "it was still taking jobs from the iterator")
+    cancelled = (f"{call} was cancelled after {run.cancelled_at:.2f} s of simulated time, when "
+                 f"{phase}")
     swallowed = ""
     if run.swallowed:
         swallowed = (f" {len(run.swallowed)} of them caught the cancellation and carried on "
@@ -351,9 +517,19 @@ def test_cancelling_stops_the_workers(solution: Solution) -> None:
                    f"{waiting}.{swallowed}", run.left_running[0].location if run.left_running
                    else where)
     if run.left_running:
+        cleaning = (f" {run.cleaning_up} of them were still in handle, which takes "
+                    f"{pipeline.cleanup:g} s to tidy up after a cancellation before it ends: "
+                    f"process_all ended while they were still running, without waiting for "
+                    f"its workers to end."
+                    if run.cleaning_up else "")
         raise Fail(f"{cancelled}; it ended, but {len(run.left_running)} of its tasks kept running "
                    f"({run.left_running[0].describe()}): cancelling process_all must stop its "
-                   f"workers too.{swallowed}", run.left_running[0].location or where)
+                   f"workers too.{swallowed}{cleaning}", run.left_running[0].location or where)
+    if pipeline.after_cancel:
+        raise Fail(f"{cancelled}; after that, handle was still called for "
+                   f"{len(pipeline.after_cancel)} more jobs ({_names(pipeline.after_cancel)}): "
+                   f"once process_all is cancelled its workers must stop, not start new jobs.",
+                   where)
     if run.state == "returned":
         raise Fail(f"{cancelled}, and it returned as if nothing happened: it swallowed the "
                    f"cancellation. The code that cancelled it must see it cancelled.", where)

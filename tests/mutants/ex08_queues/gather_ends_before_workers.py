@@ -1,4 +1,10 @@
-"""A correct alternative: gather a producer task and the workers; the producer sends stop items."""
+"""Gathers a producer and the workers (the producer sends stop items). Cancelled, gather ends as
+soon as its first child ends cancelled - the producer, at once - without waiting for the workers:
+a worker whose handle takes time to end is left running after process_all.
+
+fails: cancelling_stops_the_workers
+says: without waiting for its workers
+"""
 
 import asyncio
 
