@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import gc
+import random
 import re
 import sys
 import threading
@@ -26,6 +27,7 @@ import looptime
 
 from graders.check import Fail
 from graders.isolation import OUTPUT_LIMIT
+from graders.probes import inputs
 from graders.probes.student import (
     caller_location,
     describe_exception,
@@ -152,7 +154,13 @@ def describe_call_error(call: str, error: BaseException) -> str:
 class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
     """A task that remembers where it was created and whether anyone ever waited for it."""
 
-    def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, **kwargs: Any) -> None:
+    def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, hashes: random.Random,
+                 **kwargs: Any) -> None:
+        # A drawn hash, not one from the memory address: a set of tasks (asyncio.wait's `done`)
+        # then iterates in an order drawn from the check's seeded data, so code that reads
+        # results in set order is right by luck only as often as a random order is. Set first:
+        # the task registers itself in a weak set as it is made.
+        self._hash = hashes.getrandbits(62)
         super().__init__(coro, loop=loop, **kwargs)
         self.created_at = caller_location()
         self.observed = False
@@ -174,6 +182,9 @@ class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
     def exception(self) -> BaseException | None:
         self.observed = True
         return super().exception()
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 class _Abort(BaseException):
@@ -272,9 +283,10 @@ def run_virtual(
     watch = _Watch(loop, spin_rounds=spin_rounds)
     watch.install()
     created: list[_WatchedTask] = []
+    hashes = random.Random(inputs.rng.getrandbits(64))
 
     def task_factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> _WatchedTask:
-        task = _WatchedTask(coro, loop=loop, **kwargs)
+        task = _WatchedTask(coro, loop=loop, hashes=hashes, **kwargs)
         created.append(task)
         return task
 
