@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 import aiohttp
 import looptime
 
-from graders.probes.student import caller_location
+from graders.probes.student import caller_location, is_student_file
 from graders.results import Location
 
 _real_sleep = time.sleep
@@ -31,17 +33,52 @@ class BlockingCall:
 
 
 @dataclass
+class OffLoopSleep:
+    """A `time.sleep` made on a thread that runs no event loop (a worker thread)."""
+
+    seconds: float
+    thread: int
+    location: Location | None
+    ended: bool = False
+
+
+# Real seconds a worker thread's sleep waits for the loop to take its turn (only a loop that has
+# stopped running makes it wait this long).
+_TURN_PATIENCE = 5.0
+
+
+@dataclass
 class BlockingSpy:
     """Replaces `time.sleep`: on a thread that runs an event loop the call is recorded and
-    returns at once (it would freeze every coroutine); elsewhere it sleeps as usual."""
+    returns at once (it would freeze every coroutine); elsewhere it sleeps as usual.
+
+    Opt-in: with `loop_for_threads` set (it returns the virtual-time loop the work belongs to),
+    a sleep on any other thread is recorded in `off_loop` and lasts one turn of that loop instead
+    of real seconds: it ends only after every callback the loop had ready when it began, so code
+    that goes on without waiting for the sleep is seen to do so, on every run."""
 
     calls: list[BlockingCall] = field(default_factory=list)
+    off_loop: list[OffLoopSleep] = field(default_factory=list)
+    loop_for_threads: Callable[[], asyncio.AbstractEventLoop | None] | None = None
 
     def sleep(self, seconds: float) -> None:
         if _get_running_loop() is not None:
             self.calls.append(BlockingCall("time.sleep", seconds, caller_location()))
             return
-        _real_sleep(seconds)
+        loop = self.loop_for_threads() if self.loop_for_threads is not None else None
+        if loop is None:
+            _real_sleep(seconds)
+            return
+        record = OffLoopSleep(seconds, threading.get_ident(), caller_location())
+        self.off_loop.append(record)
+        turn = threading.Event()
+        try:
+            loop.call_soon_threadsafe(turn.set)
+        except RuntimeError:  # the loop is closed: nothing to wait for
+            pass
+        else:
+            _wait_for_turn(turn, loop)
+        record.ended = True
 
     def message(self) -> str:
         first = self.calls[0]
@@ -58,6 +95,79 @@ def spy_on_blocking() -> Iterator[BlockingSpy]:
         yield spy
     finally:
         time.sleep = _real_sleep
+
+
+def _wait_for_turn(turn: threading.Event, loop: asyncio.AbstractEventLoop) -> None:
+    """Wait until the loop has run `turn.set`, or has stopped running (then it never will)."""
+    for _ in range(int(_TURN_PATIENCE / 0.05)):
+        if turn.wait(0.05) or loop.is_closed() or not loop.is_running():
+            return
+
+
+@dataclass
+class BusyWait:
+    """A clock read over and over by student code on an event loop's thread: a busy wait."""
+
+    clock: str
+    reads: int
+    location: Location | None
+
+    def describe(self) -> str:
+        where = f" at {self.location.file} line {self.location.line}" if self.location else ""
+        return f"{self.clock}(){where}"
+
+
+# Clock reads by student code on a thread that runs an event loop, past which the code counts as
+# waiting in a busy loop: a program that waits properly reads the clock a handful of times; one
+# that spins for a tenth of a second reads it hundreds of thousands of times.
+BUSY_READS = 2_000
+_CLOCKS = {"time": 1, "monotonic": 1, "perf_counter": 1,
+           "time_ns": 10**9, "monotonic_ns": 10**9, "perf_counter_ns": 10**9}
+_real_clocks = {name: getattr(time, name) for name in _CLOCKS}
+
+
+@dataclass
+class ClockSpy:
+    """Counts clock reads made by student code on an event loop's thread. Past `BUSY_READS` the
+    code is waiting in a busy loop: the wait is recorded in `busy`, and from then on each read it
+    makes is an hour later than the one before, so that the loop ends at once instead of holding
+    the thread for real seconds."""
+
+    busy: list[BusyWait] = field(default_factory=list)
+    reads: int = 0
+    _skew: float = 0.0
+
+    def wrap(self, clock: str, read: Callable[[], Any], scale: int = 1) -> Callable[[], Any]:
+        def spied() -> Any:
+            value = read()
+            caller = sys._getframe(1).f_code.co_filename
+            if _get_running_loop() is None or not is_student_file(caller):
+                return value
+            self.reads += 1
+            if self.reads < BUSY_READS:
+                return value
+            if self.reads == BUSY_READS:
+                self.busy.append(BusyWait(clock, self.reads, caller_location()))
+            self._skew += 3600.0
+            return value + type(value)(self._skew * scale)
+
+        return spied
+
+    def watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Count this loop's `loop.time()` too (the instance's own attribute, not its class's)."""
+        loop.time = self.wrap("loop.time", loop.time)  # type: ignore[method-assign]
+
+
+@contextmanager
+def spy_on_clock_reads() -> Iterator[ClockSpy]:
+    spy = ClockSpy()
+    for name, scale in _CLOCKS.items():
+        setattr(time, name, spy.wrap(f"time.{name}", _real_clocks[name], scale))
+    try:
+        yield spy
+    finally:
+        for name, read in _real_clocks.items():
+            setattr(time, name, read)
 
 
 @dataclass
