@@ -13,7 +13,8 @@ What it is
     4. Starting an event loop inside a running one: `asyncio.run(...)` or
        `loop.run_until_complete(...)` called from code that already runs in a loop fails with
        "RuntimeError: asyncio.run() cannot be called from a running event loop" (or "This event
-       loop is already running").
+       loop is already running", or "Cannot run the event loop while another loop is running"
+       when the second loop is a new one).
 
 Why it matters
     None of these is a syntax error, and some of them do not even raise: the program runs, but a
