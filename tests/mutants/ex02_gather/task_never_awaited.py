@@ -1,7 +1,7 @@
 """Starts the coffee as a task and never awaits it.
 
 fails: nothing_left_behind
-says: nobody awaited it
+says: started and never awaited
 """
 
 import asyncio
