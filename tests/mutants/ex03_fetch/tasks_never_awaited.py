@@ -1,7 +1,7 @@
 """Starts a task per URL but reads results without awaiting the tasks.
 
 fails: fetch_all_leaves_nothing_behind
-says: nobody awaited it
+says: started and never awaited
 """
 
 import asyncio
