@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from graders.check import Fail, check, expect
 from graders.probes import BlockingSpy, Solution, call, run_virtual, spy_on_new_loops
 from graders.probes import inputs as rand
 from graders.probes.loop import describe_call_error
+from graders.probes.spies import ClockSpy, LoopFactorySpy, spy_on_clock_reads
+from graders.probes.values import shown, unawaited
 
 HINTS = (
     "greet needs two lines: one that waits, one that returns the greeting. Which sleep lets "
@@ -26,7 +33,58 @@ def _greet(solution: Solution):  # type: ignore[no-untyped-def]
 
 
 def _run_greet(solution: Solution):  # type: ignore[no-untyped-def]
-    return solution.function("run_greet", coroutine=False)
+    run_greet = solution.function("run_greet", coroutine=False)
+    greet = getattr(solution.module(), "greet", None)
+    if callable(greet) and not inspect.iscoroutinefunction(greet):
+        raise Fail("greet is an ordinary function (`def`), not a coroutine function, so run_greet "
+                   "has no coroutine to run on an event loop: it gets the greeting without one. "
+                   "Define greet with `async def` first.", solution.definition_of("greet"))
+    return run_greet
+
+
+@dataclass
+class GreetRuns:
+    """The calls of greet that ran to their end, as run_greet made them."""
+
+    finished: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def ran(self, *args: Any) -> bool:
+        return any(made[: len(args)] == args for made in self.finished)
+
+
+def _watch_greet(solution: Solution) -> GreetRuns:
+    """Replace the module's greet with one that records each run to its end, so a check can tell
+    'run_greet never ran greet' from 'greet did not wait'."""
+    module, runs = solution.module(), GreetRuns()
+    original: Callable[..., Any] | None = getattr(module, "greet", None)
+    if not (callable(original) and inspect.iscoroutinefunction(original)):
+        return runs
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    async def greet(*args: Any, **kwargs: Any) -> Any:
+        value = await original(*args, **kwargs)
+        try:
+            runs.finished.append(signature.bind(*args, **kwargs).args)
+        except TypeError:
+            runs.finished.append(args)
+        return value
+
+    module.greet = greet
+    return runs
+
+
+def _blocked(call_text: str, blocking: BlockingSpy, clocks: ClockSpy) -> Fail | None:
+    """A Fail naming how greet held the loop's thread while it should have waited, if it did."""
+    if blocking.calls:
+        return Fail(blocking.message(), blocking.calls[0].location)
+    if clocks.busy:
+        busy = clocks.busy[0]
+        return Fail(f"{call_text} waited in a busy loop: it read the clock with {busy.describe()} "
+                    f"over and over ({busy.reads:,} times) instead of awaiting. A busy wait holds "
+                    f"the event loop's thread like time.sleep does: no other coroutine can run "
+                    f"meanwhile. Await a non-blocking sleep instead.", busy.location)
+    return None
 
 
 @check("greet returns the greeting", points=1)
@@ -34,7 +92,7 @@ def test_greet_returns_greeting(solution: Solution) -> None:
     greet, name = _greet(solution), rand.name()
     value = run_virtual(lambda: greet(name, 0)).result(f"greet({name!r}, 0)")
     expected = f"Hello, {name}!"
-    expect(value == expected, f"greet({name!r}, 0) returned {value!r}; expected {expected!r}.",
+    expect(value == expected, f"greet({name!r}, 0) returned {shown(value)}; expected {expected!r}.",
            solution.definition_of("greet"))
 
 
@@ -42,30 +100,49 @@ def test_greet_returns_greeting(solution: Solution) -> None:
 def test_greet_waits_without_blocking(solution: Solution, blocking: BlockingSpy) -> None:
     greet, name, delay = _greet(solution), rand.name(), rand.delay()
     call_text = f"greet({name!r}, {delay})"
-    outcome = run_virtual(lambda: greet(name, delay))
-    outcome.result(call_text)
-    if blocking.calls:
-        raise Fail(blocking.message(), blocking.calls[0].location)
+    with spy_on_clock_reads() as clocks:
+        outcome = run_virtual(lambda: greet(name, delay))
+    value = outcome.result(call_text)
+    if unawaited(value):
+        raise Fail(f"{call_text} returned {shown(value)}.", solution.definition_of("greet"))
+    failure = _blocked(call_text, blocking, clocks)
+    if failure:
+        raise failure
     outcome.require_clean(call_text)
     expect(abs(outcome.elapsed - delay) < 1e-3,
            f"{call_text} returned after {outcome.elapsed:.1f} s of simulated time; it should "
            f"wait {delay} s.", solution.definition_of("greet"))
 
 
+def _not_run(call_text: str, loops: LoopFactorySpy, runs: GreetRuns,
+             delay: float) -> str:
+    """Why run_greet's event loop did not wait for greet: what run_greet did instead."""
+    if runs.finished:
+        return (f"{call_text} ran greet{runs.finished[0]!r}: run greet with the name and the "
+                f"delay run_greet was given.")
+    waited = max((loop.time() for loop in loops.created), default=0.0)
+    if not loops.created:
+        return (f"{call_text} returned without running greet: it started no event loop, and the "
+                f"body of a coroutine function runs only on one (calling greet(...) alone makes "
+                f"a coroutine object that never runs).")
+    return (f"{call_text} returned without running greet to its end: its event loop's clock "
+            f"moved {waited:.1f} s, and greet waits {delay} s.")
+
+
 @check("run_greet returns greet's result from synchronous code", points=2)
 def test_run_greet_returns_result(solution: Solution) -> None:
     run_greet, name, delay = _run_greet(solution), rand.name(), rand.delay()
-    with spy_on_new_loops() as loops:
+    runs, call_text = _watch_greet(solution), f"run_greet({name!r}, {delay})"
+    with spy_on_new_loops() as loops, spy_on_clock_reads():
         value = call("run_greet", run_greet, name, delay)
     expected = f"Hello, {name}!"
-    expect(value == expected,
-           f"run_greet({name!r}, {delay}) returned {value!r}; expected {expected!r}.",
+    expect(value == expected, f"{call_text} returned {shown(value)}; expected {expected!r}.",
            solution.definition_of("run_greet"))
+    # greet run to its end with these arguments is enough; so is a loop that waited (greet
+    # reached some other way than through the module's name).
     waited = max((loop.time() for loop in loops.created), default=0.0)
-    expect(waited >= delay - 1e-3,
-           f"run_greet({name!r}, {delay}) returned without running greet: its event loop's "
-           f"clock moved {waited:.1f} s, and greet waits {delay} s.",
-           solution.definition_of("run_greet"))
+    expect(runs.ran(name, delay) or (not runs.finished and waited >= delay - 1e-3),
+           _not_run(call_text, loops, runs, delay), solution.definition_of("run_greet"))
 
 
 @check("run_greet works from a thread that has no event loop", points=2)
@@ -79,7 +156,7 @@ def test_run_greet_from_a_new_thread(solution: Solution) -> None:
         except Exception as error:  # the check reports it below
             box["error"] = error
 
-    with spy_on_new_loops():
+    with spy_on_new_loops(), spy_on_clock_reads():
         thread = threading.Thread(target=in_thread)
         thread.start()
         thread.join()
@@ -93,19 +170,20 @@ def test_run_greet_from_a_new_thread(solution: Solution) -> None:
         raise Fail(message, solution.definition_of("run_greet"))
     expected = f"Hello, {name}!"
     expect(box.get("value") == expected,
-           f"From a new thread run_greet returned {box.get('value')!r}; expected {expected!r}.",
-           solution.definition_of("run_greet"))
+           f"From a new thread run_greet returned {shown(box.get('value'))}; expected "
+           f"{expected!r}.", solution.definition_of("run_greet"))
 
 
 @check("run_greet can run again and again and closes its event loop", points=2)
 def test_run_greet_closes_its_loop(solution: Solution) -> None:
     run_greet = _run_greet(solution)
     names = [rand.name() for _ in range(3)]
-    with spy_on_new_loops() as loops:
+    with spy_on_new_loops() as loops, spy_on_clock_reads():
         for name in names:
             value, expected = call("run_greet", run_greet, name, 0.2), f"Hello, {name}!"
-            expect(value == expected, f"Called again, run_greet({name!r}, 0.2) returned {value!r}; "
-                                      f"expected {expected!r}.", solution.definition_of("run_greet"))
+            expect(value == expected, f"Called again, run_greet({name!r}, 0.2) returned "
+                                      f"{shown(value)}; expected {expected!r}.",
+                   solution.definition_of("run_greet"))
         left_open = len(loops.left_open())
     expect(left_open == 0,
            f"After 3 calls of run_greet, {left_open} event loop(s) were left open. Each call "
