@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -18,8 +19,22 @@ from graders.check import CheckSpec, Fail, take_recorded
 from graders.integrity import Guard
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
-from graders.probes.student import Solution, location_of_traceback
-from graders.results import CheckResult, check_dict
+from graders.probes.student import (
+    Solution,
+    Stop,
+    is_timeout,
+    location_of_traceback,
+    stop_of,
+    timeout_seconds,
+)
+from graders.results import CheckResult, Location, check_dict
+
+# Real seconds each later check of an exercise gets once one of its checks ran into the time limit
+# (in this process). Still only a hang guard: correct code needs milliseconds of real time, since
+# latency is simulated (the slowest reference check takes ~30 ms on a loaded two-core machine).
+# A hang found once then costs seconds in each further check that reaches it, not the full limit,
+# while a check that does not reach it is graded as usual.
+HANG_GUARD = 3.0
 
 
 @pytest.fixture
@@ -45,12 +60,9 @@ def verdict(spec: CheckSpec, error: BaseException | None,
     elif isinstance(error, Fail):
         result.message, result.location = error.message, error.location
         result.details.update(error.details)
-    elif _is_timeout(error):
-        where = location_of_traceback(error.__traceback__)
-        at = f" It was at {where.file} line {where.line} when it was stopped." if where else ""
-        result.status, result.location = "timeout", where
-        result.message = ("This check did not finish in time: the code under test hangs or "
-                          f"blocks. Look for an endless loop or a blocking call.{at}")
+    elif is_timeout(error):
+        result.status = "timeout"
+        result.message, result.location = _hangs.judge(spec, error)
     elif (where := location_of_traceback(error.__traceback__)) is not None:
         result.message, result.location = describe_call_error("Your code", error), where
     else:
@@ -60,8 +72,70 @@ def verdict(spec: CheckSpec, error: BaseException | None,
     return result
 
 
-def _is_timeout(error: BaseException) -> bool:
-    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+@dataclass
+class _Hang:
+    """The first check of an exercise that the time limit stopped, and where its code was."""
+
+    title: str
+    stop: Stop
+
+
+class _Hangs:
+    """The exercises whose code hung in this process, and the exercise of the running check."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, _Hang] = {}
+        self.exercise = ""
+
+    def judge(self, spec: CheckSpec, error: BaseException) -> tuple[str, Location | None]:
+        stop, limit = stop_of(error), timeout_seconds(error) or 0.0
+        first = self.first.get(self.exercise)
+        if first is None:
+            self.first[self.exercise] = _Hang(spec.title, stop)
+            return _hang_message(stop, limit), stop.location
+        return _again_message(stop, limit, first), stop.location
+
+
+_hangs = _Hangs()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, None]:
+    """Once a check of an exercise hung, its later checks get HANG_GUARD seconds (tryfirst:
+    pytest-timeout reads the marker as the check starts)."""
+    module = getattr(item, "module", None)
+    _hangs.exercise = module.__name__.rsplit(".", 1)[-1] if module else ""
+    limit = item.config.getoption("timeout", None)
+    if _hangs.exercise in _hangs.first and limit:
+        item.add_marker(pytest.mark.timeout(min(HANG_GUARD, float(limit))))
+    yield
+
+
+def _hang_message(stop: Stop, limit: float) -> str:
+    where = stop.location
+    if stop.loop_blocked and stop.function and where is not None:
+        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+                f"({where.file}, line {where.line}) and had not given control back to the loop "
+                f"when the check was stopped after {limit:g} s of real time. While a coroutine "
+                f"runs without reaching an await, no other task runs and the loop's clock stands "
+                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
+                f"blocking I/O) or a loop that never awaits.")
+    at = (f" It was at {where.file} line {where.line} (`{stop.code}`) when it was stopped."
+          if where else "")
+    return (f"This check did not finish in time ({limit:g} s of real time): the code under test "
+            f"hangs or blocks. Look for an endless loop or a blocking call.{at}")
+
+
+def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
+    where = stop.location
+    shorter = f"once a check of an exercise has hung, the others get {limit:g} s"
+    if where is not None and where == first.stop.location:
+        return (f"Stopped after {limit:g} s of real time at the same place, {where.file} line "
+                f"{where.line}: the hang reported in the check \"{first.title}\" ({shorter}).")
+    at = (f" It was at {where.file} line {where.line} (`{stop.code}`) when it was stopped."
+          if where else "")
+    return (f"Stopped after {limit:g} s of real time: this check hangs too, see the check "
+            f"\"{first.title}\" ({shorter}).{at}")
 
 
 class Channel:

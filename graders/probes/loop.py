@@ -32,6 +32,7 @@ from graders.probes.student import (
     caller_location,
     describe_exception,
     is_student_file,
+    is_timeout,
     location_in_frames,
     location_of_stack,
     location_of_traceback,
@@ -314,6 +315,11 @@ def run_virtual(
             loop.call_at(watch.deadline, watch.on_deadline, task)
             _drive(loop, task)
             _settle(outcome, task, watch, times)
+            stopped = _stopped_by_time_limit(outcome, created)
+            if stopped is not None:
+                # The check is over, as a timeout. Cancelling the other tasks would run student
+                # code again with no time limit left.
+                raise stopped
             if not watch.spun:
                 outcome.unawaited_tasks = _unawaited(created, [*helpers, task])
                 outcome.leftover_tasks = _stop_leftovers(loop, helpers)
@@ -322,7 +328,7 @@ def run_virtual(
             del task
             created.clear()
             gc.collect()
-        sys.set_coroutine_origin_tracking_depth(old_depth)
+            sys.set_coroutine_origin_tracking_depth(old_depth)
     outcome.never_awaited = [leak for leak in map(_never_awaited, caught) if leak]
     outcome.unretrieved = [leak for leak in map(_unretrieved, watch.loop_errors) if leak]
     return outcome
@@ -343,6 +349,17 @@ def _drive(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
     except BaseException:  # noqa: BLE001 - the task's own failure is read from the task
         if not task.done():
             raise  # not the task's: e.g. pytest-timeout stopping a check that hangs the loop
+
+
+def _stopped_by_time_limit(outcome: Outcome[Any], tasks: list[_WatchedTask]) -> BaseException | None:
+    """pytest-timeout's error if it stopped a step of this run: the task running that step caught
+    it, and maybe kept it to itself (a task nobody awaits)."""
+    if is_timeout(outcome.error):
+        return outcome.error
+    for task in tasks:
+        if task.done() and not task.cancelled() and is_timeout(asyncio.Task.exception(task)):
+            return task.exception()
+    return None
 
 
 def _settle(outcome: Outcome[Any], task: asyncio.Task[Any], watch: _Watch,

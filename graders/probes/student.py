@@ -5,9 +5,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import inspect
+import linecache
+import re
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType, TracebackType
 from typing import Any
@@ -76,6 +79,68 @@ def describe_exception(error: BaseException) -> str:
     return f"{text} ({where.file}, line {where.line})" if where else text
 
 
+_ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
+_LIMIT = re.compile(r">\s*([0-9.]+)\s*s")
+
+
+def is_timeout(error: BaseException | None) -> bool:
+    """Whether `error` is pytest-timeout stopping a check that ran past its real-time limit."""
+    return type(error).__name__ == "Failed" and str(error).startswith("Timeout")
+
+
+def timeout_seconds(error: BaseException) -> float | None:
+    """The real-time limit a pytest-timeout error reports ("Timeout (>10.0s) ...")."""
+    found = _LIMIT.search(str(error))
+    return float(found.group(1)) if found else None
+
+
+@dataclass
+class Stop:
+    """Where the student's code was at the instant a check's real-time limit stopped it."""
+
+    location: Location | None = None
+    function: str = ""  # the student's function or coroutine that was running there
+    code: str = ""  # the source it was running, e.g. "threading.Event().wait()"
+    # A coroutine was being run by the event loop: the loop could do nothing else meanwhile.
+    loop_blocked: bool = False
+
+
+def stop_of(error: BaseException) -> Stop:
+    """Read a timeout's traceback: its frames are exactly the ones running when it was raised
+    (a task that caught it and a caller that re-raised it only add outer frames)."""
+    steps = list(_steps(error.__traceback__))
+    # Suspended coroutines are not on the stack: one in the traceback was running a step.
+    blocked = any(step.tb_frame.f_code.co_flags & _ASYNC for step in steps)
+    students = [step for step in steps if is_student_file(step.tb_frame.f_code.co_filename)]
+    if not students:
+        return Stop(loop_blocked=blocked)
+    inner = students[-1]
+    code = inner.tb_frame.f_code
+    name = "" if code.co_name == "<module>" else code.co_qualname
+    return Stop(_location(code.co_filename, inner.tb_lineno), name, _source_at(inner), blocked)
+
+
+def _steps(tb: TracebackType | None) -> Iterator[TracebackType]:
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
+def _source_at(step: TracebackType, most: int = 80) -> str:
+    """The expression the frame was evaluating (the call it was in), else its whole line."""
+    code, filename = step.tb_frame.f_code, step.tb_frame.f_code.co_filename
+    line = linecache.getline(filename, step.tb_lineno)
+    text = line.strip()
+    positions = list(code.co_positions())
+    index = step.tb_lasti // 2
+    if 0 <= index < len(positions):
+        start, end, column, end_column = positions[index]
+        if start == end == step.tb_lineno and column is not None and end_column is not None:
+            # Columns count UTF-8 bytes.
+            text = line.encode()[column:end_column].decode(errors="replace").strip() or text
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
 # Files whose import was stopped by the check's time limit in this process.
 _hanging_imports: dict[Path, Location | None] = {}
 
@@ -135,7 +200,7 @@ class Solution:
             raise Fail(f"Importing {self.file_name} raised {describe_exception(error)}",
                        location_of_traceback(error.__traceback__)) from None
         except BaseException as error:  # pytest-timeout stopping an import that never ends
-            if type(error).__name__ == "Failed" and str(error).startswith("Timeout"):
+            if is_timeout(error):
                 _hanging_imports[self.path] = location_of_traceback(error.__traceback__)
             raise
         return module
