@@ -92,7 +92,18 @@ class _Grading:
         if not (clean_end and len(self.results) > before):  # else: stopped itself, no one to blame
             exercise, spec = missing.pop(0)
             self.results[exercise.module_name, spec.name] = _stopped(spec, ended, self.rejected)
+            if ended.killed_after is not None and not self.rejected:
+                missing = self._settle_hung(exercise, spec)
         return [self.job()] if missing else []
+
+    def _settle_hung(self, exercise: Exercise, hung: CheckSpec) -> list[tuple[Exercise, CheckSpec]]:
+        """Code that could not be interrupted once will not be in a later check that reaches it
+        either, and each such check costs the silence limit: the rest of its exercise is not run.
+        The other exercises go on in a fresh child. Returns what is still missing."""
+        for other, spec in self.missing():
+            if other.module_name == exercise.module_name:
+                self.results[other.module_name, spec.name] = _not_run(spec, hung)
+        return self.missing()
 
     def _keep(self, message: dict[str, object]) -> None:
         module = str(message.pop("exercise", ""))
@@ -223,6 +234,12 @@ def _forged(rejected: int) -> str:
             f"the grader's channel. No check can pass while it does that.")
 
 
+def _not_run(spec: CheckSpec, hung: CheckSpec) -> CheckResult:
+    return CheckResult(spec.name, spec.title, "timeout", 0, spec.points, message=(
+        f"Not run: your code hung in the check \"{hung.title}\" and could not be interrupted, so "
+        f"the rest of this exercise was not graded. Fix that hang, then grade again."))
+
+
 def _stopped(spec: CheckSpec, ended: Ended, rejected: int) -> CheckResult:
     result = CheckResult(spec.name, spec.title, "error", 0, spec.points)
     if rejected:
@@ -232,7 +249,7 @@ def _stopped(spec: CheckSpec, ended: Ended, rejected: int) -> CheckResult:
         result.status = "timeout"
         result.message = (f"Grading stopped this check: {ended.describe()} without a result. "
                           f"Your code hangs and did not stop when interrupted - does it catch "
-                          f"BaseException (or CancelledError) and carry on?")
+                          f"BaseException (or CancelledError) and carry on, or block signals?")
     else:
         result.message = (f"Grading stopped during this check: {ended.describe()}. Your code may "
                           f"have called os._exit(), crashed the interpreter or run out of memory.")
