@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from kit import REFERENCE, grade_file
 
-from graders import runner, worker
+from graders import plugin, runner, worker
 from graders.mutants import Mutant, mutants
 from graders.registry import by_number
 from graders.render import RENDERERS
 from graders.runner import grade
 
 HOSTILE = mutants(Path(__file__).parent / "hostile")
+FETCH = Path(__file__).parent / "hostile" / "ex03_fetch"
+# Read before any test shortens them.
+PRODUCTION = {(worker, "CHECK_TIMEOUT"): worker.CHECK_TIMEOUT,
+              (runner, "SILENCE_LIMIT"): runner.SILENCE_LIMIT,
+              (plugin, "HANG_GUARD"): plugin.HANG_GUARD}
+# Real seconds grading one exercise may take when its code hangs: a hang budget, not a verdict.
+# With the production limits a hang found once costs one time limit (10 s, or 15 s of silence
+# when it cannot be interrupted) and a few seconds more, where it used to cost a limit per check.
+HANG_BUDGET = 40.0
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +37,17 @@ def short_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     # Forked children inherit these: hangs are cut after seconds, not the production limits.
     monkeypatch.setattr(worker, "CHECK_TIMEOUT", 2)
     monkeypatch.setattr(runner, "SILENCE_LIMIT", 4)
+    monkeypatch.setattr(plugin, "HANG_GUARD", 1)
+
+
+def production_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    for (module, name), value in PRODUCTION.items():
+        monkeypatch.setattr(module, name, value)
+
+
+def line_of(path: Path, statement: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1)
+                if line.strip() == statement)
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=[item.id for item in HOSTILE])
@@ -81,3 +102,54 @@ def test_processes_started_by_student_code_do_not_outlive_grading(tmp_path: Path
     grade_file(by_number(1), source, tmp_path / "graded")
     survivors = subprocess.run(["pgrep", "-f", "sleep 600 600"], capture_output=True, text=True)
     assert survivors.stdout.strip() == ""
+
+
+def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    production_limits(monkeypatch)
+    source = FETCH / "blocks_loop_on_threading_event.py"
+    started = time.monotonic()
+    result = grade_file(by_number(3), source, tmp_path)
+    seconds = time.monotonic() - started
+    checks = {check.name: check for check in result.checks}
+    assert len(checks) == len(runner.check_specs(by_number(3))) > 2
+    first = checks.pop("fetch_url_returns_body")
+    line = line_of(source, "threading.Event().wait()")
+    assert first.status == "timeout" and first.location is not None
+    assert first.location.line == line
+    assert f"fetch_url() was running `threading.Event().wait()` (ex03_fetch.py, line {line})" \
+        in first.message
+    assert "after 10 s of real time" in first.message
+    # It raises for a 4xx/5xx status before it blocks: graded as usual.
+    assert checks.pop("fetch_url_raises_for_error_status").passed
+    for check in checks.values():  # the rest say it in one line that points at the first
+        if check.passed:
+            continue
+        assert check.status == "timeout", (check.name, check.message)
+        assert f'"{first.title}"' in check.message and "event loop" not in check.message
+        assert check.location == first.location
+    assert seconds < HANG_BUDGET, f"{seconds:.1f} s"  # it was 61 s: 10 s for each of 6 checks
+
+
+@pytest.mark.parametrize(("hostile", "production"), [("blocks_alarm_then_sleeps_in_c", True),
+                                                     ("swallows_every_interruption", False)])
+def test_an_uninterruptible_hang_settles_its_exercise_and_spares_the_next(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hostile: str, production: bool) -> None:
+    if production:
+        production_limits(monkeypatch)
+    shutil.copy(FETCH / f"{hostile}.py", tmp_path / "ex03_fetch.py")
+    shutil.copy(REFERENCE / "ex02_gather.py", tmp_path / "ex02_gather.py")
+    started = time.monotonic()
+    # parallel=1: both exercises start in the same child, which the hang gets killed.
+    hung, healthy = grade([by_number(3), by_number(2)], tmp_path, parallel=1).exercises
+    seconds = time.monotonic() - started
+    first, *rest = hung.checks
+    assert first.status == "timeout" and "did not stop when interrupted" in first.message
+    assert len(rest) == len(runner.check_specs(by_number(3))) - 1 > 0
+    for check in rest:
+        assert check.status == "timeout" and check.score == 0
+        assert check.message.startswith(f'Not run: your code hung in the check "{first.title}" '
+                                        f'and could not be interrupted'), check.message
+    assert healthy.score == healthy.max_score > 0, [c.message for c in healthy.checks]
+    if production:
+        assert seconds < HANG_BUDGET, f"{seconds:.1f} s"  # it was 105 s: 15 s for each check
