@@ -49,6 +49,21 @@ def _items(count: int) -> list[int]:
     return [rand.rng.randint(0, 10_000) for _ in range(count)]
 
 
+def _with_repeats(count: int) -> list[int]:
+    """`count` items, a third of them repeats of others: work must still run once per item."""
+    items = _items(count - count // 3)
+    items += rand.rng.choices(items, k=count // 3)
+    rand.rng.shuffle(items)
+    return items
+
+
+def _never_multiples(count: int, every: int) -> list[int]:
+    """Items none of which is a multiple of `every`: code that pauses on an item's value (instead
+    of on the count of calls) never pauses, on every run."""
+    return [rand.rng.randint(0, 500) * every + rand.rng.randint(1, every - 1)
+            for _ in range(count)]
+
+
 def _crunch(solution: Solution, items: list[int], every: int) -> tuple[Work, Outcome[int]]:
     crunch = solution.function("crunch", coroutine=True)
     work = Work()
@@ -64,7 +79,13 @@ def _call(items: list[int], every: int) -> str:
 @check("crunch returns the sum of work(item), calling work once per item", points=2)
 def test_returns_the_total(solution: Solution) -> None:
     every = rand.rng.randint(5, 15)
-    items = _items(every * rand.rng.randint(10, 20) + rand.rng.randint(1, every - 1))
+    # A length with a shorter last stretch, and one that is an exact multiple of `every`.
+    for count in (every * rand.rng.randint(10, 20) + rand.rng.randint(1, every - 1),
+                  every * rand.rng.randint(10, 20)):
+        _expect_the_total(solution, _with_repeats(count), every)
+
+
+def _expect_the_total(solution: Solution, items: list[int], every: int) -> None:
     work, outcome = _crunch(solution, items, every)
     call = _call(items, every)
     value = outcome.result(call)
@@ -108,14 +129,14 @@ def test_yields_often_enough(solution: Solution) -> None:
     wide = rand.rng.randint(13, 25)
     settings.append((wide, wide * rand.rng.randint(5, 9) + rand.rng.randint(1, wide - 1)))
     for every, count in settings:
-        items = _items(count)
+        items = _items(count) if every == 1 else _never_multiples(count, every)
         work, outcome = _crunch(solution, items, every)
         call = _call(items, every)
         outcome.result(call)
         stretch = work.turns.longest
         if stretch is not None and stretch.length > every:
             raise Fail(f"With every={every}, {call} called work {stretch.length} times in a row "
-                       f"(calls {stretch.first} to {stretch.last} of {count}) before another "
+                       f"(calls {stretch.first} to {stretch.last}, for {count} items) before another "
                        f"task got to run; it may call work at most {_times(every)} in a row.",
                        solution.definition_of("crunch"))
 

@@ -1,7 +1,7 @@
 """Starts maxsize workers instead of workers (the two numbers mixed up).
 
 fails: workers_run_at_once
-says: exactly
+says: one at a time
 """
 
 import asyncio
