@@ -134,8 +134,8 @@ def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
                 f"{where.line}: the hang reported in the check \"{first.title}\" ({shorter}).")
     at = (f" It was at {where.file} line {where.line} (`{stop.code}`) when it was stopped."
           if where else "")
-    return (f"Stopped after {limit:g} s of real time: this check hangs too, see the check "
-            f"\"{first.title}\" ({shorter}).{at}")
+    return (f"Stopped after {limit:g} s of real time, still running: see the check "
+            f"\"{first.title}\", which hung ({shorter}).{at}")
 
 
 class Channel:

@@ -8,11 +8,12 @@ import inspect
 import linecache
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, ModuleType, TracebackType
+from types import CodeType, FrameType, ModuleType, TracebackType
 from typing import Any
 
 from graders.check import Fail
@@ -106,36 +107,63 @@ class Stop:
 
 
 def stop_of(error: BaseException) -> Stop:
-    """Read a timeout's traceback: its frames are exactly the ones running when it was raised
-    (a task that caught it and a caller that re-raised it only add outer frames)."""
-    steps = list(_steps(error.__traceback__))
-    # Suspended coroutines are not on the stack: one in the traceback was running a step.
-    blocked = any(step.tb_frame.f_code.co_flags & _ASYNC for step in steps)
-    students = [step for step in steps if is_student_file(step.tb_frame.f_code.co_filename)]
+    """Where a timeout found the student's code. Its traceback holds exactly the frames that were
+    running when it was raised (a task that caught it, and callers that re-raised it, only add
+    outer frames). If none was the student's, the check's thread was only waiting: then the
+    student code another thread is still running, if any (e.g. a loop run in a new thread)."""
+    stop = _stop_in(list(_steps(error.__traceback__)))
+    if stop.location is not None:
+        return stop
+    found = [other for other in map(_stop_in, _other_threads()) if other.location is not None]
+    found.sort(key=lambda other: not other.loop_blocked)
+    return found[0] if found else stop
+
+
+# A frame, the line it is at and its last instruction.
+_Point = tuple[FrameType, int, int]
+
+
+def _stop_in(points: list[_Point]) -> Stop:
+    """`points` run outermost first. Suspended coroutines are not on a stack: one among `points`
+    was running a step, so its event loop could do nothing else."""
+    blocked = any(frame.f_code.co_flags & _ASYNC for frame, _, _ in points)
+    students = [point for point in points if is_student_file(point[0].f_code.co_filename)]
     if not students:
         return Stop(loop_blocked=blocked)
-    inner = students[-1]
-    code = inner.tb_frame.f_code
+    frame, line, last = students[-1]
+    code = frame.f_code
     name = "" if code.co_name == "<module>" else code.co_qualname
-    return Stop(_location(code.co_filename, inner.tb_lineno), name, _source_at(inner), blocked)
+    return Stop(_location(code.co_filename, line), name, _source_at(code, line, last), blocked)
 
 
-def _steps(tb: TracebackType | None) -> Iterator[TracebackType]:
+def _steps(tb: TracebackType | None) -> Iterator[_Point]:
     while tb is not None:
-        yield tb
+        yield tb.tb_frame, tb.tb_lineno, tb.tb_lasti
         tb = tb.tb_next
 
 
-def _source_at(step: TracebackType, most: int = 80) -> str:
+def _other_threads() -> list[list[_Point]]:
+    stacks = []
+    for ident, top in sys._current_frames().items():
+        if ident == threading.get_ident():
+            continue
+        stack: list[_Point] = []
+        frame: FrameType | None = top
+        while frame is not None:
+            stack.append((frame, frame.f_lineno, frame.f_lasti))
+            frame = frame.f_back
+        stacks.append(stack[::-1])
+    return stacks
+
+
+def _source_at(code: CodeType, line_number: int, last: int, most: int = 80) -> str:
     """The expression the frame was evaluating (the call it was in), else its whole line."""
-    code, filename = step.tb_frame.f_code, step.tb_frame.f_code.co_filename
-    line = linecache.getline(filename, step.tb_lineno)
+    line = linecache.getline(code.co_filename, line_number)
     text = line.strip()
     positions = list(code.co_positions())
-    index = step.tb_lasti // 2
-    if 0 <= index < len(positions):
-        start, end, column, end_column = positions[index]
-        if start == end == step.tb_lineno and column is not None and end_column is not None:
+    if 0 <= last // 2 < len(positions):
+        start, end, column, end_column = positions[last // 2]
+        if start == end == line_number and column is not None and end_column is not None:
             # Columns count UTF-8 bytes.
             text = line.encode()[column:end_column].decode(errors="replace").strip() or text
     return text if len(text) <= most else text[:most - 3] + "..."
