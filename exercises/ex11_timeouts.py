@@ -19,9 +19,10 @@ Why it matters
 
 Your task
     1. `async def fetch_with_timeout(fetch: Callable[[], Awaitable[str]], seconds: float)
-       -> str | None`: return what `await fetch()` gives if it takes at most `seconds`; otherwise
-       give up after `seconds` and return None. A fetch that took too long must be stopped (not
-       left running). If fetch_with_timeout itself is cancelled, it must end cancelled too.
+       -> str | None`: return what `await fetch()` gives if it answers before `seconds` have
+       passed; otherwise give up after `seconds` and return None. A fetch that took too long
+       must be stopped (not left running). If fetch_with_timeout itself is cancelled, it must
+       stop the fetch too, and end cancelled.
     2. `async def run_query(pool: Pool, sql: str) -> str`: take a connection with
        `connection = await pool.acquire()`, return `await connection.execute(sql)`, and always
        give the connection back with `pool.release(connection)` (an ordinary function), exactly

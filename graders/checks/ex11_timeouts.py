@@ -153,13 +153,15 @@ def test_lets_cancellation_through(solution: Solution) -> None:
     fetch = Fetch(latency=round(seconds + rand.delay(5.0, 10.0), 1))
     cancel_at = rand.delay(1.0, 4.0)
     call = f"fetch_with_timeout(fetch, {seconds})"
-    outcome = run_virtual(_cancelled_after(lambda: fetch_with_timeout(fetch, seconds), cancel_at))
+    snapshot = Snapshot()
+    outcome = run_virtual(_cancelled_after(lambda: fetch_with_timeout(fetch, seconds), cancel_at,
+                                           lambda: setattr(snapshot, "running", fetch.running)))
     _expect_cancelled(outcome.result(f"cancelling {call}"), call,
                       solution.definition_of("fetch_with_timeout"))
-    expect(not fetch.running,
-           f"{call} was cancelled after {cancel_at} s, but the fetch inside kept running: "
-           f"cancelling fetch_with_timeout must cancel the fetch too.",
-           solution.definition_of("fetch_with_timeout"))
+    expect(not snapshot.running,
+           f"{call} was cancelled after {cancel_at} s and ended, but the fetch inside was still "
+           f"running: cancelling fetch_with_timeout must stop the fetch too.",
+           outcome.first_leak_location() or solution.definition_of("fetch_with_timeout"))
 
 
 @dataclass
@@ -171,9 +173,11 @@ class Cancelled:
     ended_before: bool  # it had already returned or raised when the cancel came
 
 
-def _cancelled_after(start: Callable[[], Awaitable[Any]],
-                     delay: float) -> Callable[[], Awaitable[Cancelled]]:
-    """Start the student's call as a task, cancel it after `delay`, wait until it has ended."""
+def _cancelled_after(start: Callable[[], Awaitable[Any]], delay: float,
+                     on_end: Callable[[], None] = lambda: None
+                     ) -> Callable[[], Awaitable[Cancelled]]:
+    """Start the student's call as a task, cancel it after `delay`, wait until it has ended;
+    `on_end` reads the fakes' state at that moment, before the run stops what is left over."""
 
     async def run() -> Cancelled:
         async def target() -> Any:
@@ -184,6 +188,7 @@ def _cancelled_after(start: Callable[[], Awaitable[Any]],
         ended_before = task.done()
         task.cancel()
         await asyncio.wait([task])
+        on_end()
         return Cancelled(task, delay, ended_before)
 
     return run
@@ -221,7 +226,11 @@ class Connection:
     async def execute(self, sql: str) -> str:
         pool = self.pool
         pool.executing.set()
-        await _sleep(pool.latency)
+        pool.running_queries.append(self.number)
+        try:
+            await _sleep(pool.latency)
+        finally:
+            pool.running_queries.remove(self.number)
         if pool.error is not None:
             raise pool.error
         return pool.answer(sql)
@@ -238,6 +247,11 @@ class FakePool:
     returned: list[int] = field(default_factory=list)
     strangers: int = 0
     executing: asyncio.Event = field(default_factory=asyncio.Event)
+    running_queries: list[int] = field(default_factory=list)  # connections running a query
+    too_early: int = 0  # connections given back before their query had ended (or begun)
+
+    def _query_done(self, connection: Connection) -> bool:
+        return self.executing.is_set() and connection.number not in self.running_queries
 
     async def acquire(self) -> Connection:
         await _sleep(0.1)
@@ -248,6 +262,8 @@ class FakePool:
     def release(self, connection: Connection) -> None:
         if any(connection is mine for mine in self.handed_out):
             self.returned.append(connection.number)
+            if not self._query_done(connection):
+                self.too_early += 1
         else:
             self.strangers += 1
 
@@ -276,6 +292,10 @@ def _expect_given_back_once(pool: FakePool, when: str, where: Any) -> None:
     expect(back == 1,
            f"{when}, run_query gave its connection back {back} times; it must give it back "
            f"exactly once, whatever happens.", where)
+    expect(not pool.too_early,
+           f"{when}, run_query had given its connection back before the query on it had ended: "
+           f"the pool may hand it to someone else while the query still uses it. Give it back "
+           f"once the query is over.", where)
 
 
 @check("run_query gives its connection back after a result and after an error", points=2)
@@ -381,7 +401,9 @@ def _run_all(solution: Solution, board: Board) -> tuple[Outcome[list[str]], dict
 @check("run_all runs the jobs at the same time and returns their results in order", points=2)
 def test_run_all_returns_results(solution: Solution) -> None:
     count = rand.rng.randint(4, 6)
-    board = Board(latencies=rand.distinct_delays(count, 1.0, 5.0))
+    latencies = sorted(rand.distinct_delays(count, 1.0, 5.0), reverse=True)
+    latencies[1:] = rand.rng.sample(latencies[1:], count - 1)  # the first job ends last
+    board = Board(latencies=latencies)
     outcome, _, _ = _run_all(solution, board)
     call = f"run_all(<{count} jobs>)"
     record(timeline=board.in_flight.timeline())

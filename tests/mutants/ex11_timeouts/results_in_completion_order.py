@@ -1,0 +1,47 @@
+"""Collects each job's result when it finishes, in a TaskGroup: the order they end in.
+
+fails: run_all_returns_results
+says: in the order of the jobs
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Connection(Protocol):
+    async def execute(self, sql: str) -> str: ...
+
+
+class Pool(Protocol):
+    async def acquire(self) -> Connection: ...
+
+    def release(self, connection: Connection) -> None: ...
+
+
+async def fetch_with_timeout(fetch: Callable[[], Awaitable[str]], seconds: float) -> str | None:
+    try:
+        async with asyncio.timeout(seconds):
+            return await fetch()
+    except TimeoutError:
+        return None
+
+
+async def run_query(pool: Pool, sql: str) -> str:
+    connection = await pool.acquire()
+    try:
+        return await connection.execute(sql)
+    finally:
+        pool.release(connection)
+
+
+async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]:
+    results: list[str] = []
+
+    async def one(job: Callable[[], Awaitable[str]]) -> None:
+        results.append(await job())
+
+    async with asyncio.TaskGroup() as group:
+        for job in jobs:
+            group.create_task(one(job))
+    return results
