@@ -171,14 +171,20 @@ def _collect(solution: Solution, jobs: Jobs | None = None) -> tuple[Jobs, Outcom
 def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
               call: str = CALL) -> tuple[list[Any], list[Any]]:
     """The two lists collect returned, or a Fail saying why there are none."""
-    if outcome.error is not None and (escaped := jobs.by_error(outcome.error)) is not None:
+    if outcome.error is not None and (escaped := _escaped_job(jobs, outcome.error)) is not None:
         others = len(jobs.jobs) - 1
         first = min(jobs.failures, key=lambda job: job.delay)
         which = "the first failure" if escaped is first else "a failure"
+        grouped = (" inside an ExceptionGroup" if isinstance(outcome.error, BaseExceptionGroup)
+                   else "")
+        cancelled = (f", and {', '.join(job.name for job in jobs.cancelled)} "
+                     f"{'was' if len(jobs.cancelled) == 1 else 'were'} cancelled before the end"
+                     if jobs.cancelled else "")
         raise Fail(f"{call} let {which} escape: {escaped.name} raised "
-                   f"{escaped.error!r} after {escaped.delay} s and it came out of collect, so the "
-                   f"results and errors of the {others} other jobs were lost. A failure must "
-                   f"end up in the list of exceptions, not be raised. The jobs: {jobs.listing()}.",
+                   f"{escaped.error!r} after {escaped.delay} s and it came out of collect"
+                   f"{grouped}, so the results and errors of the {others} other jobs were "
+                   f"lost{cancelled}. A failure must end up in the list of exceptions, not be "
+                   f"raised. The jobs: {jobs.listing()}.",
                    location_of_traceback(outcome.error.__traceback__))
     value = outcome.result(call)
     if not (isinstance(value, tuple | list) and len(value) == 2
@@ -196,6 +202,13 @@ def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
                    f"Exceptions belong in the second list, results in the first.",
                    solution.definition_of("collect"))
     return results, errors
+
+
+def _escaped_job(jobs: Jobs, error: BaseException) -> Job | None:
+    """The job whose exception came out of collect, alone or in an exception group."""
+    if isinstance(error, BaseExceptionGroup):
+        return next(filter(None, (_escaped_job(jobs, inner) for inner in error.exceptions)), None)
+    return jobs.by_error(error)
 
 
 def _require_everything(solution: Solution, jobs: Jobs, results: list[Any],
@@ -308,7 +321,7 @@ def test_runs_everything_at_once(solution: Solution, blocking: BlockingSpy) -> N
 @check("every job is awaited and nothing is left running or unread", points=2)
 def test_nothing_left_behind(solution: Solution) -> None:
     jobs, outcome = _collect(solution)
-    if outcome.error is None or jobs.by_error(outcome.error) is None:
+    if outcome.error is None or _escaped_job(jobs, outcome.error) is None:
         outcome.result(CALL)
     left = left_behind(outcome)
     if left:
