@@ -421,6 +421,10 @@ def test_run_all_returns_results(solution: Solution) -> None:
            f"{call} returned {value!r}; expected {board.results!r} (each job's result, in the "
            f"order of the jobs, as a list).", where)
     outcome.require_clean(call)
+    empty, _, _ = _run_all(solution, Board(latencies=[]))
+    value = empty.result("run_all([])")
+    expect(value == [], f"run_all([]) returned {value!r}; with no jobs the list of results is "
+                        f"empty: [].", where)
 
 
 @check("when one job fails, run_all cancels the others, waits for them, and raises", points=3)

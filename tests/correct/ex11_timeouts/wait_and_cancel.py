@@ -45,6 +45,8 @@ async def run_query(pool: Pool, sql: str) -> str:
 
 async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]:
     tasks = [asyncio.ensure_future(job()) for job in jobs]
+    if not tasks:
+        return []  # asyncio.wait refuses an empty collection
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     for task in pending:
         task.cancel()
