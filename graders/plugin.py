@@ -107,7 +107,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, None]:
     _hangs.exercise = module.__name__.rsplit(".", 1)[-1] if module else ""
     limit = item.config.getoption("timeout", None)
     if _hangs.exercise in _hangs.first and limit:
-        item.add_marker(pytest.mark.timeout(min(HANG_GUARD, float(limit))))
+        item.add_marker(pytest.mark.timeout(min(HANG_GUARD, float(limit))), append=False)
     yield
 
 
