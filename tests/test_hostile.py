@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -26,10 +25,10 @@ FETCH = Path(__file__).parent / "hostile" / "ex03_fetch"
 PRODUCTION = {(worker, "CHECK_TIMEOUT"): worker.CHECK_TIMEOUT,
               (runner, "SILENCE_LIMIT"): runner.SILENCE_LIMIT,
               (plugin, "HANG_GUARD"): plugin.HANG_GUARD}
-# Real seconds grading one exercise may take when its code hangs: a hang budget, not a verdict.
 # With the production limits a hang found once costs one time limit (10 s, or 15 s of silence
-# when it cannot be interrupted) and a few seconds more, where it used to cost a limit per check.
-HANG_BUDGET = 40.0
+# when it cannot be interrupted) and HANG_GUARD for each later check that reaches it, where it
+# used to cost a limit per check. The tests prove that shape from the messages, not from a
+# wall clock: a timed assertion could flip on a loaded machine.
 
 
 @pytest.fixture(autouse=True)
@@ -108,9 +107,7 @@ def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     production_limits(monkeypatch)
     source = FETCH / "blocks_loop_on_threading_event.py"
-    started = time.monotonic()
     result = grade_file(by_number(3), source, tmp_path)
-    seconds = time.monotonic() - started
     checks = {check.name: check for check in result.checks}
     assert len(checks) == len(runner.check_specs(by_number(3))) > 2
     first = checks.pop("fetch_url_returns_body")
@@ -128,7 +125,7 @@ def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
         assert check.status == "timeout", (check.name, check.message)
         assert f'"{first.title}"' in check.message and "event loop" not in check.message
         assert check.location == first.location
-    assert seconds < HANG_BUDGET, f"{seconds:.1f} s"  # it was 61 s: 10 s for each of 6 checks
+        assert f"Stopped after {plugin.HANG_GUARD:g} s of real time" in check.message, check.message
 
 
 @pytest.mark.parametrize(("hostile", "production"), [("blocks_alarm_then_sleeps_in_c", True),
@@ -139,10 +136,8 @@ def test_an_uninterruptible_hang_settles_its_exercise_and_spares_the_next(
         production_limits(monkeypatch)
     shutil.copy(FETCH / f"{hostile}.py", tmp_path / "ex03_fetch.py")
     shutil.copy(REFERENCE / "ex02_gather.py", tmp_path / "ex02_gather.py")
-    started = time.monotonic()
     # parallel=1: both exercises start in the same child, which the hang gets killed.
     hung, healthy = grade([by_number(3), by_number(2)], tmp_path, parallel=1).exercises
-    seconds = time.monotonic() - started
     first, *rest = hung.checks
     assert first.status == "timeout" and "did not stop when interrupted" in first.message
     assert len(rest) == len(runner.check_specs(by_number(3))) - 1 > 0
@@ -151,5 +146,3 @@ def test_an_uninterruptible_hang_settles_its_exercise_and_spares_the_next(
         assert check.message.startswith(f'Not run: your code hung in the check "{first.title}" '
                                         f'and could not be interrupted'), check.message
     assert healthy.score == healthy.max_score > 0, [c.message for c in healthy.checks]
-    if production:
-        assert seconds < HANG_BUDGET, f"{seconds:.1f} s"  # it was 105 s: 15 s for each check
