@@ -103,6 +103,13 @@ def _edge_batches() -> list[Batch]:
             Batch(rand.rng.randint(1, 4), [])]
 
 
+def _tied_batch() -> Batch:
+    """Jobs that all take the same time, like the lesson's example: the first `limit` of them end
+    at the same instant, so code that starts one job per wake-up leaves places empty, every run."""
+    limit = rand.rng.randint(2, 4)
+    return Batch(limit, [rand.rng.randint(5, 30) / 10] * (2 * limit + rand.rng.randint(1, 3)))
+
+
 def _limited(solution: Solution, batch: Batch | None = None) -> tuple[Batch, Any, list[LoopSpy]]:
     run_limited = solution.function("run_limited", coroutine=True)
     batch, spied = batch or _batch(), []
@@ -112,9 +119,19 @@ def _limited(solution: Solution, batch: Batch | None = None) -> tuple[Batch, Any
     return batch, outcome, spied
 
 
-def _empty_place(intervals: list[Interval], limit: int) -> tuple[float, int, float] | None:
-    """The first moment a job ended while others waited and fewer than `limit` then ran:
-    (when, how many ran, when the next job started)."""
+@dataclass
+class EmptyPlace:
+    """A moment a job ended while others waited and fewer than `limit` then ran."""
+
+    moment: float
+    ended: int  # jobs that ended at that moment
+    started: int  # jobs that started at that moment
+    busy: int  # jobs running just after it
+    following: float  # when the next job started
+
+
+def _empty_place(intervals: list[Interval], limit: int) -> EmptyPlace | None:
+    """The first moment a job ended while others waited and fewer than `limit` then ran."""
     starts = sorted(interval.start for interval in intervals)
     last_start = starts[-1]
     ends = sorted({interval.end for interval in intervals
@@ -123,8 +140,11 @@ def _empty_place(intervals: list[Interval], limit: int) -> tuple[float, int, flo
         busy = sum(1 for interval in intervals if interval.start <= moment + EPSILON
                    and (interval.end is None or interval.end > moment + EPSILON))
         if busy < limit:
+            ended = sum(1 for interval in intervals
+                        if interval.end is not None and abs(interval.end - moment) <= EPSILON)
+            started = sum(1 for start in starts if abs(start - moment) <= EPSILON)
             following = next(start for start in starts if start > moment + EPSILON)
-            return moment, busy, following
+            return EmptyPlace(moment, ended, started, busy, following)
     return None
 
 
@@ -160,7 +180,13 @@ def test_limit_never_exceeded(solution: Solution) -> None:
 
 @check("run_limited keeps `limit` jobs running while jobs wait", points=2)
 def test_limit_fully_used(solution: Solution) -> None:
-    batch, outcome, spied = _limited(solution)
+    # Jobs of one length (several end at the same instant) first, then jobs of random lengths.
+    for batch in (_tied_batch(), _batch()):
+        _expect_fully_used(solution, *_limited(solution, batch))
+
+
+def _expect_fully_used(solution: Solution, batch: Batch, outcome: Any,
+                       spied: list[LoopSpy]) -> None:
     where = solution.definition_of("run_limited")
     most, limit, count = batch.in_flight.high_water, batch.limit, len(batch.durations)
     took = f"{outcome.elapsed:.2f} s of simulated time"
@@ -180,11 +206,22 @@ def test_limit_fully_used(solution: Solution) -> None:
                    f"{needed}.", timers[0])
     gap = _empty_place(batch.in_flight.intervals, limit)
     if gap is not None:
-        moment, busy, following = gap
-        raise Fail(f"At {moment:.2f} s of simulated time a job finished while jobs were still "
-                   f"waiting, but the next one started only at {following:.2f} s: meanwhile "
-                   f"{busy} of the {limit} places were used. The {count} jobs took {took}; "
-                   f"{needed}: a waiting job should start the moment a place is free.", where)
+        raise Fail(f"{_describe_gap(gap, limit)} The {count} jobs took {took}; {needed}: a "
+                   f"waiting job should start the moment a place is free.", where)
+
+
+def _describe_gap(gap: EmptyPlace, limit: int) -> str:
+    at = f"At {gap.moment:.2f} s of simulated time"
+    if gap.ended == 1:
+        what = f"{at} a job finished while jobs were still waiting"
+    else:
+        what = f"{at} {gap.ended} jobs finished together while jobs were still waiting"
+    if gap.started:
+        what += f", but only {gap.started} new one{'s' if gap.started > 1 else ''} started then"
+        return (f"{what} and the next only at {gap.following:.2f} s: meanwhile {gap.busy} of "
+                f"the {limit} places were used.")
+    return (f"{what}, but the next one started only at {gap.following:.2f} s: meanwhile "
+            f"{gap.busy} of the {limit} places were used.")
 
 
 # --- Wallet -------------------------------------------------------------------------------------
