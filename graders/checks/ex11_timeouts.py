@@ -429,16 +429,31 @@ def test_run_all_returns_results(solution: Solution) -> None:
 
 @check("when one job fails, run_all cancels the others, waits for them, and raises", points=3)
 def test_run_all_cancels_the_rest_on_failure(solution: Solution) -> None:
+    # First a failing job that is not first in the list and fails before the first job ends
+    # (code that awaits the jobs in list order notices it late, every run); then any order.
+    for first_ends_last in (True, False):
+        _expect_cancels_the_rest(solution, *_failing_board(first_ends_last))
+
+
+def _failing_board(first_ends_last: bool) -> tuple[Board, int]:
+    """Jobs ending in a random order, one failing while some have ended and some still run;
+    the board and the failing job's index."""
     count = rand.rng.randint(4, 6)
     delays = sorted(rand.distinct_delays(count, 1.0, 6.0))
-    failing = rand.rng.randint(1, count - 2)   # some jobs end before it, some after
-    order = list(range(count))
-    rand.rng.shuffle(order)
+    rank = rand.rng.randint(1, count - 2)   # some jobs end before it, some after
+    order = list(range(count))  # order[rank]: the job that ends rank-th
+    if first_ends_last:
+        order = [*rand.rng.sample(order[1:], count - 1), 0]
+    else:
+        rand.rng.shuffle(order)
     latencies = [0.0] * count
-    for rank, index in enumerate(order):
-        latencies[index] = delays[rank]
-    failing = order[failing]
-    board = Board(latencies=latencies, failing=failing)
+    for position, index in enumerate(order):
+        latencies[index] = delays[position]
+    return Board(latencies=latencies, failing=order[rank]), order[rank]
+
+
+def _expect_cancels_the_rest(solution: Solution, board: Board, failing: int) -> None:
+    latencies, count = board.latencies, len(board.latencies)
     outcome, seen, cancelling = _run_all(solution, board)
     record(timeline=board.in_flight.timeline())
     call = f"run_all(<{count} jobs>)"
