@@ -323,6 +323,8 @@ def test_checkout_waits_for_the_receipt(solution: Solution) -> None:
     call_text = f"checkout(shop, <{len(items)} items>, journal)"
     outcome = _run(lambda: checkout(shop, items, journal))
     where = solution.definition_of("checkout")
+    _never_awaited(outcome, call_text, where,
+                   f"the shop sent {len(shop.receipts)} receipt(s) instead of one")
     total = outcome.result(call_text)
     _refuse_awaitable(total, call_text, where)
     expected = shop.total(items)
