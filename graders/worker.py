@@ -36,7 +36,7 @@ def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_
     args = [
         *(f"{exercise.checks_path}::{function}" for exercise, functions in plan
           for function in functions),
-        "-c", str(PACKAGE_DIR / "pytest.ini"),
+        "-c", str(PACKAGE_DIR / "grading.ini"),
         "--rootdir", str(PACKAGE_DIR),
         "-p", "graders.plugin",
         "-p", "pytest_timeout",

@@ -1,9 +1,19 @@
+import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+DEV_EXTRAS = ("junitparser",)  # what the kit's tests import beyond the kit's own dependencies
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [name for name in DEV_EXTRAS if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.exit(f"the kit's tests need its development extras ({', '.join(missing)} is "
+                    f"missing): pip install -e '.[dev]'", returncode=4)
 
 
 @pytest.fixture(autouse=True)
