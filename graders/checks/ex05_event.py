@@ -9,6 +9,7 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.loop import Pending, snapshot
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
 from graders.results import Location
 
@@ -37,6 +38,7 @@ ROUNDS = 20
 # Timers set by worker2's own code while it waits: more than this is polling.
 POLL_TIMERS = 3
 _sleep = asyncio.sleep
+_all_tasks = asyncio.all_tasks
 
 
 def _now() -> float | None:
@@ -277,6 +279,45 @@ def _require_shared(stand_ins: StandIns, call: str, where: Location | None) -> N
            f"one Event and one list to talk to each other.", where)
 
 
+@dataclass
+class Returned:
+    """What one call of main left the moment it returned, before the loop ran anything else: a
+    worker still running may yet append to the log main handed back, after the caller read it."""
+
+    value: Any = None
+    log: Any = None
+    running: list[Pending] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    async def call(self, main: Any, work: float) -> Any:
+        start = _now() or 0.0
+        self.value = await main(work)
+        self.elapsed = (_now() or 0.0) - start
+        self.log = list(self.value) if isinstance(self.value, list) else self.value
+        current = asyncio.current_task()
+        self.running = [snapshot(task) for task in _all_tasks()
+                        if task is not current and not task.done()]
+        return self.value
+
+
+def _require_finished(returned: Returned, call: str, where: Location | None) -> None:
+    """A worker still running when main returned: main did not wait for the workers."""
+    if not returned.running:
+        return
+    running = ", ".join(task.name.removeprefix("StandIns.") for task in returned.running)
+    raise Fail(f"{call} returned while {running} was still running; at that moment the log it "
+               f"returned was {returned.log!r}. main must wait until both workers have finished, "
+               f"then return the log.", returned.running[0].location or where)
+
+
+def _run_main(main: Any, work: float, call: str) -> tuple[Returned, Outcome[Any]]:
+    returned = Returned()
+    outcome = run_virtual(lambda: returned.call(main, work), limit=work + 60,
+                          spin_rounds=SPIN_ROUNDS)
+    outcome.result(call)
+    return returned, outcome
+
+
 @check("main runs worker1 and worker2 at the same time and returns the log", points=2)
 def test_main_runs_both_workers_at_once(solution: Solution) -> None:
     main = solution.function("main", coroutine=True)
@@ -284,12 +325,13 @@ def test_main_runs_both_workers_at_once(solution: Solution) -> None:
     module = solution.module()
     module.worker1, module.worker2 = stand_ins.worker1, stand_ins.worker2
     call = f"main({work})"
-    outcome = run_virtual(lambda: main(work), limit=work + 60,
+    returned = Returned()
+    outcome = run_virtual(lambda: returned.call(main, work), limit=work + 60,
                           spin_rounds=SPIN_ROUNDS)
     where = solution.definition_of("main")
     if len(stand_ins.events) == 2:  # before a deadlock: different events cause one
         _require_shared(stand_ins, call, where)
-    value = outcome.result(call)
+    outcome.result(call)
     _require_awaited(outcome, call, where)
     missing = [name for name in ("worker1", "worker2") if name not in stand_ins.events]
     if missing:
@@ -305,19 +347,34 @@ def test_main_runs_both_workers_at_once(solution: Solution) -> None:
                    f"{start1:.1f} s to {end1:.1f} s of simulated time and worker2 started only "
                    f"at {start2:.1f} s. worker2 should already be waiting while worker1 works.",
                    where, {"timeline": stand_ins.in_flight.timeline()})
-    _require_finished(outcome, value, call, where)
-    expect(value == [W1, W2],
-           f"{call} returned {value!r}; expected the log the workers wrote, {[W1, W2]!r}.", where)
+    _require_finished(returned, call, where)
+    expect(returned.log == [W1, W2],
+           f"{call} returned {returned.log!r}; expected the log the workers wrote, {[W1, W2]!r}.",
+           where)
     outcome.require_clean(call)
+    _require_fresh_each_call(main, module, stand_ins, returned, work, where)
 
 
-def _require_finished(outcome: Outcome[Any], value: Any, call: str, where: Location | None) -> None:
-    """A wrong log returned while a worker still ran: main did not wait for the workers."""
-    if value == [W1, W2] or not outcome.leftover_tasks:
-        return
-    running = outcome.leftover_tasks[0].describe().removeprefix("StandIns.")
-    raise Fail(f"{call} returned {value!r} while {running} was still running: main must wait "
-               f"until both workers have finished, then return the log.", where)
+def _require_fresh_each_call(main: Any, module: Any, first: StandIns, returned: Returned,
+                             work: float, where: Location | None) -> None:
+    """main called again, in the same program: its Event and its log must be new ones."""
+    again, work2 = StandIns(), _work()
+    module.worker1, module.worker2 = again.worker1, again.worker2
+    call = f"main({work}) and then main({work2})"
+    second, _ = _run_main(main, work2, f"the second call, main({work2}),")
+    event, log = again.events.get("worker1"), again.logs.get("worker1")
+    if event is not None and event is first.events["worker1"]:
+        raise Fail(f"{call} gave the workers the same Event both times. It was still set from "
+                   f"the first call, so in the second one worker2 did not wait for worker1: that "
+                   f"call returned {second.log!r}. Every call of main must start with an Event "
+                   f"that is not set.", where)
+    if log is not None and log is first.logs["worker1"]:
+        raise Fail(f"{call} gave the workers the same log list both times: the second call "
+                   f"returned {second.log!r}, the first call's entries included. Every call of "
+                   f"main must start with an empty log.", where)
+    expect(second.log == [W1, W2],
+           f"{call}: the first call returned {returned.log!r}, but the second returned "
+           f"{second.log!r}; every call of main should return {[W1, W2]!r}.", where)
 
 
 @check("main with your own workers: worker2 logs right after worker1", points=2)
@@ -325,16 +382,17 @@ def test_workers_work_together(solution: Solution) -> None:
     main = solution.function("main", coroutine=True)
     work = _work()
     call = f"main({work})"
-    outcome = run_virtual(lambda: main(work), limit=work + 60,
+    returned = Returned()
+    outcome = run_virtual(lambda: returned.call(main, work), limit=work + 60,
                           spin_rounds=SPIN_ROUNDS)
-    value = outcome.result(call)
+    outcome.result(call)
     where = solution.definition_of("main")
     _require_awaited(outcome, call, where)
-    _require_finished(outcome, value, call, where)
-    expect(value == [W1, W2],
-           f"{call} returned {value!r}; expected {[W1, W2]!r}: worker1 logs when its work is "
-           f"done, and worker2 right after it.", where)
-    expect(outcome.elapsed >= work - EPSILON,
-           f"{call} returned after {outcome.elapsed:.1f} s of simulated time, before worker1's "
+    _require_finished(returned, call, where)
+    expect(returned.log == [W1, W2],
+           f"{call} returned {returned.log!r}; expected {[W1, W2]!r}: worker1 logs when its work "
+           f"is done, and worker2 right after it.", where)
+    expect(returned.elapsed >= work - EPSILON,
+           f"{call} returned after {returned.elapsed:.1f} s of simulated time, before worker1's "
            f"{work} s of work could be done.", where)
     outcome.require_clean(call)
