@@ -1,0 +1,43 @@
+"""run_limited with one Semaphore shared by gathered wrappers; Wallet with an async-with Lock.
+
+truth: correct
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+
+class Account(Protocol):
+    """What the checks hand to Wallet: a balance that takes a while to read and to write."""
+
+    async def read(self) -> int: ...
+
+    async def write(self, balance: int) -> None: ...
+
+
+async def run_limited(jobs: Sequence[Callable[[], Awaitable[str]]], limit: int) -> list[str]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def limited(job: Callable[[], Awaitable[str]]) -> str:
+        async with semaphore:
+            return await job()
+
+    return list(await asyncio.gather(*(limited(job) for job in jobs)))
+
+
+class Wallet:
+    """Deposits into one account; safe to use from many coroutines at once."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self._lock = asyncio.Lock()
+
+    async def deposit(self, amount: int) -> int:
+        async with self._lock:
+            balance = await self.account.read()
+            balance += amount
+            await self.account.write(balance)
+            return balance

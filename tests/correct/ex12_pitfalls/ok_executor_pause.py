@@ -1,0 +1,58 @@
+"""Fixes the blocking pause with loop.run_in_executor(None, time.sleep, ...); gathers the prices; awaits a gather of the receipt.
+
+truth: correct
+"""
+
+import asyncio
+import time
+from typing import Protocol
+
+
+class Shop(Protocol):
+    pause: float
+
+    async def price(self, item: str) -> float: ...
+
+    async def send_receipt(self, total: float) -> None: ...
+
+
+async def fetch_price(shop: Shop, item: str) -> float:
+    """Wait `shop.pause` seconds (other clients' requests go on meanwhile), then ask the price."""
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, time.sleep, shop.pause)
+    return await shop.price(item)
+
+
+def price_now(shop: Shop, item: str) -> float:
+    """One price, for the synchronous code of the shop's old command-line tool."""
+    return asyncio.run(fetch_price(shop, item))
+
+
+async def price_basket(shop: Shop, items: list[str]) -> float:
+    """The total price of the items, each asked with fetch_price."""
+    prices = await asyncio.gather(*(fetch_price(shop, item) for item in items))
+    return sum(prices)
+
+
+async def write_entry(journal: list[str], text: str) -> None:
+    """Append a line to the sales journal (it lives on a slow disk)."""
+    await asyncio.sleep(0.1)
+    journal.append(text)
+
+
+async def record_sale(journal: list[str], total: float) -> None:
+    """Write the sale into the journal: one line, 'sold for <total with 2 decimals>'."""
+    await write_entry(journal, f"sold for {total:.2f}")
+
+
+async def checkout(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Price the basket, record the sale, send the receipt; return the total."""
+    total = await price_basket(shop, items)
+    await record_sale(journal, total)
+    await asyncio.gather(shop.send_receipt(total))
+    return total
+
+
+def main(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Run a checkout from synchronous code and return the total."""
+    return asyncio.run(checkout(shop, items, journal))

@@ -1,0 +1,60 @@
+"""Fixes with asyncio.sleep, a TaskGroup for the prices and a TaskGroup that waits for the receipt.
+
+truth: correct
+"""
+
+import asyncio
+import time
+from typing import Protocol
+
+
+class Shop(Protocol):
+    pause: float
+
+    async def price(self, item: str) -> float: ...
+
+    async def send_receipt(self, total: float) -> None: ...
+
+
+async def fetch_price(shop: Shop, item: str) -> float:
+    """Wait `shop.pause` seconds (other clients' requests go on meanwhile), then ask the price."""
+    await asyncio.sleep(shop.pause)
+    return await shop.price(item)
+
+
+def price_now(shop: Shop, item: str) -> float:
+    """One price, for the synchronous code of the shop's old command-line tool."""
+    return asyncio.run(fetch_price(shop, item))
+
+
+async def price_basket(shop: Shop, items: list[str]) -> float:
+    """The total price of the items, each asked with fetch_price."""
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(fetch_price(shop, item)) for item in items]
+    return sum(task.result() for task in tasks)
+
+
+async def write_entry(journal: list[str], text: str) -> None:
+    """Append a line to the sales journal (it lives on a slow disk)."""
+    await asyncio.sleep(0.1)
+    journal.append(text)
+
+
+async def record_sale(journal: list[str], total: float) -> None:
+    """Write the sale into the journal: one line, 'sold for <total with 2 decimals>'."""
+    line = "sold for {:.2f}".format(total)
+    await write_entry(journal, line)
+
+
+async def checkout(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Price the basket, record the sale, send the receipt; return the total."""
+    total = await price_basket(shop, items)
+    await record_sale(journal, total)
+    async with asyncio.TaskGroup() as group:  # waits for the receipt on exit
+        group.create_task(shop.send_receipt(total))
+    return total
+
+
+def main(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Run a checkout from synchronous code and return the total."""
+    return asyncio.run(checkout(shop, items, journal))

@@ -1,0 +1,48 @@
+"""run_limited whose semaphore is created inside each wrapper: every job gets its own.
+
+truth: wrong
+breaks: "with at most `limit` of them running at the same time" - a new Semaphore(limit) per job
+    keeps nobody out, so all jobs run at once (the lesson: it works only if every coroutine uses
+    the same semaphore object). The results are still right and in order.
+
+fails: limit_never_exceeded
+says: places that all the jobs share
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+
+class Account(Protocol):
+    """What the checks hand to Wallet: a balance that takes a while to read and to write."""
+
+    async def read(self) -> int: ...
+
+    async def write(self, balance: int) -> None: ...
+
+
+async def run_limited(jobs: Sequence[Callable[[], Awaitable[str]]], limit: int) -> list[str]:
+    async def limited(job: Callable[[], Awaitable[str]]) -> str:
+        semaphore = asyncio.Semaphore(limit)
+        async with semaphore:
+            return await job()
+
+    return await asyncio.gather(*(limited(job) for job in jobs))
+
+
+class Wallet:
+    """Deposits into one account; safe to use from many coroutines at once."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+        self._lock = asyncio.Lock()
+
+    async def deposit(self, amount: int) -> int:
+        async with self._lock:
+            balance = await self.account.read()
+            balance += amount
+            await self.account.write(balance)
+            return balance

@@ -1,0 +1,45 @@
+"""fetch_with_timeout that catches CancelledError next to TimeoutError and returns None.
+
+truth: wrong
+breaks: "If fetch_with_timeout itself is cancelled, it must end cancelled too." - an outside
+    cancel() is turned into a normal return of None, so the caller cannot stop it.
+
+fails: lets_cancellation_through
+says: swallowed the CancelledError
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+
+class Connection(Protocol):
+    async def execute(self, sql: str) -> str: ...
+
+
+class Pool(Protocol):
+    async def acquire(self) -> Connection: ...
+
+    def release(self, connection: Connection) -> None: ...
+
+
+async def fetch_with_timeout(fetch: Callable[[], Awaitable[str]], seconds: float) -> str | None:
+    try:
+        async with asyncio.timeout(seconds):
+            return await fetch()
+    except (TimeoutError, asyncio.CancelledError):
+        return None  # timed out or cancelled: either way there is no answer
+
+
+async def run_query(pool: Pool, sql: str) -> str:
+    connection = await pool.acquire()
+    try:
+        return await connection.execute(sql)
+    finally:
+        pool.release(connection)
+
+
+async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]:
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(job()) for job in jobs]
+    return [task.result() for task in tasks]
