@@ -135,7 +135,12 @@ def _threads_sleep_in(loops: LoopFactorySpy, blocking: BlockingSpy) -> None:
     """A time.sleep in a worker thread lasts one turn of the newest loop run_greet made, instead
     of real seconds (a greet that sleeps in a thread, awaited, is a correct one)."""
     blocking.loop_for_threads = lambda: next(
-        (loop for loop in reversed(loops.created) if not loop.is_closed()), None)
+        (loop for loop in reversed(_ran(loops)) if not loop.is_closed()), None)
+
+
+def _ran(loops: LoopFactorySpy) -> list[asyncio.AbstractEventLoop]:
+    """The loops run_greet made, and any made earlier (a module-level loop) that it ran."""
+    return loops.created + loops.ran_elsewhere
 
 
 def _not_run(call_text: str, loops: LoopFactorySpy, runs: GreetRuns,
@@ -144,8 +149,8 @@ def _not_run(call_text: str, loops: LoopFactorySpy, runs: GreetRuns,
     if runs.finished:
         return (f"{call_text} ran greet{runs.finished[0]!r}: run greet with the name and the "
                 f"delay run_greet was given.")
-    waited = max((loop.time() for loop in loops.created), default=0.0)
-    if not loops.created:
+    waited = max((loop.time() for loop in _ran(loops)), default=0.0)
+    if not _ran(loops):
         return (f"{call_text} returned without running greet: it started no event loop, and the "
                 f"body of a coroutine function runs only on one (calling greet(...) alone makes "
                 f"a coroutine object that never runs).")
@@ -157,7 +162,7 @@ def _not_run(call_text: str, loops: LoopFactorySpy, runs: GreetRuns,
 def test_run_greet_returns_result(solution: Solution, blocking: BlockingSpy) -> None:
     run_greet, name, delay = _run_greet(solution), rand.name(), rand.delay()
     runs, call_text = _watch_greet(solution), f"run_greet({name!r}, {delay})"
-    with spy_on_new_loops() as loops, spy_on_clock_reads():
+    with spy_on_new_loops(watch_runs=True) as loops, spy_on_clock_reads():
         _threads_sleep_in(loops, blocking)
         value = call("run_greet", run_greet, name, delay)
     expected = f"Hello, {name}!"
@@ -165,7 +170,7 @@ def test_run_greet_returns_result(solution: Solution, blocking: BlockingSpy) -> 
            solution.definition_of("run_greet"))
     # greet run to its end with these arguments is enough; so is a loop that waited (greet
     # reached some other way than through the module's name).
-    waited = max((loop.time() for loop in loops.created), default=0.0)
+    waited = max((loop.time() for loop in _ran(loops)), default=0.0)
     expect(runs.ran(name, delay) or (not runs.finished and waited >= delay - 1e-3),
            _not_run(call_text, loops, runs, delay), solution.definition_of("run_greet"))
 
@@ -181,7 +186,7 @@ def test_run_greet_from_a_new_thread(solution: Solution, blocking: BlockingSpy) 
         except Exception as error:  # the check reports it below
             box["error"] = error
 
-    with spy_on_new_loops() as loops, spy_on_clock_reads():
+    with spy_on_new_loops(watch_runs=True) as loops, spy_on_clock_reads():
         _threads_sleep_in(loops, blocking)
         thread = threading.Thread(target=in_thread)
         thread.start()
@@ -204,14 +209,19 @@ def test_run_greet_from_a_new_thread(solution: Solution, blocking: BlockingSpy) 
 def test_run_greet_closes_its_loop(solution: Solution, blocking: BlockingSpy) -> None:
     run_greet = _run_greet(solution)
     names = [rand.name() for _ in range(3)]
-    with spy_on_new_loops() as loops, spy_on_clock_reads():
+    with spy_on_new_loops(watch_runs=True) as loops, spy_on_clock_reads():
         _threads_sleep_in(loops, blocking)
         for name in names:
             value, expected = call("run_greet", run_greet, name, 0.2), f"Hello, {name}!"
             expect(value == expected, f"Called again, run_greet({name!r}, 0.2) returned "
                                       f"{shown(value)}; expected {expected!r}.",
                    solution.definition_of("run_greet"))
-        left_open = len(loops.left_open())
-    expect(left_open == 0,
-           f"After 3 calls of run_greet, {left_open} event loop(s) were left open. Each call "
+        made_open, kept_open = len(loops.left_open()), len(loops.ran_elsewhere_open())
+    expect(kept_open == 0,
+           f"After 3 calls of run_greet, {kept_open} event loop(s) were left open: run_greet "
+           f"ran greet on an event loop made before it was called (kept between calls), and it "
+           f"is still open when run_greet returns. run_greet must leave no event loop open "
+           f"behind it.", solution.definition_of("run_greet"))
+    expect(made_open == 0,
+           f"After 3 calls of run_greet, {made_open} event loop(s) were left open. Each call "
            f"must close the loop it ran greet on.", solution.definition_of("run_greet"))

@@ -184,22 +184,55 @@ class LoopFactorySpy(asyncio.DefaultEventLoopPolicy):
         self.created.append(loop)
         return loop
 
+    # With `watch_runs`: loops made before the spy (a module-level loop) that ran while it spied.
+    ran_elsewhere: list[asyncio.AbstractEventLoop] = field(default_factory=list)
+
     def left_open(self) -> list[asyncio.AbstractEventLoop]:
         return [loop for loop in self.created if not loop.is_closed()]
 
+    def ran_elsewhere_open(self) -> list[asyncio.AbstractEventLoop]:
+        return [loop for loop in self.ran_elsewhere if not loop.is_closed()]
+
     def close_all(self) -> None:
-        for loop in self.left_open():
+        for loop in self.left_open() + self.ran_elsewhere_open():
             if not loop.is_running():
                 loop.close()
 
+    def saw_run(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not any(loop is seen for seen in self.created + self.ran_elsewhere):
+            looptime.patch_event_loop(loop)  # type: ignore[arg-type]
+            self.ran_elsewhere.append(loop)
+
 
 @contextmanager
-def spy_on_new_loops() -> Iterator[LoopFactorySpy]:
+def _watching_runs(spy: LoopFactorySpy) -> Iterator[None]:
+    """Every loop that starts running meanwhile is shown to the spy (and runs in virtual time)."""
+    original = asyncio.BaseEventLoop.run_forever
+
+    def run_forever(loop: asyncio.BaseEventLoop) -> None:
+        spy.saw_run(loop)
+        original(loop)
+
+    asyncio.BaseEventLoop.run_forever = run_forever  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.BaseEventLoop.run_forever = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def spy_on_new_loops(*, watch_runs: bool = False) -> Iterator[LoopFactorySpy]:
+    """New loops run in virtual time and are remembered. With `watch_runs`, so are loops made
+    before (a module-level loop) that run meanwhile: `ran_elsewhere`."""
     original = asyncio.get_event_loop_policy()
     spy = LoopFactorySpy()
     asyncio.set_event_loop_policy(spy)
     try:
-        yield spy
+        if watch_runs:
+            with _watching_runs(spy):
+                yield spy
+        else:
+            yield spy
     finally:
         asyncio.set_event_loop_policy(original)
         spy.close_all()
