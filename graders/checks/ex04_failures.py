@@ -43,9 +43,13 @@ class Job:
     def name(self) -> str:
         return f"job {self.index}"
 
+    @property
+    def seconds(self) -> str:
+        return f"{self.delay:,.0f}" if self.delay >= 1000 else f"{self.delay}"
+
     def describe(self) -> str:
         outcome = f"raises {self.error!r}" if self.error else f"returns {self.value!r}"
-        return f"{self.name} ({self.delay} s, {outcome})"
+        return f"{self.name} ({self.seconds} s, {outcome})"
 
 
 def _not_in_order(jobs: list[Job]) -> bool:
@@ -73,6 +77,20 @@ def _plan(successes: int = 4, failures: int = 2) -> list[Job]:
         failures_ = [job for job in jobs if job.error is not None]
         if _not_in_order(successes_) and _not_in_order(failures_):
             return jobs
+
+
+# Nothing in the task bounds how long a job takes: a fixed case always has jobs slower than any
+# time limit collect could have hard-coded (in virtual time, so they cost nothing).
+SLOW = 1_000_000.0
+
+
+def _slow_plan() -> list[Job]:
+    """Two quick jobs (one fails) and two very slow ones (one fails), slowest passed first."""
+    quick = sorted(rand.distinct_delays(2, 0.5, 5.0))
+    plan = [(SLOW, False), (quick[1], False), (quick[0], True), (SLOW / 2, True)]
+    return [Job(index, delay, f"{rand.word(4)}-{index}",
+                JobFailed(f"job {index} failed: {rand.word(6)}") if failing else None)
+            for index, (delay, failing) in enumerate(plan)]
 
 
 class Later:
@@ -155,7 +173,8 @@ class Jobs:
 CALL = "collect(jobs)"
 
 
-def _collect(solution: Solution, jobs: Jobs | None = None) -> tuple[Jobs, Outcome[Any]]:
+def _collect(solution: Solution, jobs: Jobs | None = None,
+             limit: float = 120.0) -> tuple[Jobs, Outcome[Any]]:
     collect = solution.function("collect", coroutine=True)
     jobs = jobs or Jobs()
 
@@ -165,7 +184,7 @@ def _collect(solution: Solution, jobs: Jobs | None = None) -> tuple[Jobs, Outcom
         finally:
             jobs.end()
 
-    return jobs, run_virtual(call)
+    return jobs, run_virtual(call, limit=limit)
 
 
 def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
@@ -181,11 +200,13 @@ def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
                      f"{'was' if len(jobs.cancelled) == 1 else 'were'} cancelled before the end"
                      if jobs.cancelled else "")
         raise Fail(f"{call} let {which} escape: {escaped.name} raised "
-                   f"{escaped.error!r} after {escaped.delay} s and it came out of collect"
+                   f"{escaped.error!r} after {escaped.seconds} s and it came out of collect"
                    f"{grouped}, so the results and errors of the {others} other jobs were "
                    f"lost{cancelled}. A failure must end up in the list of exceptions, not be "
                    f"raised. The jobs: {jobs.listing()}.",
                    location_of_traceback(outcome.error.__traceback__))
+    if isinstance(outcome.error, TimeoutError) and not outcome.timed_out:
+        raise _gave_up(jobs, outcome, call)
     value = outcome.result(call)
     if not (isinstance(value, tuple | list) and len(value) == 2
             and all(isinstance(part, list) for part in value)):
@@ -202,6 +223,18 @@ def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
                    f"Exceptions belong in the second list, results in the first.",
                    solution.definition_of("collect"))
     return results, errors
+
+
+def _gave_up(jobs: Jobs, outcome: Outcome[Any], call: str) -> Fail:
+    """collect raised TimeoutError itself (a time limit of its own), while jobs still ran."""
+    running = [job for job in jobs.jobs if job not in (jobs.ended_with or [])]
+    still = (f", while {', '.join(job.describe() for job in running)} "
+             f"{'was' if len(running) == 1 else 'were'} still running" if running else "")
+    assert outcome.error is not None
+    return Fail(f"{call} raised TimeoutError after {outcome.elapsed:g} s of simulated time"
+                f"{still}, so no results or exceptions came back. Nothing in the task limits how "
+                f"long a job may take: collect must wait for every job to end, however long it "
+                f"takes.", location_of_traceback(outcome.error.__traceback__))
 
 
 def _escaped_job(jobs: Jobs, error: BaseException) -> Job | None:
@@ -250,7 +283,7 @@ def _why_missing(jobs: Jobs, missing: list[Job], errors: list[Any]) -> str:
     if (running and not lost and all(job.delay > first_failure.delay for job in running)
             and any(error is first_failure.error for error in errors)):
         return (f"it stopped at the first error ({first_failure.name} failed after "
-                f"{first_failure.delay} s) and lost the {len(running)} jobs still running")
+                f"{first_failure.seconds} s) and lost the {len(running)} jobs still running")
     parts = [f"it returned while {names(running)} {'was' if len(running) == 1 else 'were'} still "
              f"running"] if running else []
     if lost:
@@ -264,6 +297,10 @@ def test_returns_every_result_and_error(solution: Solution) -> None:
     jobs, outcome = _collect(solution)
     results, errors = _returned(solution, jobs, outcome)
     _require_everything(solution, jobs, results, errors)
+    jobs, outcome = _collect(solution, Jobs(jobs=_slow_plan()), limit=2 * SLOW)
+    call = f"With jobs that take up to {SLOW:,.0f} s, {CALL}"
+    results, errors = _returned(solution, jobs, outcome, call)
+    _require_everything(solution, jobs, results, errors, call)
 
 
 # Runs of the order check after the first: each has 8 jobs that succeed and 6 that fail, finishing
