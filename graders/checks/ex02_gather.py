@@ -89,7 +89,8 @@ def _wrong_breakfast(solution: Solution, kitchen: Kitchen, outcome: Outcome[list
     how = ""
     if (isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
             and sorted(value) == sorted(expected)):
-        how = (" - the order the dishes finished in" if list(value) == finished
+        how = (f" - a {type(value).__name__}, not a list" if list(value) == expected
+               else " - the order the dishes finished in" if list(value) == finished
                else " - the right dishes in another order")
     left = left_behind(outcome)
     behind = f" Meanwhile {left}." if left else ""
