@@ -17,6 +17,7 @@ from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
 from graders.probes import inputs as rand
 from graders.probes.student import describe_exception
 from graders.probes.threads import spy_on_executors
+from graders.results import Location
 
 HINTS = (
     "Calling func(item) inside the coroutine runs it on the event loop's own thread: nothing "
@@ -30,6 +31,9 @@ HINTS = (
 )
 
 CALL = "offload_all(func, items)"
+# Loop seconds the exception check lets calls of func go on after offload_all has ended.
+LATE_CALLS = 10.0
+_sleep = asyncio.sleep
 # Four calls must meet: the default pool has min(32, cpus + 4) workers, at least five.
 TOGETHER = 4
 
@@ -54,7 +58,21 @@ def _work(items: list[str], **options: Any) -> ThreadWork:
 def _offload(solution: Solution, work: ThreadWork, items: list[str],
              **options: Any) -> Outcome[Any]:
     offload_all = solution.function("offload_all", coroutine=True)
-    return run_virtual(lambda: offload_all(work, list(items)), limit=60, **options)
+    with work.watching():
+        return run_virtual(lambda: offload_all(work, list(items)), limit=60, **options)
+
+
+async def _then_let_calls_end(offload_all: Any, work: ThreadWork, items: list[str]) -> Any:
+    """offload_all(work, items), then keep the loop running (whatever it returned or raised)
+    until every call of func has started and ended, for at most LATE_CALLS of loop time: calls
+    still running after offload_all raised go on seeing the loop tick."""
+    try:
+        return await offload_all(work, list(items))
+    finally:
+        waited = 0.0
+        while (len(work.calls) < len(items) or work.in_flight.now) and waited < LATE_CALLS:
+            await _sleep(0.01)
+            waited += 0.01
 
 
 def _require_calls(solution: Solution, work: ThreadWork, items: list[str]) -> None:
@@ -154,15 +172,35 @@ def test_exceptions_propagate(solution: Solution) -> None:
     items = _items(TOGETHER)
     bad = rand.rng.choice(items[1:])
     error = OffloadError(f"cannot process {bad!r}")
-    work = _work(items, failures={bad: error})
-    outcome = _offload(solution, work, items)
+    heartbeat = Heartbeat(interval=0.01)
+    work = _work(items, failures={bad: error}, after_failure=heartbeat)
+    offload_all = solution.function("offload_all", coroutine=True)
+    with work.watching():
+        outcome = run_virtual(lambda: _then_let_calls_end(offload_all, work, items), limit=60,
+                              background=[heartbeat.run])
+    where = solution.definition_of("offload_all")
     if outcome.error is not None and any(leaf is error for leaf in _leaves(outcome.error)):
+        _require_free_after_failure(work, error, bad, where)
         return
     if outcome.error is not None and not isinstance(outcome.error, NotImplementedError | OffloadError):
         raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} raised "
                    f"{describe_exception(outcome.error)} instead: the caller should get func's "
-                   f"own exception.", solution.definition_of("offload_all"))
+                   f"own exception.", where)
     value = outcome.result(CALL)
     raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} returned {value!r}: the "
-               f"exception was swallowed. The caller must get it, raised.",
-               solution.definition_of("offload_all"))
+               f"exception was swallowed. The caller must get it, raised.", where)
+
+
+def _require_free_after_failure(work: ThreadWork, error: BaseException, bad: str,
+                                where: Location | None) -> None:
+    if not work.stalled_after_failure:
+        return
+    others = len(work.calls) - 1
+    raise Fail(f"func raised {error!r} for item {bad!r} while its {others} other calls were still "
+               f"running in worker threads, and from then on the event loop stood still: a "
+               f"heartbeat task that ticks every 0.01 s of loop time did not tick once in "
+               f"{work.patience:g} s of real time while those calls waited for it. Something in "
+               f"offload_all blocks the loop's thread while other calls still run after one has "
+               f"failed (a thread pool shut down, or left through its with-block, waits for its "
+               f"threads on the loop's thread; so does a blocking .result()). The error must "
+               f"reach the caller without stopping the loop.", where)

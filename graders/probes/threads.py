@@ -6,6 +6,15 @@ and counts calls in flight. Optionally it meets the other calls at a `threading.
 only if that many calls run at the same moment) or waits for a `Heartbeat` tick (it comes only if
 the loop keeps running while the call runs).
 
+With `after_failure` (a Heartbeat), the other calls also outlast a failing call: they keep
+running until the loop has ticked after the failure reached the code on the loop, so a loop that is
+blocked while they still run (waiting for them on its own thread) is seen as `stalled_after_failure`.
+
+`ThreadWork.watching()` must be around the run: while work handed to a thread from the loop's
+thread is running (an executor's `submit`, which `to_thread`, `run_in_executor`, `wrap_future` and
+`map` all go through, or a `threading.Thread` started there), it keeps looptime's clock from jumping
+ahead of it, as looptime itself does only for `run_in_executor` futures.
+
 `spy_on_executors()` remembers every `ThreadPoolExecutor` created and its number of workers.
 
 Real-time limits (`PATIENCE`) only stop code that would otherwise wait for ever; a correct
@@ -14,17 +23,20 @@ solution passes the barrier or sees a tick within milliseconds, so they never de
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import concurrent.futures.thread
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from graders.probes.counters import InFlight
 from graders.probes.heartbeat import Heartbeat
-from graders.probes.student import caller_location
+from graders.probes.student import caller_location, is_student_file
 from graders.results import Location
 
 # Real seconds a call waits for the others at the barrier, or for a heartbeat tick. Correct code
@@ -34,6 +46,16 @@ PATIENCE = 5.0
 
 _monotonic = time.monotonic
 _pause = threading.Event().wait  # a sleep nobody can patch (time.sleep may be spied on)
+_get_running_loop = asyncio.events._get_running_loop
+_submit = concurrent.futures.ThreadPoolExecutor.submit
+_start = threading.Thread.start
+_invoke_callbacks = concurrent.futures.Future._invoke_callbacks  # type: ignore[attr-defined]
+_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
+# Heartbeat ticks the other calls wait for after a failure, counted from the moment they see it
+# reach the code on the loop (raised in a student frame: one tick proves the loop went on), or
+# handed to the loop by the executor (the loop may run one tick already due before it reaches the
+# student's code), or, for a thread no executor runs, raised (its hand-over cannot be seen).
+AFTER_FAILURE_TICKS = {"in student code": 1, "handed to the loop": 3, "raised": 30}
 
 
 @dataclass
@@ -66,14 +88,20 @@ class ThreadWork:
     failures: dict[Any, BaseException] = field(default_factory=dict)
     barrier: int = 0
     heartbeat: Heartbeat | None = None
+    after_failure: Heartbeat | None = None
     patience: float = PATIENCE
     loop_thread: int = field(default_factory=threading.get_ident)
     in_flight: InFlight = field(default_factory=InFlight)
     calls: list[ThreadCall] = field(default_factory=list)
     barrier_broken: bool = False
     loop_stalled: bool = False
+    stalled_after_failure: bool = False
     _barrier: threading.Barrier | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _failed: threading.Event = field(default_factory=threading.Event, repr=False)
+    _failed_in_executor: bool = field(default=False, repr=False)
+    _handed_off: threading.Event = field(default_factory=threading.Event, repr=False)
+    _no_failure: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.barrier:
@@ -91,9 +119,13 @@ class ThreadWork:
                 self._meet_the_others()
                 if self.heartbeat is not None:
                     record.loop_ticked = self._wait_for_tick(self.heartbeat)
+                if self.after_failure is not None and item not in self.failures:
+                    self._outlast_the_failure(self.after_failure)
         if self.heartbeat is not None:
             record.ticks_during = len(self.heartbeat.ticks) - ticks_before
         if item in self.failures:
+            self._failed_in_executor = not on_loop and _in_work_item()
+            self._failed.set()
             raise self.failures[item]
         return self.answers[item]
 
@@ -116,6 +148,82 @@ class ThreadWork:
             _pause(0.002)
         return True
 
+    def _outlast_the_failure(self, heartbeat: Heartbeat) -> None:
+        """Keep running until a failing call has raised and the loop has ticked after the
+        failure reached it; a loop that cannot tick meanwhile is blocked while calls still run."""
+        if self._no_failure or not self._failed.wait(self.patience):
+            self._no_failure = True  # the failing item was not called meanwhile: nothing to see
+            return
+        give_up = _monotonic() + self.patience
+        seen: dict[str, int] = {}
+        while True:
+            ticks = len(heartbeat.ticks)
+            for stage in self._failure_stages():
+                seen.setdefault(stage, ticks)
+            if any(ticks >= at + AFTER_FAILURE_TICKS[stage] for stage, at in seen.items()):
+                return
+            if self.stalled_after_failure or _monotonic() > give_up:
+                self.stalled_after_failure = True  # one call waiting in vain is proof enough
+                return
+            _pause(0.002)
+
+    def _failure_stages(self) -> list[str]:
+        stages = []
+        if any(_raised_in_student_code(error) for error in self.failures.values()):
+            stages.append("in student code")
+        if self._handed_off.is_set():
+            stages.append("handed to the loop")
+        if not self._failed_in_executor:
+            stages.append("raised")
+        return stages
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Around a run: keep loop time from jumping while work runs in threads, and see a
+        failing call's exception handed over by its executor."""
+        held: list[_Held] = []
+
+        def submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Any, /, *args: Any,
+                   **kwargs: Any) -> concurrent.futures.Future[Any]:
+            _starting.in_submit = True
+            try:
+                future = _submit(executor, fn, *args, **kwargs)
+            finally:
+                _starting.in_submit = False
+            wake = _hold_loop_time(future.done, held)
+            if wake is not None:
+                future.add_done_callback(lambda _: wake())
+            return future
+
+        def start(thread: threading.Thread) -> None:
+            if getattr(_starting, "in_submit", False):
+                _start(thread)  # an executor's own worker thread: its work items are held
+                return
+            wake = _hold_loop_time(lambda: thread.ident is not None and not thread.is_alive(),
+                                   held)
+            if wake is not None:
+                thread.run = _then(thread.run, wake)  # type: ignore[method-assign]
+            _start(thread)
+
+        def invoke_callbacks(future: concurrent.futures.Future[Any]) -> None:
+            _invoke_callbacks(future)
+            error = future._exception  # type: ignore[attr-defined]
+            if error is not None and any(error is failure for failure in self.failures.values()):
+                self._handed_off.set()
+
+        patches = [(concurrent.futures.ThreadPoolExecutor, "submit", submit),
+                   (threading.Thread, "start", start),
+                   (concurrent.futures.Future, "_invoke_callbacks", invoke_callbacks)]
+        originals = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+        for owner, name, replacement in patches:
+            setattr(owner, name, replacement)
+        try:
+            yield
+        finally:
+            for owner, name, original in originals:
+                setattr(owner, name, original)
+            held.clear()
+
     @property
     def on_loop_thread(self) -> list[ThreadCall]:
         return [call for call in self.calls if call.on_loop_thread]
@@ -123,6 +231,70 @@ class ThreadWork:
     @property
     def threads_used(self) -> int:
         return len({call.thread for call in self.calls})
+
+
+_starting = threading.local()
+
+
+class _Held:
+    """Work running in another thread, as looptime's idle test sees it: it only calls done()."""
+
+    def __init__(self, done: Callable[[], bool]) -> None:
+        self.done = done
+
+
+def _nothing() -> None:
+    pass
+
+
+def _hold_loop_time(done: Callable[[], bool], held: list[_Held]) -> Callable[[], None] | None:
+    """While `done()` is false, the virtual-time loop running on this thread waits in real time
+    instead of jumping to its next timer (looptime does this for its run_in_executor futures).
+    Returns a function that wakes the loop up, for the thread to call when its work ends."""
+    loop = _get_running_loop()
+    futures = getattr(loop, "_LoopTimeEventLoop__sync_futures", None)
+    if loop is None or futures is None:
+        return None
+    marker = _Held(done)
+    held.append(marker)  # looptime keeps them in a weak set
+    futures.add(marker)
+
+    def wake() -> None:
+        try:
+            loop.call_soon_threadsafe(_nothing)
+        except RuntimeError:
+            pass  # the loop is closed: nothing waits any more
+
+    return wake
+
+
+def _then(run: Callable[[], None], after: Callable[[], None]) -> Callable[[], None]:
+    def run_then() -> None:
+        try:
+            run()
+        finally:
+            after()
+
+    return run_then
+
+
+def _in_work_item() -> bool:
+    """Whether this call runs inside an executor's work item (which hands its outcome over)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _WORK_ITEM_RUN:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+def _raised_in_student_code(error: BaseException) -> bool:
+    trace = error.__traceback__
+    while trace is not None:
+        if is_student_file(trace.tb_frame.f_code.co_filename):
+            return True
+        trace = trace.tb_next
+    return False
 
 
 @dataclass
