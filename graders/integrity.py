@@ -1,8 +1,9 @@
 """Guards against submissions that reach into the grader instead of solving the exercise.
 
 Three layers, each cheap, none trusted alone:
-- a scan of the student's source before it runs (imports of the grading stack, frame and garbage
-  collector tricks, assignments to attributes of imported modules, raw file-descriptor writes);
+- the rules every exercise file must follow (graders/rules.py), checked before any of it runs: an
+  allow-list of modules, no dunder or private attributes, no introspection or dynamic access, no
+  attribute assignment except on self;
 - an audit hook (which Python code cannot remove) that notes introspection and class patching done
   from the student's files while checks run;
 - a snapshot of the functions and classes that checks rely on, compared after every check.
@@ -11,7 +12,6 @@ Whatever is found fails the check with a message saying what was found.
 
 from __future__ import annotations
 
-import ast
 import gc
 import sys
 import threading
@@ -22,79 +22,9 @@ from typing import Any
 from graders.probes.student import is_student_file
 from graders.results import CheckResult
 
-FORBIDDEN_IMPORTS = ("graders", "pytest", "_pytest", "pluggy", "looptime", "aioresponses", "gc",
-                     "ctypes", "importlib", "builtins")
-FORBIDDEN_ATTRIBUTES = {
-    "_getframe": "inspects the grader's stack frames",
-    "f_back": "walks up into the grader's stack frames",
-    "f_locals": "reads or edits the grader's local variables",
-    "f_globals": "reads or edits the grader's globals",
-    "__closure__": "reads the grader's closures",
-    "__globals__": "reads the grader's globals",
-    "modules": "reaches into sys.modules",
-    "get_objects": "searches the garbage collector for the grader's objects",
-    "get_referrers": "searches the garbage collector for the grader's objects",
-}
-RAW_FD_CALLS = ("write", "dup", "dup2", "close", "closerange", "fdopen", "open", "pipe")
 WATCHED_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._getframe",
                   "object.__setattr__", "object.__delattr__", "open", "ctypes.dlopen",
                   "ctypes.dlsym", "ctypes.cdata")
-
-
-def scan_source(source: str, file_name: str) -> list[str]:
-    """What in `source` reaches into the grader, one phrase per finding with its line."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []  # loading reports the syntax error itself
-    modules = _imported_names(tree)
-    findings: list[str] = []
-    for node in ast.walk(tree):
-        findings += _scan_node(node, modules, file_name)
-    return list(dict.fromkeys(findings))
-
-
-def _imported_names(tree: ast.Module) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names[alias.asname or alias.name.split(".")[0]] = alias.name
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return names
-
-
-def _scan_node(node: ast.AST, modules: dict[str, str], file_name: str) -> list[str]:
-    where = f"{file_name} line {getattr(node, 'lineno', '?')}"
-    found = []
-    imported = []
-    if isinstance(node, ast.Import):
-        imported = [alias.name for alias in node.names]
-    elif isinstance(node, ast.ImportFrom) and node.module:
-        imported = [node.module]
-    for name in imported:
-        if name.split(".")[0] in FORBIDDEN_IMPORTS:
-            found.append(f"imports {name} ({where})")
-    if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
-        on_sys = isinstance(node.value, ast.Name) and modules.get(node.value.id) == "sys"
-        if node.attr != "modules" or on_sys:
-            found.append(f"{FORBIDDEN_ATTRIBUTES[node.attr]} ({where})")
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        module = modules.get(node.value.id)
-        if module == "os" and node.attr in RAW_FD_CALLS:
-            found.append(f"uses os.{node.attr} on raw file descriptors ({where})")
-        if module and isinstance(node.ctx, ast.Store | ast.Del):
-            found.append(f"replaces {module}.{node.attr} ({where})")
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        if node.func.id in ("setattr", "delattr") and node.args:
-            target = node.args[0]
-            if isinstance(target, ast.Name) and target.id in modules:
-                found.append(f"replaces an attribute of {modules[target.id]} ({where})")
-        if node.func.id == "__import__":
-            found.append(f"imports modules dynamically with __import__ ({where})")
-    return found
 
 
 class AuditLog:

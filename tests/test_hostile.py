@@ -2,10 +2,15 @@
 
 Each file in tests/hostile/exNN_slug/ names the check it must fail and what the message must say
 (the same format as a mutant). None may ever pass that check; the rest of the report stays whole.
+A file that breaks a rule for exercise files (graders/rules.py) also says `refused: <the start of
+the rule's message>`, with its line: every check fails with that message before any of the file
+runs. Its `says:` is then what the defences beneath the rules (the audit hook, the snapshot, crash
+and hang handling) report when the rules are switched off, since they must still hold.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +18,7 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE, grade_file
 
-from graders import plugin, runner, worker
+from graders import plugin, rules, runner, worker
 from graders.mutants import Mutant, mutants
 from graders.registry import by_number
 from graders.render import RENDERERS
@@ -39,6 +44,17 @@ def short_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plugin, "HANG_GUARD", 1)
 
 
+@pytest.fixture
+def beneath_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch the rules off (forked children inherit it) to reach the defences beneath them."""
+    monkeypatch.setattr(rules, "ENFORCED", False)
+
+
+def refused_phrase(hostile: Mutant) -> str:
+    found = re.search(r"^refused:\s*(.+)$", hostile.path.read_text(), re.MULTILINE)
+    return found.group(1).strip() if found else ""
+
+
 def production_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     for (module, name), value in PRODUCTION.items():
         monkeypatch.setattr(module, name, value)
@@ -49,8 +65,29 @@ def line_of(path: Path, statement: str) -> int:
                 if line.strip() == statement)
 
 
-@pytest.mark.parametrize("hostile", HOSTILE, ids=[item.id for item in HOSTILE])
-def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path: Path) -> None:
+REFUSED = [item for item in HOSTILE if refused_phrase(item)]
+BENEATH = [item for item in HOSTILE if not refused_phrase(item) or item.says]
+
+
+@pytest.mark.parametrize("hostile", REFUSED, ids=[item.id for item in REFUSED])
+def test_a_file_breaking_a_rule_runs_no_code_and_scores_zero(hostile: Mutant,
+                                                            tmp_path: Path) -> None:
+    phrase = refused_phrase(hostile)
+    line = int(re.search(r" line (\d+):", phrase).group(1))  # type: ignore[union-attr]
+    result = grade_file(hostile.exercise, hostile.path, tmp_path)
+    assert result.score == 0 and len(result.checks) == len(runner.check_specs(hostile.exercise))
+    for check in result.checks:
+        assert check.status == "failed", (check.name, check.message)
+        assert check.message.startswith(f"{phrase} is not allowed in exercise files ("), \
+            check.message
+        assert check.location is not None and check.location.line == line
+
+
+@pytest.mark.parametrize("hostile", BENEATH, ids=[item.id for item in BENEATH])
+def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    if refused_phrase(hostile):  # the rules refuse it before it runs: what lies beneath holds too
+        monkeypatch.setattr(rules, "ENFORCED", False)
     result = grade_file(hostile.exercise, hostile.path, tmp_path)
     by_name = {check.name: check for check in result.checks}
     assert len(by_name) == len(result.checks) > 0
@@ -62,7 +99,8 @@ def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path:
 
 @pytest.mark.parametrize("hostile", ["segfault", "os_exit", "patches_probe_counters",
                                      "hang_catching_base_exception"])
-def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path) -> None:
+def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path,
+                                                beneath_the_rules: None) -> None:
     # parallel=1: both exercises start in the same child, as they do in a batch.
     shutil.copy(Path(__file__).parent / "hostile" / "ex01_coroutines" / f"{hostile}.py",
                 tmp_path / "ex01_coroutines.py")
@@ -73,7 +111,7 @@ def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path) ->
     assert healthy.score == healthy.max_score > 0, [c.message for c in healthy.checks]
 
 
-def test_a_crash_costs_only_its_own_exercise(tmp_path: Path) -> None:
+def test_a_crash_costs_only_its_own_exercise(tmp_path: Path, beneath_the_rules: None) -> None:
     shutil.copy(Path(__file__).parent / "hostile" / "ex01_coroutines" / "segfault.py",
                 tmp_path / "ex01_coroutines.py")
     shutil.copy(REFERENCE / "ex02_gather.py", tmp_path / "ex02_gather.py")
@@ -87,7 +125,8 @@ def test_a_crash_costs_only_its_own_exercise(tmp_path: Path) -> None:
             crashed.checks[-1].name in text
 
 
-def test_processes_started_by_student_code_do_not_outlive_grading(tmp_path: Path) -> None:
+def test_processes_started_by_student_code_do_not_outlive_grading(
+        tmp_path: Path, beneath_the_rules: None) -> None:
     marker = f"kit-orphan-{tmp_path.name}"
     source = tmp_path / "src.py"
     source.write_text(
@@ -131,7 +170,8 @@ def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
 @pytest.mark.parametrize(("hostile", "production"), [("blocks_alarm_then_sleeps_in_c", True),
                                                      ("swallows_every_interruption", False)])
 def test_an_uninterruptible_hang_settles_its_exercise_and_spares_the_next(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hostile: str, production: bool) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hostile: str, production: bool,
+        beneath_the_rules: None) -> None:
     if production:
         production_limits(monkeypatch)
     shutil.copy(FETCH / f"{hostile}.py", tmp_path / "ex03_fetch.py")

@@ -18,6 +18,7 @@ from typing import Any
 
 from graders.check import Fail
 from graders.results import Location
+from graders.rules import check_source, restricted_builtins
 
 _solutions_dir: Path | None = None
 
@@ -191,8 +192,6 @@ class Solution:
         return self._module
 
     def _load(self) -> ModuleType:
-        from graders.integrity import scan_source  # integrity imports this module
-
         if self.path in _hanging_imports:  # one check's time limit is enough to know
             where = _hanging_imports[self.path]
             at = f" (it was at line {where.line} when it was stopped)" if where else ""
@@ -207,10 +206,11 @@ class Solution:
         except UnicodeDecodeError as error:
             raise Fail(f"{self.file_name} is not UTF-8 text (byte {error.start} cannot be read): "
                        f"save it as UTF-8.") from None
-        findings = scan_source(source, self.file_name)
-        if findings:
-            raise Fail(f"Grading does not run code that reaches into the grader: {self.file_name} "
-                       f"{'; it '.join(findings)}. Exercise code needs none of that.")
+        broken = check_source(source, self.file_name)
+        if broken:  # no code of a file that breaks a rule runs, so every check fails alike
+            raise Fail(f"{broken.message(self.file_name)} Grading runs no code from a file that "
+                       f"breaks a rule: see \"Rules for exercise files\" in README.md.",
+                       Location(self.file_name, broken.line))
         try:
             # dont_inherit: the grader's `from __future__` imports must not change how the file runs.
             code = compile(source, str(self.path), "exec", dont_inherit=True)
@@ -221,6 +221,8 @@ class Solution:
         spec = importlib.util.spec_from_file_location(self.module_name, self.path)
         assert spec is not None
         module = importlib.util.module_from_spec(spec)
+        # Names only known at run time (a computed getattr, an import) meet the same rules.
+        module.__dict__["__builtins__"] = restricted_builtins(str(self.path))
         sys.modules[self.module_name] = module
         try:
             exec(code, module.__dict__)

@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: result line(s) it did not send
+refused: ex01_coroutines.py line 10: importing os
 """
 
 import asyncio

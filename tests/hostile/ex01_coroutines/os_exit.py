@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: exited with status 3
+refused: ex01_coroutines.py line 9: importing os
 """
 
 import asyncio

@@ -2,6 +2,7 @@
 
 fails: greet_waits_without_blocking
 says: replaces looptime._internal.patchers.Looptime_UnixSelectorEventLoop.time
+refused: ex01_coroutines.py line 14: assigning type(loop).time
 """
 
 import asyncio

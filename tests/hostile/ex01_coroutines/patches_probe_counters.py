@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: replaces graders.probes.counters.InFlight.enter
+refused: ex01_coroutines.py line 9: importing sys
 """
 
 import asyncio

@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: replaces _pytest.runner.CallInfo.from_call
+refused: ex01_coroutines.py line 10: __builtins__
 """
 
 import asyncio

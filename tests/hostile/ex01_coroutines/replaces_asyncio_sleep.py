@@ -2,6 +2,7 @@
 
 fails: greet_waits_without_blocking
 says: replaces asyncio.sleep
+refused: ex01_coroutines.py line 15: assigning asyncio.sleep
 """
 
 import asyncio

@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: replaces asyncio.gather
+refused: ex01_coroutines.py line 10: vars
 """
 
 import asyncio

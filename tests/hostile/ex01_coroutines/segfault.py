@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: segmentation fault
+refused: ex01_coroutines.py line 9: importing os
 """
 
 import asyncio

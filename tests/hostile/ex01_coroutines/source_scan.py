@@ -1,7 +1,7 @@
-"""Imports the grader in plain sight.
+"""Imports the grader in plain sight: refused before any of it runs.
 
 fails: greet_returns_greeting
-says: imports graders.check
+refused: ex01_coroutines.py line 9: importing graders.check
 """
 
 import asyncio

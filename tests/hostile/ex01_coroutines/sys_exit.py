@@ -2,6 +2,7 @@
 
 fails: greet_returns_greeting
 says: called sys.exit(4)
+refused: ex01_coroutines.py line 9: importing sys
 """
 
 import asyncio

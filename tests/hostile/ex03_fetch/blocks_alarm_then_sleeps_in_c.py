@@ -2,6 +2,7 @@
 
 fails: fetch_url_returns_body
 says: did not stop when interrupted
+refused: ex03_fetch.py line 9: importing select
 """
 
 import asyncio
