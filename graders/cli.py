@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from graders import __version__, student_progress
-from graders.registry import KIT_ROOT, Exercise, by_number, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, by_number, exercises
 from graders.render import RENDERERS
 from graders.results import Report
 
@@ -18,10 +18,10 @@ from graders.results import Report
 def resolve_solutions(value: str | None) -> Path:
     """`reference`, a folder, or (by default) the kit's `exercises/`."""
     if value is None:
-        if not (KIT_ROOT / "exercises").is_dir():
-            raise click.UsageError(f"no exercises/ folder in {KIT_ROOT}: restore it (git checkout "
+        if not EXERCISES_DIR.is_dir():
+            raise click.UsageError(f"no exercises/ folder at {EXERCISES_DIR}: restore it (git checkout "
                                    f"exercises) or pass --solutions PATH")
-        return KIT_ROOT / "exercises"
+        return EXERCISES_DIR
     if value == "reference":
         return KIT_ROOT / "reference"
     path = Path(value).expanduser()

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from graders.registry import PACKAGE_DIR, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, PACKAGE_DIR, exercises
 
 TEMPLATE = PACKAGE_DIR / "templates" / "STUDENT_README.md"
 FILES = ("pyproject.toml", ".gitignore", "LICENSE", "LICENSE.md", "LICENSE.txt")
@@ -49,8 +49,9 @@ class Leak:
 def copy_kit(source: Path, target: Path) -> None:
     """Copy what students need from the kit at `source` into the new folder `target`."""
     target.mkdir(parents=True)
-    if (source / "exercises").is_dir():
-        shutil.copytree(source / "exercises", target / "exercises", ignore=unregistered_or_skipped)
+    stubs = EXERCISES_DIR if source == KIT_ROOT else source / "exercises"
+    if stubs.is_dir():
+        shutil.copytree(stubs, target / "exercises", ignore=unregistered_or_skipped)
     if (source / "graders").is_dir():
         shutil.copytree(source / "graders", target / "graders", ignore=SKIPPED)
     for name in FILES:

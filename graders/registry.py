@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -9,6 +10,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KIT_ROOT = PACKAGE_DIR.parent
+# The student's files. GRADE_EXERCISES_DIR moves it: the kit's own tests point it at the stubs as
+# shipped, so that they test the kit, not the exercises someone has solved in this clone.
+EXERCISES_DIR = Path(os.environ.get("GRADE_EXERCISES_DIR") or KIT_ROOT / "exercises")
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from graders.registry import KIT_ROOT, Exercise, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, exercises
 from graders.results import Report
 
 # GRADE_STATE_DIR moves it (the kit's own tests keep it in a temporary folder).
 STATE_DIR = Path(os.environ.get("GRADE_STATE_DIR") or KIT_ROOT / ".grade")
-EXERCISES_DIR = KIT_ROOT / "exercises"
 RESULTS_FILE = "results.json"
 HINTS_FILE = "hints.json"
 BASELINES_FILE = "stubs.json"

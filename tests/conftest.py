@@ -1,10 +1,39 @@
+import atexit
 import importlib.util
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+KIT = Path(__file__).resolve().parent.parent
+
+
+def shipped_stubs() -> Path:
+    """The exercises/ folder as committed, in a folder of its own: the kit's tests grade the stubs
+    as shipped, never a clone's edited or solved exercises. Outside a git checkout (a packaged
+    copy), the folder as it is."""
+    listed = subprocess.run(["git", "-C", str(KIT), "ls-tree", "--name-only", "HEAD", "exercises/"],
+                            capture_output=True, text=True, check=False)
+    if listed.returncode != 0 or not listed.stdout.strip():
+        return KIT / "exercises"
+    folder = Path(tempfile.mkdtemp(prefix="kit-stubs-")) / "exercises"
+    folder.mkdir()
+    atexit.register(shutil.rmtree, folder.parent, ignore_errors=True)
+    for name in listed.stdout.split():
+        shown = subprocess.run(["git", "-C", str(KIT), "show", f"HEAD:{name}"], capture_output=True,
+                               check=True)
+        (folder / Path(name).name).write_bytes(shown.stdout)
+    return folder
+
+
+# Before any test imports the kit: graders.registry reads it once. Subprocesses inherit it.
+os.environ["GRADE_EXERCISES_DIR"] = str(shipped_stubs())
 
 DEV_EXTRAS = ("junitparser",)  # what the kit's tests import beyond the kit's own dependencies
 

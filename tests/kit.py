@@ -18,7 +18,7 @@ from graders.mutants import (
     mutants,
     reference_dir,
 )
-from graders.registry import KIT_ROOT, Exercise
+from graders.registry import EXERCISES_DIR, Exercise
 from graders.results import ExerciseResult
 from graders.runner import grade
 
@@ -28,7 +28,7 @@ __all__ = ["CORRECT", "MUTANTS", "REFERENCE", "STUBS", "Mutant", "alternatives",
 MUTANTS = MUTANTS_DIR
 CORRECT = CORRECT_DIR
 REFERENCE = reference_dir()
-STUBS = KIT_ROOT / "exercises"
+STUBS = EXERCISES_DIR  # the stubs as shipped (tests/conftest.py)
 
 
 def grade_file(exercise: Exercise, source: Path, workdir: Path) -> ExerciseResult:

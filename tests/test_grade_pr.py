@@ -21,7 +21,7 @@ from junitparser import JUnitXml
 from kit import REFERENCE
 from report_formats import workflow_commands
 
-from graders.registry import KIT_ROOT, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, exercises
 
 SCRIPT = Path(".github/scripts/grade-pr.sh")
 KIT_PARTS = ("graders", "exercises", "pyproject.toml", ".github")
@@ -58,7 +58,7 @@ def commit_all(repo: Path, message: str) -> str:
 def copy_kit(target: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for part in KIT_PARTS:
-        source = KIT_ROOT / part
+        source = EXERCISES_DIR if part == "exercises" else KIT_ROOT / part  # the stubs as shipped
         if source.is_dir():
             shutil.copytree(source, target / part, ignore=ignore, symlinks=True)
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from graders.registry import KIT_ROOT, PACKAGE_DIR, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, PACKAGE_DIR, exercises
 
 SCRIPTS = KIT_ROOT / "gradescope"
 ENTRY_POINTS = ("setup.sh", "run_autograder")
@@ -34,7 +34,7 @@ def bundle_files() -> Iterator[tuple[str, Path]]:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             yield f"kit/{path.relative_to(KIT_ROOT).as_posix()}", path
     for exercise in exercises():
-        yield f"kit/exercises/{exercise.file_name}", KIT_ROOT / "exercises" / exercise.file_name
+        yield f"kit/exercises/{exercise.file_name}", EXERCISES_DIR / exercise.file_name
 
 
 def write_bundle(target: Path) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graders.mutants import REFERENCE_ENV
-from graders.registry import KIT_ROOT, Exercise, by_number, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, by_number, exercises
 
 if TYPE_CHECKING:  # graders.verify imports the grading stack: keep `--help` fast
     from graders.verify import ExerciseVerification, Tally, Verification
@@ -35,7 +35,7 @@ def selected(numbers: tuple[int, ...]) -> list[Exercise]:
 @click.option("--reference", "-r", type=click.Path(path_type=Path), envvar=REFERENCE_ENV,
               default=KIT_ROOT / "reference", show_default="reference/ or $KIT_REFERENCE",
               help="The folder of reference solutions to verify the checks against.")
-@click.option("--stubs", type=click.Path(path_type=Path), default=KIT_ROOT / "exercises",
+@click.option("--stubs", type=click.Path(path_type=Path), default=EXERCISES_DIR,
               show_default="exercises/", help="The folder of stubs (the students' starting files).")
 @click.option("--exercise", "-e", "numbers", type=int, multiple=True, metavar="N",
               help="Verify only exercise N (repeatable); all exercises by default.")
