@@ -201,6 +201,10 @@ async def _cancelled_then_answered(call_async: CallAsync, client: FakeClient, re
             run.state, run.error = "raised", task.exception()
         else:
             run.state, run.value = "returned", task.result()
+        # The client is done with on_done: what it still holds (a future filled after the
+        # cancellation) can now be thrown away, and the loop reports an error set there and
+        # never read ("Future exception was never retrieved") when the run collects it.
+        client.requests.clear()
         return None
 
 
@@ -456,6 +460,27 @@ def test_late_callback_is_harmless(solution: Solution) -> None:
     for what, client, _, request, run in runs:
         _value(outcome, run, _call_text(request), solution)
         _late_problems(run, client, what, solution)
+    for what, client, _, _, _ in runs:
+        _require_error_not_left_unread(outcome, client, what, solution)
+    if outcome.unretrieved:
+        leak = outcome.unretrieved[0]
+        raise Fail(f"After the cancelled calls, asyncio reported an exception that was never "
+                   f"retrieved: {leak.describe()}. An answer that comes after a cancellation must "
+                   f"cause no error anywhere.", leak.location or solution.definition_of("call_async"))
+
+
+def _require_error_not_left_unread(outcome: Outcome[Any], client: FakeClient, what: str,
+                                   solution: Solution) -> None:
+    """The client's late error put into a future nobody awaits: reported when it is collected."""
+    if client.sent_error is None:
+        return
+    sent = describe_exception(client.sent_error)
+    if any(leak.text == sent for leak in outcome.unretrieved):
+        raise Fail(f"{what}: the error was put into a future that nobody awaits any more, and "
+                   f"asyncio reported \"Future exception was never retrieved\" ({sent}) when that "
+                   f"future was thrown away. Once the call is cancelled, nobody reads the answer: "
+                   f"look at whether it was cancelled before passing the answer on.",
+                   solution.definition_of("call_async"))
 
 
 @check("call_async waits for the answer without polling", points=2)
