@@ -139,7 +139,8 @@ def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
 
 
 class Channel:
-    """Writes each check's result as one signed JSON line to a file descriptor.
+    """Writes, as signed JSON lines to a file descriptor, each check's start and its result,
+    then the end of the session: the results protocol that graders/protocol.py holds it to.
 
     The signature (made with a key only the grading process and this child hold) lets the
     grading process reject lines that student code writes to the descriptor itself; `guard`
@@ -159,6 +160,16 @@ class Channel:
         while view:
             written = os.write(self.fd, view)
             view = view[written:]
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, None]:
+        """Announce the check before anything of it runs: a result is taken only for the
+        check announced, and each announcement gives it a fresh silence limit."""
+        spec: CheckSpec | None = getattr(getattr(item, "function", None), "__check__", None)
+        if spec is not None:
+            module = item.module.__name__.rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+            self._write({"event": "start", "exercise": module, "name": spec.name})
+        yield
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(

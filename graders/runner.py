@@ -1,12 +1,13 @@
 """Grade a selection of exercises: checks run in isolated children, results become a Report.
 
 A child that crashes, exits or hangs loses only the check it was running: that check fails with
-a message saying how the child ended, and a fresh child runs the checks it did not reach.
+a message saying how the child ended, and a fresh child runs the checks it did not reach. What a
+child sends is held to the results protocol (graders/protocol.py): tampering fails the check it
+happened in and stops the child. Children run in the sandbox graders/sandbox.py chooses.
 """
 
 from __future__ import annotations
 
-import hmac
 import importlib
 import json
 import os
@@ -16,16 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import worker
+from graders import plugin, rules, sandbox, worker
 from graders.check import CheckSpec, specs
 from graders.definitions import def_lines
 from graders.isolation import Ended, Job, run_jobs
+from graders.protocol import CheckKey, Session
 from graders.registry import Exercise
-from graders.results import CheckResult, ExerciseResult, Report, check_from_dict
+from graders.results import CheckResult, ExerciseResult, Report
 from graders.seeding import seed_of_file
 
-# Real seconds a child may stay silent (one check running) before it is killed: pytest-timeout
-# stops a hanging check first; this stops code that survives pytest-timeout.
+# Real seconds a child may go without a valid line that moves grading on (one check running)
+# before it is killed: pytest-timeout stops a hanging check first; this stops code that survives
+# pytest-timeout.
 SILENCE_LIMIT = worker.CHECK_TIMEOUT + 5
 
 
@@ -48,8 +51,8 @@ class _Grading:
     exercises: list[Exercise]
     specs: dict[str, list[CheckSpec]]  # by exercise module name
     results: dict[tuple[str, str], CheckResult] = field(default_factory=dict)
-    key: bytes = b""
-    rejected: int = 0
+    session: Session | None = None  # of the child running now
+    attributable: bool = True  # unsigned lines in its pipe can only come from this submission
     seed: int | None = None  # replays a grading (--seed); else each file's own seed
     seeds: dict[str, int] = field(default_factory=dict)  # by module name, read once
 
@@ -69,51 +72,61 @@ class _Grading:
         for exercise, spec in self.missing():
             todo.setdefault(exercise.module_name, (exercise, []))[1].append(spec.function)
         plan, folder, seeds = list(todo.values()), self.folder, self.seeds
-        key = self.key = secrets.token_bytes(32)
+        key = secrets.token_bytes(32)
+        titles = {(exercise.module_name, spec.name): spec.title
+                  for exercise, spec in self.missing()}
+        self.session = Session(worker.signer(key), titles, self.attributable)
+        request = {"plan": [[exercise.number, functions] for exercise, functions in plan],
+                   "solutions": str(folder), "key": key.hex(), "seeds": seeds,
+                   # What this process decided holds in a sandboxed child too.
+                   "check_timeout": worker.CHECK_TIMEOUT, "hang_guard": plugin.HANG_GUARD,
+                   "rules": rules.ENFORCED}
 
         def target(fd: int) -> object:
             return worker.run_checks(plan, folder, fd, key, seeds)
 
-        return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT)
+        return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT,
+                   budget=SILENCE_LIMIT * (len(titles) + 1), listen=self.session.hear,
+                   request=json.dumps(request).encode(), solutions=folder)
 
     def take(self, ended: Ended) -> list[Job]:
         """Keep what the child sent; blame the check it stopped in; go on with the rest."""
-        verified, self.rejected = _verify(ended.lines, worker.signer(self.key))
+        session = self.session
+        assert session is not None
         before = len(self.results)
-        clean_end = False
-        for message in _messages(verified):
-            if message.get("event") == "end":
-                clean_end = True
-            else:
-                self._keep(message)
+        for check, result in session.results.items():
+            self._keep(check, result)
         missing = self.missing()
-        if not missing:
-            return []
-        if not (clean_end and len(self.results) > before):  # else: stopped itself, no one to blame
-            exercise, spec = missing.pop(0)
-            self.results[exercise.module_name, spec.name] = _stopped(spec, ended, self.rejected)
-            if ended.killed_after is not None and not self.rejected:
-                missing = self._settle_hung(exercise, spec)
-        return [self.job()] if missing else []
+        if session.tampering is not None:
+            blamed = session.tampering.check or _key(*missing[0])
+            self.results[blamed] = _tampered(self._spec(blamed), session.tampering.message)
+        elif not (session.clean_end and len(self.results) > before):
+            # It did not stop by itself after progress: blame the check it was in.
+            blamed = session.running or _key(*missing[0])
+            spec = self._spec(blamed)
+            self.results[blamed] = _stopped(spec, ended)
+            if ended.killed:
+                self._settle_hung(blamed[0], spec)
+        return [self.job()] if self.missing() else []
 
-    def _settle_hung(self, exercise: Exercise, hung: CheckSpec) -> list[tuple[Exercise, CheckSpec]]:
+    def _settle_hung(self, module: str, hung: CheckSpec) -> None:
         """Code that could not be interrupted once will not be in a later check that reaches it
         either, and each such check costs the silence limit: the rest of its exercise is not run.
-        The other exercises go on in a fresh child. Returns what is still missing."""
+        The other exercises go on in a fresh child."""
         for other, spec in self.missing():
-            if other.module_name == exercise.module_name:
+            if other.module_name == module:
                 self.results[other.module_name, spec.name] = _not_run(spec, hung)
-        return self.missing()
 
-    def _keep(self, message: dict[str, object]) -> None:
-        module = str(message.pop("exercise", ""))
-        try:
-            result = check_from_dict(message)
-        except (KeyError, TypeError, ValueError):
-            return
-        spec = next((spec for spec in self.specs.get(module, []) if spec.name == result.name), None)
-        if spec is not None and (module, result.name) not in self.results:
-            self.results[module, result.name] = _trusted(result, spec, self.rejected)
+    def _keep(self, check: CheckKey, result: CheckResult) -> None:
+        spec = self._spec(check)
+        if check not in self.results:
+            # The child's word for points is not trusted: they come from the checks module.
+            result.title, result.max_score = spec.title, spec.points
+            result.score = spec.points if result.status == "passed" else 0
+            self.results[check] = result
+
+    def _spec(self, check: CheckKey) -> CheckSpec:
+        return next(spec for spec in self.specs[check[0]] if spec.name == check[1])
 
     def done(self, exercise: Exercise) -> bool:
         return all((exercise.module_name, spec.name) in self.results
@@ -135,11 +148,14 @@ def grade(
     parallel: int | None = None,
     on_done: Callable[[ExerciseResult], None] | None = None,
     seed: int | None = None,
+    sandboxed: bool | None = None,
 ) -> Report:
     """Grade `selection` against the exercise modules in `solutions`; `seed` replays a grading
-    (every exercise draws its data from it instead of from its file)."""
+    (every exercise draws its data from it instead of from its file); `sandboxed` None: as
+    $GRADE_SANDBOX says (unset: off)."""
     done = (lambda _name, result: on_done(result)) if on_done else None
-    return grade_many({"": solutions}, selection, parallel=parallel, on_done=done, seed=seed)[""]
+    return grade_many({"": solutions}, selection, parallel=parallel, on_done=done, seed=seed,
+                      sandboxed=sandboxed)[""]
 
 
 def grade_many(
@@ -149,10 +165,11 @@ def grade_many(
     parallel: int | None = None,
     on_done: Callable[[str, ExerciseResult], None] | None = None,
     seed: int | None = None,
+    sandboxed: bool | None = None,
 ) -> dict[str, Report]:
     """Grade several folders of exercise modules at once, `parallel` children at a time."""
     plan = {name: (folder, selection) for name, folder in submissions.items()}
-    return grade_plan(plan, parallel=parallel, on_done=on_done, seed=seed)
+    return grade_plan(plan, parallel=parallel, on_done=on_done, seed=seed, sandboxed=sandboxed)
 
 
 def grade_plan(
@@ -161,9 +178,12 @@ def grade_plan(
     parallel: int | None = None,
     on_done: Callable[[str, ExerciseResult], None] | None = None,
     seed: int | None = None,
+    sandboxed: bool | None = None,
 ) -> dict[str, Report]:
     """Grade, for each named submission, its folder on its own selection of exercises; `seed`
-    (None: each file's own) is the seed of every exercise's random data."""
+    (None: each file's own) is the seed of every exercise's random data; `sandboxed` (None: as
+    $GRADE_SANDBOX says) runs the children in the sandbox (SandboxUnavailable if it cannot)."""
+    box = sandbox.choose(sandboxed)
     started = time.monotonic()
     parallel = parallel or os.cpu_count() or 1
     worker.warm_up()
@@ -173,8 +193,11 @@ def grade_plan(
     gradings = []
     for name, (folder, selection) in plan.items():
         parts = min(len(selection), max(1, -(-parallel // max(1, len(plan)))))
-        gradings += [_Grading(name, folder, selection[part::parts], specs, seed=seed)
-                     for part in range(parts)]
+        # Unsigned lines in a child's pipe are that submission's doing unless another
+        # submission could have written them (several graded at once, outside the sandbox).
+        attributable = box.isolates or len(plan) == 1
+        gradings += [_Grading(name, folder, selection[part::parts], specs, seed=seed,
+                              attributable=attributable) for part in range(parts)]
     by_key = {id(grading): grading for grading in gradings}
     reported: set[tuple[int, str]] = set()
 
@@ -188,7 +211,7 @@ def grade_plan(
                 on_done(grading.name, grading.result(exercise))
         return follow_up
 
-    run_jobs([grading.job() for grading in gradings], parallel, collect)
+    run_jobs([grading.job() for grading in gradings], parallel, collect, box)
     seconds = time.monotonic() - started
     reports = {}
     for name, (folder, selection) in plan.items():
@@ -198,40 +221,12 @@ def grade_plan(
     return reports
 
 
-def _messages(lines: list[bytes]) -> list[dict[str, object]]:
-    parsed = []
-    for line in lines:
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(message, dict):
-            parsed.append(message)
-    return parsed
+def _key(exercise: Exercise, spec: CheckSpec) -> CheckKey:
+    return exercise.module_name, spec.name
 
 
-def _verify(lines: list[bytes], sign: Callable[[bytes], bytes]) -> tuple[list[bytes], int]:
-    """The lines signed with the job's key, and how many others came."""
-    verified = []
-    for line in lines:
-        data, _, signature = line.rpartition(b"\t")
-        if data and hmac.compare_digest(sign(data), signature):
-            verified.append(data)
-    return verified, len(lines) - len(verified)
-
-
-def _trusted(result: CheckResult, spec: CheckSpec, rejected: int) -> CheckResult:
-    # The child's word for points is not trusted: they come from the checks module.
-    result.title, result.max_score = spec.title, spec.points
-    if rejected:
-        result.status, result.message = "failed", _forged(rejected)
-    result.score = spec.points if result.status == "passed" else 0
-    return result
-
-
-def _forged(rejected: int) -> str:
-    return (f"Grading received {rejected} result line(s) it did not send: your code writes to "
-            f"the grader's channel. No check can pass while it does that.")
+def _tampered(spec: CheckSpec, message: str) -> CheckResult:
+    return CheckResult(spec.name, spec.title, "failed", 0, spec.points, message=message)
 
 
 def _not_run(spec: CheckSpec, hung: CheckSpec) -> CheckResult:
@@ -240,12 +235,9 @@ def _not_run(spec: CheckSpec, hung: CheckSpec) -> CheckResult:
         f"the rest of this exercise was not graded. Fix that hang, then grade again."))
 
 
-def _stopped(spec: CheckSpec, ended: Ended, rejected: int) -> CheckResult:
+def _stopped(spec: CheckSpec, ended: Ended) -> CheckResult:
     result = CheckResult(spec.name, spec.title, "error", 0, spec.points)
-    if rejected:
-        result.status = "failed"
-        result.message = _forged(rejected)
-    elif ended.killed_after is not None:
+    if ended.killed:
         result.status = "timeout"
         result.message = (f"Grading stopped this check: {ended.describe()} without a result. "
                           f"Your code hangs and did not stop when interrupted - does it catch "

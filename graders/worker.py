@@ -1,4 +1,9 @@
-"""What runs inside the isolated grading process: pytest over one exercise's checks."""
+"""What runs inside the isolated grading process: pytest over one exercise's checks.
+
+Forked from `grade`, the isolation layer calls `run_checks`; in the sandbox, bubblewrap runs
+`python -m graders.worker` (this module's `main`), which reads its plan as JSON on stdin and sends
+its results to file descriptor 3.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,18 @@ import fcntl
 import hashlib
 import hmac
 import importlib
+import json
 import os
 import random
+import resource
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from graders.integrity import Guard
 from graders.plugin import Channel
 from graders.probes.student import set_solutions_dir
-from graders.registry import PACKAGE_DIR, Exercise
+from graders.registry import PACKAGE_DIR, Exercise, by_number
 from graders.seeding import Seeds
 
 # pytest-timeout's per-check limit, in real seconds: it only stops code that hangs; correct code
@@ -69,3 +77,24 @@ def _hide(fd: int) -> int:
     hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.SystemRandom().randint(300, 900))
     os.close(fd)
     return hidden
+
+
+def main() -> None:
+    """The sandboxed child: read the plan, set the limits the sandbox leaves to it, grade."""
+    from graders import isolation, plugin, rules, sandbox
+
+    global CHECK_TIMEOUT
+    request = json.loads(sys.stdin.buffer.read())
+    # Inside the sandbox's user namespace the count is of this sandbox's processes only.
+    isolation._limit(resource.RLIMIT_NPROC, sandbox.PROCESS_LIMIT)
+    CHECK_TIMEOUT = request["check_timeout"]
+    plugin.HANG_GUARD = request["hang_guard"]
+    rules.ENFORCED = request["rules"]
+    plan = [(by_number(number), functions) for number, functions in request["plan"]]
+    code = run_checks(plan, Path(request["solutions"]), isolation.RESULTS_FD,
+                      bytes.fromhex(request["key"]), request["seeds"])
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()
