@@ -35,6 +35,13 @@ if ! "$python" -m venv "$venv"; then
     apt_install "python$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"
     "$python" -m venv "$venv"
 fi
+# Every submission is graded in bubblewrap's sandbox (run_autograder sets GRADE_SANDBOX=on):
+# read-only kit and venv, no network, its own processes only.
+if ! command -v bwrap >/dev/null 2>&1; then
+    apt_install bubblewrap
+fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "$kit"
 "$venv/bin/python" -c 'import graders.runner' # fail the build now, not at the first submission
+# ... and if the sandbox cannot run in this image, say so now (exit status 2).
+(cd "$kit" && "$venv/bin/python" -c 'from graders.sandbox import choose; print("grading sandbox:", choose(True).describe())')

@@ -10,7 +10,8 @@
 # is ignored, and the job summary lists them. Writes OUT/report.json, OUT/report.junit.xml,
 # OUT/changed.txt, OUT/taken.txt and OUT/ignored.txt, prints GitHub annotations, appends to the job summary
 # ($GITHUB_STEP_SUMMARY, when set), and exits 1 when a check fails. PYTHON (default: python) is
-# a Python with the kit's dependencies installed.
+# a Python with the kit's dependencies installed. The exercise files' code runs in the grading
+# sandbox (GRADE_SANDBOX, default on: bubblewrap); when it cannot run, this exits 2.
 set -euo pipefail
 
 # Everything is in functions and the last line calls main and exits: bash reads a script as it
@@ -76,7 +77,8 @@ main() {
         echo "::warning title=Changes not graded::$((count)) changed files outside the exercise files were ignored; the job summary lists them."
     fi
     # `python -c` puts the working directory first on sys.path: the base branch's graders.
-    "$python" -c 'import sys; from graders.cli import main; main(sys.argv[1:])' all \
+    GRADE_SANDBOX="${GRADE_SANDBOX:-on}" \
+        "$python" -c 'import sys; from graders.cli import main; main(sys.argv[1:])' all \
         --format github --report "json=$out/report.json" --report "junit=$out/report.junit.xml" ||
         status=$?
     if [[ -n "${GITHUB_STEP_SUMMARY:-}" && -n "$section" ]]; then

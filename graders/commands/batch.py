@@ -25,14 +25,22 @@ if TYPE_CHECKING:  # graders.batch and the runner import the grading stack: keep
                    "[default: beside the CSV, named after it: grades/].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Grading processes at a time (default: one per CPU).")
-def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: int | None) -> None:
+@click.option("--sandbox/--no-sandbox", default=None,
+              help="Grade each submission's code in the sandbox (bubblewrap; as root without it, "
+                   "an unprivileged user per grading process), so that no submission can "
+                   "change the kit, another submission's grade or outlive grading. On unless "
+                   "--no-sandbox or GRADE_SANDBOX=off. When it cannot run, grading stops with "
+                   "exit status 2.")
+def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: int | None,
+                  sandbox: bool | None) -> None:
     """Grade every sub-folder of SUBMISSIONS as one student's submission.
 
     A submission holds the exercise modules (exNN_slug.py) at its top, or is a student
     repository with exercises/ inside. Writes the gradebook (rank, name, each exercise's
     points, total, max, status; best first) and each submission's JSON report. A submission
     that hangs, crashes, lacks files or cannot be read is still a row: its status says what
-    happened. Exits 0 once the gradebook is written, whatever the grades.
+    happened. Each submission is graded in the sandbox unless --no-sandbox. Exits 0 once the
+    gradebook is written, whatever the grades.
     """
     from graders.batch import find_submissions
 
@@ -46,8 +54,12 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
         click.echo(f"grade: skipping {name}: not a folder", err=True)
     if not found:
         raise click.UsageError(f"no submissions in {submissions}: each must be a sub-folder")
+    from graders.sandbox import choose, wanted_from_env
+
+    # Before anything is written: it may not be able to run here.
+    box = choose(sandbox if sandbox is not None else wanted_from_env() is not False)
     prepare(output, reports)
-    graded = grade_all(found, jobs)
+    graded = grade_all(found, jobs, box.mode != "off")
     write_all(found, graded, output, reports)
 
 
@@ -59,7 +71,7 @@ def prepare(output: Path, reports: Path) -> None:
         raise click.UsageError(f"cannot create {error.filename}: {error.strerror}") from None
 
 
-def grade_all(found: list[Submission], jobs: int | None) -> dict[str, Report]:
+def grade_all(found: list[Submission], jobs: int | None, sandboxed: bool) -> dict[str, Report]:
     from graders.progress import Progress
     from graders.runner import grade_many
 
@@ -71,7 +83,8 @@ def grade_all(found: list[Submission], jobs: int | None) -> dict[str, Report]:
     folders = {submission.name: submission.folder for submission in found if submission.folder}
     done: dict[str, int] = {}
     graded = grade_many(folders, selection, parallel=jobs or os.cpu_count() or 1,
-                        on_done=lambda name, _result: count(done, name, len(selection), progress))
+                        on_done=lambda name, _result: count(done, name, len(selection), progress),
+                        sandboxed=sandboxed)
     progress.done()
     return graded
 
