@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
+from graders import rules
 from graders.batch import Submission, locate, status_of
 from graders.cli import cli
 from graders.progress import Progress
@@ -47,7 +48,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[st
     (submissions / "fay").symlink_to(root / "nowhere")
     (submissions / "stray.zip").write_text("not a folder")
     output = root / "out" / "grades.csv"
-    result = CliRunner().invoke(cli, ["batch", str(submissions), "-o", str(output), "--jobs", "2"])
+    # eve's crash (os._exit) breaks the rules for exercise files, which would refuse it before
+    # it runs: off, so that the crash reaches the grading process (in the sandbox too).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules, "ENFORCED", False)
+        result = CliRunner().invoke(cli, ["batch", str(submissions), "-o", str(output),
+                                          "--jobs", "2"])
     assert result.exit_code == 0, result.output
     with output.open(encoding="utf-8", newline="") as gradebook:
         rows = list(csv.DictReader(gradebook))

@@ -230,6 +230,7 @@ def test_a_solution_cannot_rewrite_the_script_that_grades_it(course: Course, hon
                                                              tmp_path: Path) -> None:
     sneaky = grade_pr(course, course.sneaky, tmp_path / "workspace")
     script = (sneaky.workspace / SCRIPT).read_text()
-    assert 'exit "$?"' not in script  # the rewrite happened...
+    # The grading sandbox's read-only file system (and the rules for exercise files, which
+    # refuse the code before it runs) keep the script as it was...
+    assert 'exit "$?"' in script
     assert sneaky.status == 1  # ...and the check still fails, as the honest one does
-    assert scores(sneaky.report) == scores(honest.report)

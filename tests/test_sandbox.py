@@ -1,0 +1,378 @@
+"""The results protocol, the sandbox and what outlives `grade` (issue 13, items 3 to 5).
+
+Hostile code here reaches for processes and pipes, which the rules for exercise files refuse
+before any code runs: these tests switch the rules off (`rules.ENFORCED`, which a sandboxed child
+is told too) to prove what lies beneath them. Tests that need bubblewrap skip when it cannot run
+here; `.ci/run` installs it. No assertion is about how long anything took: a bounded wait for
+something to happen (a process to appear or to be gone) only keeps a broken kit from hanging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kit import REFERENCE
+
+from graders import plugin, rules, runner, sandbox, worker
+from graders.isolation import Ended, Heard, Job, run_jobs
+from graders.protocol import Session
+from graders.registry import KIT_ROOT, by_number
+from graders.runner import check_specs, grade, grade_many
+
+EX01 = by_number(1)
+BWRAP = sandbox._bwrap()
+needs_bwrap = pytest.mark.skipif(not BWRAP, reason="bubblewrap is not installed or cannot make "
+                                                   "its namespaces here (.ci/run installs it)")
+CORRECT_EX01 = (REFERENCE / EX01.file_name).read_text()
+
+
+@pytest.fixture(autouse=True)
+def short_limits_no_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker, "CHECK_TIMEOUT", 2)
+    monkeypatch.setattr(runner, "SILENCE_LIMIT", 4)
+    monkeypatch.setattr(plugin, "HANG_GUARD", 1)
+    monkeypatch.setattr(rules, "ENFORCED", False)
+
+
+def solution(folder: Path, prelude: str, greet_body: str = "") -> Path:
+    """An exercise 1 file: the reference, with `prelude` run at import and `greet_body` run
+    first in greet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = CORRECT_EX01.replace(
+        "async def greet(name: str, delay: float) -> str:\n",
+        "async def greet(name: str, delay: float) -> str:\n" + greet_body)
+    (folder / EX01.file_name).write_text(prelude + "\n" + source)
+    return folder
+
+
+def titles() -> list[str]:
+    return [spec.title for spec in check_specs(EX01)]
+
+
+# --- the protocol, line by line ---------------------------------------------------------------
+
+def signed(sign, message: dict) -> bytes:  # type: ignore[no-untyped-def]
+    data = json.dumps(message).encode()
+    return data + b"\t" + sign(data)
+
+
+def result(name: str, status: str = "passed") -> dict:
+    return {"exercise": "ex01", "name": name, "title": name, "status": status, "score": 1,
+            "max_score": 1}
+
+
+def session(attributable: bool = True) -> tuple[Session, object]:
+    sign = worker.signer(b"k" * 32)
+    titles = {("ex01", "a"): "Check A", ("ex01", "b"): "Check B"}
+    return Session(sign, titles, attributable), sign
+
+
+def test_a_signed_result_for_another_check_is_tampering_charged_to_the_running_one() -> None:
+    heard, sign = session()
+    assert heard.hear(signed(sign, {"event": "start", "exercise": "ex01", "name": "a"})) \
+        is Heard.PROGRESS
+    assert heard.hear(signed(sign, result("b"))) is Heard.TAMPERING
+    assert heard.tampering is not None and heard.tampering.check == ("ex01", "a")
+    assert '"Check B"' in heard.tampering.message and "tampering" in heard.tampering.message
+    assert heard.results == {}
+
+
+def test_a_second_result_and_a_start_out_of_turn_are_tampering() -> None:
+    heard, sign = session()
+    heard.hear(signed(sign, {"event": "start", "exercise": "ex01", "name": "a"}))
+    assert heard.hear(signed(sign, result("a"))) is Heard.PROGRESS
+    assert heard.hear(signed(sign, result("a"))) is Heard.TAMPERING
+    assert "a second result" in heard.tampering.message  # type: ignore[union-attr]
+    again, sign = session()
+    again.hear(signed(sign, {"event": "start", "exercise": "ex01", "name": "a"}))
+    assert again.hear(signed(sign, {"event": "start", "exercise": "ex01", "name": "b"})) \
+        is Heard.TAMPERING
+
+
+def test_unsigned_lines_cost_only_a_submission_they_can_be_charged_to() -> None:
+    mine, _ = session(attributable=True)
+    assert mine.hear(b'{"name": "a", "status": "passed"}') is Heard.TAMPERING
+    assert "result line(s) it did not send" in mine.tampering.message  # type: ignore[union-attr]
+    # Outside the sandbox, in a batch, a classmate may have written it: ignored, and it does not
+    # count as progress either.
+    classmate, sign = session(attributable=False)
+    assert classmate.hear(b'{"name": "a", "status": "passed"}') is Heard.NOTHING
+    assert classmate.hear(b"x" * 100) is Heard.NOTHING
+    assert classmate.ignored == 2 and classmate.tampering is None
+    assert classmate.hear(signed(sign, {"event": "start", "exercise": "ex01", "name": "a"})) \
+        is Heard.PROGRESS
+
+
+def test_a_child_that_keeps_talking_still_ends_at_its_wall_budget() -> None:
+    def chatter(fd: int) -> None:
+        while True:
+            os.write(fd, b"progress\n")
+            time.sleep(0.2)
+
+    ended: list[Ended] = []
+    job = Job("chatter", chatter, time_limit=1, budget=2, listen=lambda _line: Heard.PROGRESS)
+    run_jobs([job], 1, lambda end: ended.append(end) or [])
+    assert ended[0].over_budget == 2 and "all the time it had" in ended[0].describe()
+
+
+# --- the protocol, end to end ------------------------------------------------------------------
+
+def test_a_forged_signed_result_fails_the_check_running_and_names_the_forged_one(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    specs = check_specs(EX01)
+    real = worker.run_checks
+
+    def forging(plan, solutions, fd, key, seeds):  # type: ignore[no-untyped-def]
+        if len(plan[0][1]) == len(specs):  # the first child only
+            sign = worker.signer(key)
+            os.write(fd, signed(sign, {"event": "start", "exercise": EX01.module_name,
+                                       "name": specs[0].name}) + b"\n")
+            os.write(fd, signed(sign, result(specs[1].name) | {"exercise": EX01.module_name})
+                     + b"\n")
+        return real(plan, solutions, fd, key, seeds)
+
+    monkeypatch.setattr(worker, "run_checks", forging)
+    shutil.copy(REFERENCE / EX01.file_name, tmp_path / EX01.file_name)
+    first, *rest = grade([EX01], tmp_path, sandboxed=False).exercises[0].checks
+    assert first.status == "failed" and f'"{specs[1].title}"' in first.message
+    assert "tampering" in first.message
+    assert all(check.passed for check in rest), [check.message for check in rest]
+
+
+DRIBBLER = """
+import os
+import threading
+import time
+
+
+def _dribble():
+    while True:
+        for fd in range(3, 1024):
+            try:
+                os.write(fd, b"x")
+            except OSError:
+                pass
+        time.sleep(0.5)
+"""
+SWALLOW = """    threading.Thread(target=_dribble, daemon=True).start()
+    while True:
+        try:
+            time.sleep(0.05)
+        except BaseException:
+            pass
+"""
+
+
+def test_bytes_dribbled_into_the_results_pipe_do_not_keep_a_hang_alive(tmp_path: Path) -> None:
+    folder = solution(tmp_path, DRIBBLER, SWALLOW)
+    checks = {check.name: check for check in grade([EX01], folder).exercises[0].checks}
+    hung = checks["greet_returns_greeting"]
+    assert hung.status == "timeout" and "did not stop when interrupted" in hung.message
+    assert f"no result came for {runner.SILENCE_LIMIT:g} s" in hung.message
+
+
+# --- the sandbox -------------------------------------------------------------------------------
+
+def test_without_the_sandbox_nothing_changes_and_a_missing_one_is_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(sandbox.ENV, raising=False)
+    assert sandbox.choose(None) is sandbox.OFF
+    monkeypatch.setenv(sandbox.ENV, "off")
+    assert sandbox.choose(None) is sandbox.OFF
+    monkeypatch.setattr(sandbox, "_bwrap", lambda: "")
+    monkeypatch.setattr(sandbox, "_unprivileged_runs", lambda _bwrap: False)
+    sandbox._available.cache_clear()
+    try:
+        with pytest.raises(sandbox.SandboxUnavailable) as raised:
+            sandbox.choose(True)
+    finally:
+        sandbox._available.cache_clear()
+    assert raised.value.exit_code == 2 and "\n" not in raised.value.format_message()
+
+
+def test_grade_says_in_one_line_when_the_sandbox_it_needs_cannot_run(tmp_path: Path) -> None:
+    shutil.copy(REFERENCE / EX01.file_name, tmp_path / EX01.file_name)
+    driver = ("import sys; from graders import sandbox; sandbox._bwrap = lambda: ''; "
+              "sandbox._unprivileged_runs = lambda _bwrap: False; "
+              "from graders.cli import main; main(sys.argv[1:])")
+    done = subprocess.run([sys.executable, "-c", driver, "exercise", "1", "--solutions",
+                           str(tmp_path)], capture_output=True, text=True,
+                          env={**os.environ, sandbox.ENV: "on"}, check=False)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "sandbox" in done.stderr and done.stdout == ""
+
+
+@needs_bwrap
+def test_sandboxed_code_cannot_write_the_venv() -> None:
+    target = Path(site.getsitepackages()[0]) / "kit_sandbox_probe.pth"
+    command = [*sandbox.worker_command(BWRAP, KIT_ROOT)[:-4], sys.executable, "-c",
+               f"open({str(target)!r}, 'w').write('import os')"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "Read-only file system" in done.stderr, done.stderr
+    assert not target.exists()
+
+
+PTH = """
+import os
+import site
+
+for _folder in site.getsitepackages():
+    try:
+        with open(os.path.join(_folder, "kit_hostile_persists.pth"), "w") as _pth:
+            _pth.write("import os; os.environ['KIT_PERSISTED'] = '1'\\n")
+    except OSError:
+        pass
+"""
+
+
+@needs_bwrap
+def test_a_pth_written_into_site_packages_is_refused(tmp_path: Path) -> None:
+    packages = [Path(folder) for folder in site.getsitepackages()]
+    before = {folder: sorted(os.listdir(folder)) for folder in packages}
+    try:
+        report = grade([EX01], solution(tmp_path, PTH), sandboxed=True)
+        assert {folder: sorted(os.listdir(folder)) for folder in packages} == before
+    finally:
+        for folder in packages:
+            (folder / "kit_hostile_persists.pth").unlink(missing_ok=True)
+    assert report.exercises[0].score == report.exercises[0].max_score
+
+
+KILLS_PARENT = """
+import os
+import signal
+"""
+
+
+@needs_bwrap
+def test_a_child_that_kills_its_parent_does_not_stop_grading(tmp_path: Path) -> None:
+    folder = solution(tmp_path, KILLS_PARENT, "    os.kill(os.getppid(), signal.SIGKILL)\n")
+    graded = grade([EX01], folder, sandboxed=True).exercises[0]
+    assert [check.title for check in graded.checks] == titles()  # the report is whole
+
+
+def marked(marker: str) -> list[int]:
+    """The processes whose environment holds `marker` (ours only: a unique marker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def wait_for(condition, limit: float = 60) -> bool:  # type: ignore[no-untyped-def]
+    give_up = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > give_up:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def spawner(marker: str) -> str:
+    """Starts, at import, a process in its own session and one in its own; both sleep."""
+    return f"""
+import subprocess
+
+for _new_session in (False, True):
+    subprocess.Popen(["sleep", "600"], env={{"KIT_MARK": "{marker}"}},
+                     start_new_session=_new_session)
+"""
+
+
+@needs_bwrap
+def test_a_new_session_started_by_graded_code_is_gone_after_grading(tmp_path: Path) -> None:
+    marker = f"kit-setsid-{os.getpid()}-{tmp_path.name}"
+    grade([EX01], solution(tmp_path, spawner(marker)), sandboxed=True)
+    # bwrap returns as its command ends; the kernel then ends the rest of its pid namespace.
+    assert wait_for(lambda: marked(marker) == []), f"left running: {marked(marker)}"
+
+
+HANGS = ("    while True:\n        try:\n            time.sleep(0.05)\n"
+         "        except BaseException:\n            pass\n")
+
+
+@pytest.fixture
+def grade_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`grade exercise 1` (rules off) on a file that starts marked processes then hangs."""
+    marker = f"kit-outlive-{os.getpid()}-{tmp_path.name}"
+    folder = solution(tmp_path / "solutions", spawner(marker) + "import time\n", HANGS)
+    driver = ("import sys; from graders import rules; rules.ENFORCED = False; "
+              "from graders.cli import main; main(sys.argv[1:])")
+    process = subprocess.Popen([sys.executable, "-c", driver, "exercise", "1", "--solutions",
+                                str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, sandbox.ENV: "on"})
+    try:
+        yield process, marker
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        for pid in marked(marker):  # a failed test leaves nothing behind either
+            os.kill(pid, signal.SIGKILL)
+
+
+@needs_bwrap
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_nothing_outlives_grade_however_it_is_killed(
+        grade_process: tuple[subprocess.Popen[str], str], how: signal.Signals) -> None:
+    process, marker = grade_process
+    assert wait_for(lambda: len(marked(marker)) == 2), "the graded code did not start"
+    process.send_signal(how)
+    process.wait()
+    assert process.returncode != 0
+    if how != signal.SIGKILL:
+        assert "aborted" in process.stderr.read()  # type: ignore[union-attr]
+    assert wait_for(lambda: marked(marker) == []), f"left running: {marked(marker)}"
+
+
+SABOTEUR = """
+import os
+import signal
+
+# Only inside a pid namespace of its own (the sandbox): never loose on the machine running tests.
+if os.getpid() < 50:
+    for _pid in os.listdir("/proc"):
+        if _pid.isdigit():
+            for _fd in range(3, 1024):
+                try:
+                    _out = os.open(f"/proc/{_pid}/fd/{_fd}", os.O_WRONLY | os.O_NONBLOCK)
+                except OSError:
+                    continue
+                try:
+                    os.write(_out, b'{"name": "greet_returns_greeting", "status": "failed"}\\n')
+                except OSError:
+                    pass
+                os.close(_out)
+            try:
+                os.kill(int(_pid), signal.SIGKILL)
+            except OSError:
+                pass
+"""
+
+
+@needs_bwrap
+def test_a_saboteur_in_a_batch_costs_no_classmate_a_point(tmp_path: Path) -> None:
+    folders = {f"student{number}": solution(tmp_path / f"student{number}", "")
+               for number in range(4)}
+    folders["saboteur"] = solution(tmp_path / "saboteur", SABOTEUR)
+    reports = grade_many(folders, [EX01], parallel=2, sandboxed=True)
+    for name in folders:
+        if name != "saboteur":
+            graded = reports[name].exercises[0]
+            assert graded.score == graded.max_score > 0, [c.message for c in graded.checks]
+
