@@ -1,8 +1,9 @@
 """The student's progress between runs, kept in `.grade/` at the kit root (git-ignored).
 
 After every grading of the student's own `exercises/` folder the CLI records, per exercise, the
-score and a SHA-256 of the file that was graded (`results.json`); `grade hint` records the
-highest hint level shown (`hints.json`). Grading another folder (`--solutions`) records nothing.
+score, the checks that failed and a SHA-256 of the file that was graded (`results.json`), and
+which exercise a grading of a single exercise was about (`last.json`); `grade hint` records which
+hints were shown (`hints.json`). Grading another folder (`--solutions`) records nothing.
 
 An exercise's status, without grading:
 - done: its last grading passed every check and the file has not changed since;
@@ -13,6 +14,10 @@ An exercise's status, without grading:
   file is the one first seen by a `grade` command (`stubs.json`), so editing it before ever
   running `grade` makes that edited file count as the stub;
 - started: anything else (written, or passed but edited since: `grade exercise N` tells).
+
+The exercise the student is on (`current`): the one they last graded on its own, while it does not
+pass; otherwise the first exercise not done. `grade`, `grade hint` and `grade watch` without a
+number all mean that one.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ STATE_DIR = Path(os.environ.get("GRADE_STATE_DIR") or KIT_ROOT / ".grade")
 RESULTS_FILE = "results.json"
 HINTS_FILE = "hints.json"
 BASELINES_FILE = "stubs.json"
+LAST_FILE = "last.json"
 
 Status = Literal["done", "started", "not started"]
 
@@ -46,6 +52,7 @@ class Graded:
     max_score: float
     passed: bool
     digest: str  # SHA-256 of the file that was graded
+    failing: tuple[tuple[str, str], ...] = ()  # (name, title) of each check that failed, in order
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,12 @@ def remember(report: Report, seen: Snapshot | None) -> str | None:
         results[str(exercise.number)] = {
             "score": exercise.score, "max_score": exercise.max_score, "passed": exercise.passed,
             "digest": seen.digests.get(exercise.number, ""),
+            "failing": [[check.name, check.title] for check in exercise.checks if not check.passed],
         }
-    return _write(RESULTS_FILE, results)
+    problem = _write(RESULTS_FILE, results)
+    if len(report.exercises) == 1:
+        problem = _write(LAST_FILE, {"exercise": report.exercises[0].number}) or problem
+    return problem
 
 
 def last_results() -> dict[int, Graded]:
@@ -100,10 +111,22 @@ def last_results() -> dict[int, Graded]:
     for key, entry in _read(RESULTS_FILE).items():
         try:
             found[int(key)] = Graded(float(entry["score"]), float(entry["max_score"]),
-                                     bool(entry["passed"]), str(entry["digest"]))
-        except (KeyError, TypeError, ValueError):
+                                     bool(entry["passed"]), str(entry["digest"]),
+                                     _failing(entry.get("failing", [])))
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return found
+
+
+def _failing(value: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(pair[0]), str(pair[1])) for pair in value
+                 if isinstance(pair, list) and len(pair) == 2)
+
+
+def last_graded() -> int | None:
+    """The exercise of the last grading of a single exercise, if any."""
+    value = _read(LAST_FILE).get("exercise")
+    return value if isinstance(value, int) else None
 
 
 def progress_of(exercise: Exercise, graded: Graded | None, baseline: str | None = None) -> Progress:
@@ -143,6 +166,16 @@ def next_up(items: list[Progress]) -> Progress | None:
     return next((item for item in items if item.status != "done"), None)
 
 
+def current(items: list[Progress]) -> Progress | None:
+    """The exercise the student is on: the one last graded on its own while it does not pass,
+    else the first not done; None when all are done."""
+    last = last_graded()
+    on = next((item for item in items if item.exercise.number == last), None)
+    if on is not None and on.status != "done":
+        return on
+    return next_up(items)
+
+
 def untouched(path: Path, functions: tuple[str, ...]) -> bool:
     """True if `path` is missing or each of `functions` (all its functions if none are named)
     still only raises NotImplementedError, as the stub does."""
@@ -172,15 +205,19 @@ def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> boo
     return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
-def hints_shown(number: int) -> int:
-    """The highest hint level shown for exercise `number` (0: none)."""
-    value = _read(HINTS_FILE).get(str(number), 0)
-    return value if isinstance(value, int) else 0
+def hints_shown(number: int) -> set[int]:
+    """Which hints of exercise `number` were shown, by their place in its HINTS (1 is the first).
+    (An older `.grade/` kept only the highest level, meaning every hint up to it.)"""
+    value = _read(HINTS_FILE).get(str(number), [])
+    if isinstance(value, int):
+        return set(range(1, value + 1))
+    return {item for item in value if isinstance(item, int)} if isinstance(value, list) else set()
 
 
-def remember_hint(number: int, level: int) -> str | None:
+def remember_hint(number: int, hints: Iterable[int]) -> str | None:
+    """Record that `hints` (places in HINTS) of exercise `number` were shown."""
     shown = _read(HINTS_FILE)
-    shown[str(number)] = max(level, hints_shown(number))
+    shown[str(number)] = sorted(hints_shown(number) | set(hints))
     return _write(HINTS_FILE, shown)
 
 

@@ -190,6 +190,63 @@ def test_bad_numbers_are_one_line_and_exit_2(args: list[str], phrase: str, stude
     assert captured.err.startswith("grade: error: ") and phrase in captured.err
 
 
+def test_hint_alone_means_the_exercise_you_are_on(student: Path, no_grading: None) -> None:
+    assert invoke("hint").output.startswith("Exercise 1, hint 1 of"), "nothing graded: the first"
+    for exercise in exercises()[:2]:  # 1 and 2 pass
+        seen = student_progress.snapshot([exercise], student)
+        student_progress.remember(passing_report(exercise), seen)
+    assert invoke("hint").output.startswith("Exercise 3, hint 1 of"), "what `grade` points to"
+    assert "Next: exercise 3" in invoke().output
+    failing = Report([ExerciseResult(7, "futures", "t", by_number(7).file_name,
+                                     [CheckResult("x", "x", "failed", 0, 1, message="no")])])
+    student_progress.remember(failing, student_progress.snapshot([by_number(7)], student))
+    assert invoke("hint").output.startswith("Exercise 7, hint 1 of"), "the last graded, failing"
+    assert invoke("hint").output.startswith("Exercise 7, hint 2 of")
+    assert "Next: exercise 7" in invoke().output
+
+
+def test_hint_alone_when_everything_passes(student: Path, no_grading: None) -> None:
+    for exercise in exercises():
+        student_progress.remember(passing_report(exercise),
+                                  student_progress.snapshot([exercise], student))
+    done = invoke("hint")
+    assert done.exit_code == 2 and "grade hint N" in done.output
+
+
+def test_hints_follow_the_first_failing_check(student: Path) -> None:
+    hints = load_hints(by_number(1))
+    reference = (REFERENCE / "ex01_coroutines.py").read_text()
+    stub = (STUBS / "ex01_coroutines.py").read_text()
+    # greet written as in the reference, run_greet still the stub's
+    greet = reference[reference.index("\nasync def greet"):reference.index("\ndef run_greet")]
+    (student / "ex01_coroutines.py").write_text(
+        stub[:stub.index("\nasync def greet")] + greet + stub[stub.index("\ndef run_greet"):])
+    graded = invoke("exercise", "1", "-s", str(student))
+    assert graded.exit_code == 1 and "✓ greet" in graded.output
+    first = invoke("hint", "1").output
+    assert "run_greet" in hints[2] and "run_greet" not in hints[0]
+    assert first.startswith(f"Exercise 1, hint 1 of {len(hints)}:")
+    assert " ".join(hints[2].split()[:6]) in " ".join(first.split())
+    assert "The hints about run_greet come first" in " ".join(first.split())
+    second = invoke("hint", "1").output
+    assert " ".join(hints[0].split()[:6]) in " ".join(second.split())
+
+
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
+def test_hint_order_is_every_hint_once(exercise: Exercise) -> None:
+    from graders.commands.hint import hint_order
+    from graders.runner import check_specs
+
+    hints = load_hints(exercise)
+    plain = tuple(range(1, len(hints) + 1))
+    assert hint_order(exercise, hints, ()).places == plain
+    for spec in check_specs(exercise):
+        order = hint_order(exercise, hints, ((spec.name, spec.title),))
+        assert sorted(order.places) == list(plain)
+        if order.function:
+            assert order.function in exercise.functions and order.function in hints[order.places[0] - 1]
+
+
 @pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
 def test_every_exercise_has_hints_that_do_not_give_the_solution_away(exercise: Exercise) -> None:
     hints = load_hints(exercise)
@@ -281,7 +338,87 @@ def test_watch_command_grades_then_waits_for_saves(student: Path,
     assert result.exit_code == 0, result.output
     assert watched == [student]
     assert "grade watch: exercise 1" in result.output and "not written yet" in result.output
-    assert "Save " in result.output and "Ctrl-C stops" in result.output
+    assert "save " in result.output and "Ctrl-C stops" in result.output
+    assert "Stuck? grade hint 1" in result.output
+
+
+def test_two_quick_saves_print_one_report(student: Path) -> None:
+    shown: list[str] = []
+    gradings: list[int] = []
+
+    def grade_counted(exercise: Exercise) -> Report:
+        gradings.append(exercise.number)
+        check = CheckResult("works", "it works", "failed", 0, 1, message="not yet")
+        return Report([ExerciseResult(exercise.number, exercise.slug, exercise.title,
+                                      exercise.file_name, [check])])
+
+    path = student / by_number(1).file_name
+
+    def saves() -> Iterator[set[Path]]:
+        path.write_text(path.read_text() + "\n# first try\n")
+        yield {path}  # the save
+        yield {path}  # the editor writes it again (format on save): nothing new
+        yield {path}
+        path.write_text(path.read_text() + "\n# second try\n")
+        yield {path}  # a real change
+
+    watch.run(watch.Watcher(by_number(1), grade_counted, text.render, shown.append), saves())
+    assert gradings == [1, 1, 1], "the start, the first save, the second try"
+    assert sum("grade watch: exercise 1" in line for line in shown) == 3
+
+
+def test_watch_settles_a_save_before_it_grades() -> None:
+    assert watch.SETTLE_MS >= 200, "watchfiles' 50 ms step splits one editor save in two"
+
+
+# what `grade` alone, `grade list` and a report say
+
+
+def test_a_graded_stub_is_not_started_with_no_score(student: Path) -> None:
+    assert invoke("exercise", "1", "-s", str(student)).exit_code == 1  # the stub, graded
+    listed = row(invoke("list").output, 1)
+    assert "not started" in listed and listed.rstrip().endswith("-"), listed
+    shown = invoke().output
+    assert "not started: its functions still raise NotImplementedError" in shown
+    assert "at your last grading" not in shown and "0/9" not in shown
+
+
+def test_a_started_exercise_shows_its_score_from_when_it_was_graded(student: Path) -> None:
+    shutil.copy(MUTANTS / "ex01_coroutines" / "time_sleep.py", student / "ex01_coroutines.py")
+    assert invoke("exercise", "1", "-s", str(student)).exit_code == 1
+    listed = row(invoke("list").output, 1)
+    assert "started" in listed and "not started" not in listed and "/9" in listed
+    assert "when you last graded it" in invoke().output
+
+
+def _report(*checks: CheckResult, number: int = 3) -> Report:
+    exercise = by_number(number)
+    return Report([ExerciseResult(exercise.number, exercise.slug, exercise.title,
+                                  exercise.file_name, list(checks))])
+
+
+def test_identical_failures_are_shown_once() -> None:
+    broken = "ex03_fetch.py, line 43: SyntaxError: invalid syntax"
+    checks = [CheckResult(f"c{n}", f"check {n}", "failed", 0, 1, message=broken) for n in range(7)]
+    shown = text.render(_report(*checks))
+    assert shown.count("SyntaxError") == 1 and f"all 7 checks: {broken}" in shown
+    assert shown.count("  ✗ ") == 7
+    mixed = text.render(_report(CheckResult("a", "a", "passed", 1, 1), *checks[:2],
+                                CheckResult("b", "b", "failed", 0, 1, message="other")))
+    assert "the 2 checks above: " in mixed and mixed.count("SyntaxError") == 1
+    assert "other" in mixed
+
+
+def test_every_failing_report_ends_with_the_hint_to_ask_for() -> None:
+    failed = CheckResult("a", "a", "failed", 0, 1, message="no")
+    passed = CheckResult("b", "b", "passed", 1, 1)
+    assert text.render(_report(failed)).rstrip().endswith("Stuck? grade hint 3")
+    both = Report(_report(passed, number=1).exercises + _report(failed, number=5).exercises)
+    ending = text.render(both).rstrip().splitlines()[-2:]
+    assert ending == ["Next: exercise 5 is the first that fails; fix its first ✗, then run "
+                      "`grade exercise 5` again.", "Stuck? grade hint 5"]
+    assert text.render(_report(passed)).rstrip().splitlines()[-1].startswith("Total:")
+    assert "Stuck?" not in text.render(_report(failed), advice=False)
 
 
 # timelines

@@ -25,15 +25,17 @@ def table(items: list[Progress], style: Style) -> str:
     lines = [f"{'#':>3}  {'Exercise':<{width}}  {'Status':<12}{'Score':>8}"]
     lines += [_row(item, width, style) for item in items]
     done = sum(item.status == "done" for item in items)
-    lines += ["", f"{done} of {len(items)} done. Scores are from your last grading of each "
-                  f"exercise; `grade exercise N` grades it again."]
-    if any(item.changed for item in items):
+    lines += ["", f"{done} of {len(items)} done. Each score is from the last time you graded that "
+                  f"exercise (none until you have started it); `grade exercise N` grades it again."]
+    if any(item.changed and item.status != "not started" for item in items):
         lines.append("* edited since that grading.")
     return "\n".join(lines)
 
 
 def _row(item: Progress, width: int, style: Style) -> str:
     status = style(f"{item.status:<12}", fg=COLOURS[item.status])
-    score = "-" if item.graded is None else f"{item.graded.score:g}/{item.graded.max_score:g}"
-    mark = " *" if item.changed else ""
+    # A file as handed out has no score of the student's, even if it was graded.
+    graded = item.graded if item.status != "not started" else None
+    score = "-" if graded is None else f"{graded.score:g}/{graded.max_score:g}"
+    mark = " *" if item.changed and graded else ""
     return f"{item.exercise.number:>3}  {item.exercise.title:<{width}}  {status}{score:>8}{mark}"

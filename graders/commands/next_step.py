@@ -28,7 +28,7 @@ def next_command() -> None:
 def summary(items: list[Progress], style: Style) -> str:
     done = sum(item.status == "done" for item in items)
     bar = "".join("█" if item.status == "done" else "░" for item in items)
-    upcoming = student_progress.next_up(items)
+    upcoming = student_progress.current(items)
     if upcoming is None:
         return "\n".join([f"Progress: {style(bar, fg='green')}  all {len(items)} exercises done. "
                           f"Well done!", "`grade all` grades them all again."])
@@ -53,8 +53,12 @@ def next_block(item: Progress, style: Style) -> list[str]:
 
 
 def describe(item: Progress) -> str:
-    """'started; 9/12 at your last grading, edited since' and the like."""
+    """'started: 9/12 when you last graded it, edited since' and the like."""
+    if item.status == "not started":
+        if item.exercise.broken_stub:
+            return "not started: the file is still as it was handed out"
+        return "not started: its functions still raise NotImplementedError"
     if item.graded is None:
-        return item.status if item.status == "not started" else f"{item.status}; not graded yet"
-    score = f"{item.graded.score:g}/{item.graded.max_score:g} at your last grading"
-    return f"{item.status}; {score}" + (", edited since" if item.changed else "")
+        return f"{item.status}: not graded yet"
+    score = f"{item.graded.score:g}/{item.graded.max_score:g} when you last graded it"
+    return f"{item.status}: {score}" + (", edited since" if item.changed else "")

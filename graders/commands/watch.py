@@ -2,6 +2,11 @@
 
 The loop is `Watcher` driven by an iterable of sets of changed paths: `watchfiles.watch` in the
 command, a plain list in the tests (no real file watching, no sleeping).
+
+One report per settled save: watchfiles gathers the writes of one save (an editor may write a
+file twice, or format it after saving) until the folder has been quiet for SETTLE_MS, and a save
+that leaves the file as it was last graded (a second save, or one made during the grading that
+was then graded again) prints nothing: that file's report is already on the screen.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from graders.results import Report
 Grader = Callable[[Exercise], Report]
 # Gradings in a row while the file keeps changing under them, before showing the last one.
 REGRADES = 3
+# Quiet time, in milliseconds of real time, after which the writes of one save count as settled.
+SETTLE_MS = 300
 Renderer = Callable[[Report], str]
 
 
@@ -29,6 +36,7 @@ class Watcher:
                  show: Callable[[str], None], clear: Callable[[], None] = lambda: None) -> None:
         self.current, self._grade, self._render, self._show, self._clear = (
             current, grade, render, show, clear)
+        self._graded: dict[int, str] = {}  # exercise -> digest of the file its report is about
 
     def start(self) -> bool:
         """Grade the current exercise once; False when there is nothing left to watch."""
@@ -39,8 +47,11 @@ class Watcher:
         touched = sorted({number for path in paths if (number := _exercise_of(path)) is not None})
         if not touched:
             return True
-        if self.current.number not in touched:
-            self.current = by_number(touched[0])
+        saved = self.current if self.current.number in touched else by_number(touched[0])
+        if self._graded.get(saved.number) == student_progress.digest(
+                student_progress.EXERCISES_DIR / saved.file_name):
+            return True  # saved again unchanged: the report on the screen is this file's
+        self.current = saved
         return self._run()
 
     def _run(self) -> bool:
@@ -50,14 +61,15 @@ class Watcher:
             report = self._grade(self.current)
             if student_progress.digest(file) == before:
                 break
+        self._graded[self.current.number] = before
         self._clear()
         path = student_progress.relative(file)
         self._show(f"grade watch: exercise {self.current.number} ({path}), graded at "
                    f"{datetime.now():%H:%M:%S}\n")
         self._show(self._render(report))
         if not report.passed:
-            self._show(f"Save {path} to grade it again; `grade hint {self.current.number}` if you "
-                       f"are stuck; Ctrl-C stops.")
+            self._show(f"Next: fix the first ✗ above and save {path} to grade it again. Stuck? "
+                       f"grade hint {self.current.number}    (Ctrl-C stops watching)")
             return True
         return self._advance()
 
@@ -117,7 +129,7 @@ def saved_files(folder: Path) -> Iterable[set[Path]]:
     """Batches of Python files saved under `folder`, until Ctrl-C."""
     import watchfiles
 
-    for batch in watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(),
+    for batch in watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(), step=SETTLE_MS,
                                   raise_interrupt=False):
         yield {Path(path) for _, path in batch}
 
@@ -125,13 +137,13 @@ def saved_files(folder: Path) -> Iterable[set[Path]]:
 @click.command("watch")
 @click.argument("number", type=int, required=False)
 def watch_command(number: int | None) -> None:
-    """Grade exercise NUMBER (default: the next not done) each time you save it; when it
+    """Grade exercise NUMBER (default: the one you are on) each time you save it; when it
     passes, move on to the next exercise. Ctrl-C stops."""
     from graders.cli import use_color
     from graders.render.text import render
 
     if number is None:
-        upcoming = student_progress.next_up(student_progress.overview())
+        upcoming = student_progress.current(student_progress.overview())
         if upcoming is None:
             click.echo("All exercises are done. `grade watch N` watches exercise N again.")
             return
@@ -142,7 +154,7 @@ def watch_command(number: int | None) -> None:
         except LookupError as error:
             raise click.UsageError(str(error)) from None
     color = use_color(None)
-    watcher = Watcher(current, grade_and_remember, lambda report: render(report, color),
+    watcher = Watcher(current, grade_and_remember, lambda report: render(report, color, advice=False),
                       lambda text: click.echo(text, nl=not text.endswith("\n")),
                       click.clear if color else lambda: None)
     try:

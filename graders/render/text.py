@@ -1,6 +1,10 @@
 """Text for a person at a terminal: each check with ✓/✗, points, the message, the line it points
 at and, for checks that measured what ran when, a timeline (always for a failed check; for every
-check with `timelines=True`, i.e. `grade --timeline`)."""
+check with `timelines=True`, i.e. `grade --timeline`).
+
+Failed checks in a row with the same message and line (a file that does not load fails every
+check of its exercise the same way) show it once, after the last of them: "all 7 checks: ...".
+A report with a failed check ends with what to do next, and the `grade hint N` that helps."""
 
 from __future__ import annotations
 
@@ -22,7 +26,10 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def render(report: Report, color: bool = False, timelines: bool = False) -> str:
+def render(report: Report, color: bool = False, timelines: bool = False,
+           advice: bool = True) -> str:
+    """The report as text; `advice=False` leaves out the closing "Next: ..." (`grade watch`
+    says what to do next its own way)."""
     style = click.style if color else (lambda text, **_: text)
     blocks = [_exercise(exercise, style, report.solutions, timelines) for exercise in report.exercises]
     passed = sum(check.passed for ex in report.exercises for check in ex.checks)
@@ -30,15 +37,47 @@ def render(report: Report, color: bool = False, timelines: bool = False) -> str:
     summary = (f"Total: {_points(report.score)}/{_points(report.max_score)} points, "
                f"{passed} of {total} checks passed")
     colour = "green" if report.passed else "yellow"
-    return "\n".join(blocks + [style(summary, bold=True, fg=colour)]) + "\n"
+    ending = [style(summary, bold=True, fg=colour)]
+    if advice and (step := next_step(report)):
+        ending.append(step)
+    return "\n".join(blocks + ending) + "\n"
+
+
+def next_step(report: Report) -> str:
+    """What to do after a report with a failed check ('' if every check passed)."""
+    failing = [exercise for exercise in report.exercises if not exercise.passed]
+    if not failing:
+        return ""
+    number = failing[0].number
+    again = f"grade exercise {number}{_solutions_option(report.solutions)}"
+    if len(report.exercises) == 1:
+        fix = "Next: fix the first ✗ above"
+    else:
+        fix = f"Next: exercise {number} is the first that fails; fix its first ✗"
+    return f"{fix}, then run `{again}` again.\nStuck? grade hint {number}"
+
+
+def _solutions_option(folder: str) -> str:
+    """' --solutions PATH' when `folder` is not the student's own exercises/."""
+    from graders.student_progress import EXERCISES_DIR, relative
+
+    if not folder or Path(folder).resolve() == EXERCISES_DIR.resolve():
+        return ""
+    return f" --solutions {relative(Path(folder))}"
 
 
 def _exercise(exercise: ExerciseResult, style, folder: str,  # type: ignore[no-untyped-def]
               timelines: bool) -> str:
     heading = f"Exercise {exercise.number}: {exercise.title}  ({exercise.file})"
     lines = [style(heading, bold=True)]
-    for check in exercise.checks:
-        lines += _check(check, style)
+    for run in _runs(exercise.checks):
+        for check in run:
+            lines += _check(check, style, with_message=len(run) == 1)
+        check = run[-1]
+        if len(run) > 1:
+            whose = (f"all {len(run)} checks" if len(run) == len(exercise.checks)
+                     else f"the {len(run)} checks above")
+            lines += _wrapped(f"{whose}: {check.message}")
         if check.location and not check.passed:
             lines.append(style(f"      at {_where(check.location, folder)}", dim=True))
         if timelines or not check.passed:
@@ -47,16 +86,40 @@ def _exercise(exercise: ExerciseResult, style, folder: str,  # type: ignore[no-u
     return "\n".join(lines) + "\n"
 
 
-def _check(check: CheckResult, style) -> list[str]:  # type: ignore[no-untyped-def]
+def _runs(checks: list[CheckResult]) -> list[list[CheckResult]]:
+    """The checks in order; failed ones in a row with the same message and line, and no timeline
+    to draw, grouped together; every other check on its own."""
+    runs: list[list[CheckResult]] = []
+    for check in checks:
+        last = runs[-1][-1] if runs else None
+        if last and _plain(last) and _plain(check) and (last.message, last.location) == (
+                check.message, check.location):
+            runs[-1].append(check)
+        else:
+            runs.append([check])
+    return runs
+
+
+def _plain(check: CheckResult) -> bool:
+    """A failed check with a message and nothing drawn under it."""
+    return not check.passed and bool(check.message) and not timeline.draw(
+        check.details.get("timeline", ()), 36)
+
+
+def _check(check: CheckResult, style,  # type: ignore[no-untyped-def]
+           with_message: bool = True) -> list[str]:
     mark, colour = MARKS[check.status]
     score = f"{_points(check.score)}/{_points(check.max_score)}"
     title = check.title if len(check.title) < WIDTH - 16 else check.title[: WIDTH - 19] + "..."
     label = f"  {mark} {title}"
     lines = [style(label.ljust(WIDTH - 8), fg=colour) + score.rjust(8)]
-    if check.message and not check.passed:
-        lines += textwrap.wrap(check.message, WIDTH - 6, initial_indent="      ",
-                               subsequent_indent="      ")
+    if with_message and check.message and not check.passed:
+        lines += _wrapped(check.message)
     return lines
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH - 6, initial_indent="      ", subsequent_indent="      ")
 
 
 def _where(location: Location, folder: str) -> str:
