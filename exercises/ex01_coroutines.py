@@ -38,3 +38,7 @@ async def greet(name: str, delay: float) -> str:
 
 def run_greet(name: str, delay: float) -> str:
     raise NotImplementedError("write run_greet")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 1` checks it (stuck? `grade hint 1`).")

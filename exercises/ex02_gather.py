@@ -29,3 +29,7 @@ import asyncio  # noqa: F401  (you will need it)
 
 async def make_breakfast(kitchen) -> list[str]:
     raise NotImplementedError("write make_breakfast")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 2` checks it (stuck? `grade hint 2`).")

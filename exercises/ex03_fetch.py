@@ -40,3 +40,7 @@ async def fetch_url(session: aiohttp.ClientSession, url: str) -> str:
 
 async def fetch_all(urls: list[str]) -> dict[str, str]:
     raise NotImplementedError("write fetch_all")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 3` checks it (stuck? `grade hint 3`).")

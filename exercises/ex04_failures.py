@@ -44,3 +44,7 @@ T = TypeVar("T")
 
 async def collect(aws: list[Awaitable[T]]) -> tuple[list[T], list[Exception]]:
     raise NotImplementedError("write collect")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 4` checks it (stuck? `grade hint 4`).")

@@ -41,3 +41,7 @@ async def worker2(event: asyncio.Event, log: list[str]) -> None:
 
 async def main(work: float) -> list[str]:
     raise NotImplementedError("write main")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 5` checks it (stuck? `grade hint 5`).")

@@ -44,3 +44,7 @@ R = TypeVar("R")
 
 async def offload_all(func: Callable[[T], R], items: list[T]) -> list[R]:
     raise NotImplementedError("write offload_all")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 6` checks it (stuck? `grade hint 6`).")

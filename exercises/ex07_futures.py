@@ -55,3 +55,7 @@ class LegacyClient(Protocol):
 
 async def call_async(client: LegacyClient, request: str) -> str:
     raise NotImplementedError("write call_async")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 7` checks it (stuck? `grade hint 7`).")

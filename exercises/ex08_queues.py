@@ -50,3 +50,7 @@ from collections.abc import Awaitable, Callable, Iterable
 async def process_all(jobs: Iterable[str], handle: Callable[[str], Awaitable[str]], workers: int,
                       maxsize: int) -> tuple[dict[str, str], dict[str, Exception]]:
     raise NotImplementedError("write process_all")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 8` checks it (stuck? `grade hint 8`).")

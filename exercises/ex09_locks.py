@@ -68,3 +68,7 @@ class Wallet:
 
     async def deposit(self, amount: int) -> int:
         raise NotImplementedError("write Wallet.deposit")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 9` checks it (stuck? `grade hint 9`).")

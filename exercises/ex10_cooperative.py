@@ -35,3 +35,7 @@ from collections.abc import Callable
 
 async def crunch(items: list[int], work: Callable[[int], int], every: int) -> int:
     raise NotImplementedError("write crunch")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 10` checks it (stuck? `grade hint 10`).")

@@ -71,3 +71,7 @@ async def run_query(pool: Pool, sql: str) -> str:
 
 async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]:
     raise NotImplementedError("write run_all")
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 11` checks it (stuck? `grade hint 11`).")

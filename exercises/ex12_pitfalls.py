@@ -91,3 +91,7 @@ async def checkout(shop: Shop, items: list[str], journal: list[str]) -> float:
 def main(shop: Shop, items: list[str], journal: list[str]) -> float:
     """Run a checkout from synchronous code and return the total."""
     return asyncio.run(checkout(shop, items, journal))
+
+
+if __name__ == "__main__":
+    print("This file is graded, not run: `grade exercise 12` checks it (stuck? `grade hint 12`).")

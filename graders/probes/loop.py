@@ -37,6 +37,7 @@ from graders.probes.student import (
     location_of_stack,
     location_of_traceback,
 )
+from graders.probes.values import explain
 from graders.results import Location
 
 T = TypeVar("T")
@@ -149,7 +150,8 @@ def describe_call_error(call: str, error: BaseException) -> str:
     if isinstance(error, OSError) and error.errno == errno.EFBIG:
         return (f"{call} printed more than {OUTPUT_LIMIT // 1024**2} MB of output; grading keeps no "
                 f"more than that ({describe_exception(error)}).")
-    return f"{call} raised {describe_exception(error)}"
+    explained = explain(error)
+    return f"{call} raised {describe_exception(error)}" + (f". {explained}" if explained else "")
 
 
 class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
