@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +18,14 @@ from graders.results import Report
 
 
 def resolve_solutions(value: str | None) -> Path:
-    """`reference`, a folder, or (by default) the kit's `exercises/`."""
+    """A folder, or (by default) the kit's `exercises/`. In the kit, `reference` also means its
+    reference solutions from any folder (a student copy has none: there it is just a path)."""
     if value is None:
         if not EXERCISES_DIR.is_dir():
             raise click.UsageError(f"no exercises/ folder at {EXERCISES_DIR}: restore it (git checkout "
                                    f"exercises) or pass --solutions PATH")
         return EXERCISES_DIR
-    if value == "reference":
+    if value == "reference" and (KIT_ROOT / "reference").is_dir():
         return KIT_ROOT / "reference"
     path = Path(value).expanduser()
     if not path.is_dir():
@@ -94,9 +97,9 @@ def grading_options(command):  # type: ignore[no-untyped-def]
     command = click.option("--format", "-f", "fmt", type=click.Choice(sorted(RENDERERS)),
                            default="text", show_default=True,
                            help="Report format.")(command)
-    command = click.option("--solutions", "-s", metavar="PATH|reference",
-                           help="Grade this folder of exercise modules instead of exercises/; "
-                                "'reference' is the kit's reference solutions.")(command)
+    command = click.option("--solutions", "-s", metavar="PATH",
+                           help="Grade the exercise files in PATH, a folder of solutions, instead "
+                                "of exercises/.")(command)
     return command
 
 
@@ -144,13 +147,59 @@ def append_step_summary(report: Report) -> None:
                    err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+# The student's commands: a mistyped command is matched to one of these first.
+STUDENT_COMMANDS = ("exercise", "hint", "watch", "list", "next", "all")
+TAKES_A_NUMBER = ("exercise", "hint", "watch")
+
+
+class GradeGroup(click.Group):
+    """`grade`, answering a command it does not know with the command that was probably meant:
+    `grade 3` -> `grade exercise 3`, `grade ex 3` -> `grade exercise 3`, `grade hnt` -> `grade hint`."""
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if not name or name.startswith("-") or self.get_command(ctx, name) is not None:
+            return super().resolve_command(ctx, args)
+        raise click.UsageError(f"No such command {name!r}. {suggestion(name, args[1:], self.commands)}",
+                               ctx)
+
+
+def suggestion(name: str, rest: list[str], commands: dict[str, click.Command]) -> str:
+    """What to say after "No such command NAME." when NAME is followed by the arguments `rest`."""
+    if name.isdigit():
+        try:
+            by_number(int(name))
+        except LookupError as error:
+            return f"{str(error)[:1].upper()}{str(error)[1:]}; `grade list` shows every exercise."
+        return f"Did you mean `grade exercise {shlex.join([name, *rest])}`?"
+    meant = closest(name.lower(), list(commands), bool(rest) and rest[0].isdigit())
+    if meant is None:
+        return "`grade --help` lists the commands."
+    return f"Did you mean `grade {shlex.join([meant, *rest])}`?"
+
+
+def closest(name: str, commands: list[str], with_number: bool) -> str | None:
+    """The command `name` most likely means: one it begins (`ex`), else one it nearly spells
+    (`exercize`, `hnt`); a student's command before an instructor's, and one that takes a number
+    when a number follows."""
+    found = [command for command in commands if command.startswith(name)]
+    found = found or difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
+    if not found:
+        return None
+    return min(found, key=lambda command: (command not in STUDENT_COMMANDS,
+                                           with_number and command not in TAKES_A_NUMBER,
+                                           found.index(command)))
+
+
+@click.group(cls=GradeGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
 @click.version_option(__version__, prog_name="grade")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Grade the asyncio exercises: every check, its points and what your code did.
 
-    `grade` alone shows your progress and what to do next; `grade hint N` helps when you are
+    `grade` alone shows your progress and what to do next; `grade hint` helps when you are
     stuck; `grade watch` grades each time you save.
     """
     if ctx.invoked_subcommand is None:

@@ -101,3 +101,188 @@ def test_main_returns_exit_code_of_help(capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as done:
         main(["--help"])
     assert done.value.code == 0
+
+
+# Mistyped commands
+
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (["3"], "No such command '3'. Did you mean `grade exercise 3`?"),
+    (["3", "--timeline"], "Did you mean `grade exercise 3 --timeline`?"),
+    (["ex", "3"], "No such command 'ex'. Did you mean `grade exercise 3`?"),
+    (["exercize", "3"], "Did you mean `grade exercise 3`?"),
+    (["Exercise", "3"], "Did you mean `grade exercise 3`?"),
+    (["hnt"], "No such command 'hnt'. Did you mean `grade hint`?"),
+    (["lsit"], "Did you mean `grade list`?"),
+    (["99"], "There is no exercise 99"),
+    (["nonsense"], "`grade --help` lists the commands"),
+])
+def test_a_mistyped_command_gets_the_command_it_meant(args: list[str], phrase: str) -> None:
+    done = run_main(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and phrase in done.stderr, done.stderr
+
+
+# Help: a folder of solutions, never the kit's reference
+
+
+def test_help_says_a_folder_of_solutions_and_never_reference() -> None:
+    for command in ("exercise", "all"):
+        shown = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "a folder of solutions" in shown and "reference" not in shown, shown
+
+
+@pytest.fixture(scope="module")
+def student_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a course hands out: `grade export`."""
+    target = tmp_path_factory.mktemp("copy") / "course"
+    result = CliRunner().invoke(cli, ["export", str(target)])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def run_in_copy(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`grade ARGS` in the student copy, with the copy's own grader (as `pip install -e .` there
+    would have it)."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(copy)}
+    return subprocess.run([sys.executable, "-c", "from graders.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, cwd=copy, timeout=120)
+
+
+def test_the_student_copy_runs_its_two_commands_and_hides_the_reference(student_copy: Path) -> None:
+    assert not (student_copy / "reference").exists()
+    shown = run_in_copy(student_copy, "exercise", "--help")
+    assert shown.returncode == 0 and "reference" not in shown.stdout
+    assert "a folder of solutions" in " ".join(shown.stdout.split())
+    progress = run_in_copy(student_copy)  # `grade`, the copy's second command
+    assert progress.returncode == 0, progress.stderr
+    assert "Next: exercise 1" in progress.stdout and "grade exercise 1" in progress.stdout
+    graded = run_in_copy(student_copy, "exercise", "1")
+    assert graded.returncode == 1 and "not written yet" in graded.stdout
+    refused = run_in_copy(student_copy, "exercise", "1", "--solutions", "reference")
+    assert refused.returncode == 2 and "--solutions: no folder reference" in refused.stderr
+
+
+def test_the_readme_says_who_uses_which_repository_on_its_first_screen(student_copy: Path) -> None:
+    from graders.registry import KIT_ROOT
+
+    readme = (KIT_ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = readme[:readme.index("\n## ")]
+    assert first_screen.count("\n") < 40
+    words = " ".join(first_screen.split())
+    for phrase in ("the kit", "for instructors and for self-study", "reference/", "the student copy",
+                   "grade export DIR", "never need this repository"):
+        assert phrase in words, phrase
+    # The copy's two commands, as the kit's README quotes them, open the copy's own README.
+    after = first_screen[first_screen.index("two commands"):]
+    commands = [line.strip() for line in after.splitlines() if line.startswith("    ")]
+    copy_readme = (student_copy / "README.md").read_text(encoding="utf-8")
+    copy_first = copy_readme[:copy_readme.index("## Work on an exercise")]
+    assert len(commands) == 2 and commands[-1] == "grade", commands
+    assert [line.strip() for line in copy_first.splitlines() if line.startswith("    ")] == commands
+
+
+# Each exercise file run directly
+
+
+def test_each_exercise_file_run_directly_says_how_to_grade_it() -> None:
+    from graders.registry import KIT_ROOT, exercises
+
+    for exercise in exercises():
+        done = subprocess.run([sys.executable, str(KIT_ROOT / "exercises" / exercise.file_name)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        assert done.stdout.count("\n") == 1, done.stdout
+        assert f"`grade exercise {exercise.number}`" in done.stdout
+
+
+# What a failing report says
+
+
+def test_a_failing_report_ends_with_what_to_do_next() -> None:
+    stubs = CliRunner().invoke(cli, ["exercise", "4"])
+    assert stubs.exit_code == 1
+    assert stubs.output.rstrip().splitlines()[-2:] == [
+        "Next: fix the first ✗ above, then run `grade exercise 4` again.", "Stuck? grade hint 4"]
+    passing = CliRunner().invoke(cli, ["exercise", "4", "--solutions", "reference"])
+    assert passing.exit_code == 0 and passing.output.rstrip().splitlines()[-1].startswith("Total:")
+
+
+def test_a_file_that_does_not_load_is_reported_once(tmp_path: Path) -> None:
+    from graders.registry import KIT_ROOT
+
+    source = (KIT_ROOT / "exercises" / "ex03_fetch.py").read_text()
+    (tmp_path / "ex03_fetch.py").write_text(source + "\ndef broken(:\n")
+    shown = CliRunner().invoke(cli, ["exercise", "3", "--solutions", str(tmp_path)])
+    assert shown.exit_code == 1
+    assert shown.output.count("SyntaxError") == 1, shown.output
+    report = json.loads(CliRunner().invoke(cli, ["exercise", "3", "-s", str(tmp_path),
+                                                 "-f", "json"]).output)
+    checks = report["exercises"][0]["checks"]
+    assert f"all {len(checks)} checks: " in shown.output
+    assert all(check["status"] != "passed" and "SyntaxError" in check["message"] for check in checks)
+
+
+@pytest.mark.parametrize(("body", "phrase"), [
+    ("return await asyncio.gather(await kitchen.boil_eggs(), kitchen.toast_bread(),"
+     " kitchen.brew_coffee())",
+     "gather() got a result (a str) where it needs a coroutine or task: you awaited it before "
+     "passing it"),
+    ("return await asyncio.gather([kitchen.boil_eggs(), kitchen.toast_bread()])",
+     "gather() got a list where it needs each coroutine or task as an argument of its own"),
+    ("await time.sleep(1)", "`await` was given None, which cannot be awaited"),
+    ("eggs = kitchen.boil_eggs()\n    return [eggs[0]]",
+     "A coroutine object was used as if it were its result"),
+    ("return list(kitchen.boil_eggs())", "A coroutine object was used as if it were its result"),
+])
+def test_common_type_errors_are_explained(body: str, phrase: str, tmp_path: Path) -> None:
+    (tmp_path / "ex02_gather.py").write_text(
+        f"import asyncio\nimport time\n\n\nasync def make_breakfast(kitchen):\n    {body}\n")
+    report = json.loads(CliRunner().invoke(cli, ["exercise", "2", "-s", str(tmp_path),
+                                                 "-f", "json"]).output)
+    messages = [check["message"] for check in report["exercises"][0]["checks"]]
+    assert all(phrase in message for message in messages), messages
+
+
+def test_type_errors_are_explained_in_every_python_wording() -> None:
+    from graders.probes.values import explain
+
+    for text in ("object NoneType can't be used in 'await' expression",  # 3.11 to 3.13
+                 "'NoneType' object can't be awaited"):  # 3.14
+        assert explain(TypeError(text)).startswith("`await` was given None"), text
+    for text in ("'coroutine' object is not subscriptable", "'coroutine' object is not iterable",
+                 "cannot unpack non-iterable coroutine object",
+                 "unsupported operand type(s) for +=: 'float' and 'coroutine'"):
+        assert explain(TypeError(text)).startswith("A coroutine object was used"), text
+    assert explain(TypeError("'_GatheringFuture' object is not subscriptable")).startswith(
+        "The future gather returns was used as if it were its result")
+    assert explain(TypeError("unsupported operand type(s) for +: 'int' and 'str'")) == ""
+    assert explain(ValueError("'coroutine' object is not subscriptable")) == ""
+
+
+# No internal reprs or grader paths in any message: every known mistake, graded
+
+
+def test_no_message_shows_an_internal_repr_or_a_grader_path(tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    from kit import mutants
+
+    from graders.render.text import render
+    from graders.runner import grade_plan
+
+    plan = {}
+    for mutant in mutants():
+        folder = tmp_path / mutant.id.replace("/", "__")
+        folder.mkdir()
+        shutil.copy(mutant.path, folder / mutant.exercise.file_name)
+        plan[mutant.id] = (folder, [mutant.exercise])
+    reports = grade_plan(plan, parallel=8)
+    leaked = re.compile(r"0x[0-9a-fA-F]|graders/|<_|_WatchedTask")
+    found = []
+    for name, report in reports.items():
+        messages = [check.message for exercise in report.exercises for check in exercise.checks]
+        text = render(report).replace(str(tmp_path), "")
+        found += [f"{name}: {message}" for message in [*messages, text] if leaked.search(message)]
+    assert not found, "\n".join(found)
