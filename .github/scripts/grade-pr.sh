@@ -79,7 +79,7 @@ main() {
     # `python -c` puts the working directory first on sys.path: the base branch's graders.
     GRADE_SANDBOX="${GRADE_SANDBOX:-on}" \
         "$python" -c 'import sys; from graders.cli import main; main(sys.argv[1:])' all \
-        --format github --report "json=$out/report.json" --report "junit=$out/report.junit.xml" ||
+        --solutions "$PWD/exercises" --format github --report "json=$out/report.json" --report "junit=$out/report.junit.xml" ||
         status=$?
     if [[ -n "${GITHUB_STEP_SUMMARY:-}" && -n "$section" ]]; then
         printf '%s\n' "$section" >>"$GITHUB_STEP_SUMMARY"
