@@ -68,8 +68,8 @@ class Watcher:
                    f"{datetime.now():%H:%M:%S}\n")
         self._show(self._render(report))
         if not report.passed:
-            self._show(f"Next: fix the first ✗ above and save {path} to grade it again. Stuck? "
-                       f"grade hint {self.current.number}    (Ctrl-C stops watching)")
+            self._show(f"Next: fix the first ✗ above and save {path} to grade it again.\n"
+                       f"Stuck? grade hint {self.current.number}    (Ctrl-C stops watching)")
             return True
         return self._advance()
 
