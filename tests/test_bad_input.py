@@ -48,7 +48,7 @@ def test_missing_file_in_the_solutions_folder(tmp_path: Path) -> None:
 
 def test_missing_exercises_folder_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
-    monkeypatch.setattr(cli_module, "KIT_ROOT", tmp_path)
+    monkeypatch.setattr(cli_module, "EXERCISES_DIR", tmp_path / "exercises")
     result = CliRunner().invoke(cli_module.cli, ["exercise", "1"], standalone_mode=False)
     assert "no exercises/ folder" in str(result.exception)
     assert result.exception.__class__.__name__ == "UsageError"
