@@ -20,7 +20,7 @@ from kit import REFERENCE, STUBS
 
 from graders.cli import cli
 from graders.export import export
-from graders.registry import exercises
+from graders.registry import KIT_ROOT, exercises
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_holds_stubs_grader_and_readme_but_no_solutions_tests_or_instructor_page
     for exercise in exercises():
         assert (exported / "exercises" / exercise.file_name).read_text() == (
             STUBS / exercise.file_name).read_text()
-        assert exercise.checks_path.relative_to(STUBS.parent).as_posix() in relative
+        assert exercise.checks_path.relative_to(KIT_ROOT).as_posix() in relative
         assert exercise.title in (exported / "README.md").read_text()
 
 
