@@ -206,11 +206,13 @@ class Solution:
         if not self.path.is_file():
             raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
                        f"or copy the stub from exercises/.")
+        data = self.path.read_bytes()
         try:
-            source = self.path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise Fail(f"{self.file_name} is not UTF-8 text (byte {error.start} cannot be read): "
-                       f"save it as UTF-8.") from None
+            # As Python reads a source file: a UTF-8 BOM (Notepad writes one) or a coding
+            # declaration (PEP 263) is honoured, not a SyntaxError or a refusal.
+            source = importlib.util.decode_source(data)
+        except (SyntaxError, UnicodeDecodeError):
+            raise Fail(self._unreadable(data)) from None
         broken = check_source(source, self.file_name)
         if broken:  # no code of a file that breaks a rule runs, so every check fails alike
             raise Fail(f"{broken.message(self.file_name)} Grading runs no code from a file that "
@@ -239,6 +241,15 @@ class Solution:
                 _hanging_imports[self.path] = location_of_traceback(error.__traceback__)
             raise
         return module
+
+    def _unreadable(self, data: bytes) -> str:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return (f"{self.file_name} is not UTF-8 text (byte {error.start} cannot be read): "
+                    f"save it as UTF-8.")
+        return (f"{self.file_name}: Python cannot read it in the encoding its first lines declare "
+                f"(# coding: ...): remove that line and save the file as UTF-8.")
 
     def function(self, name: str, *, coroutine: bool) -> Callable[..., Any]:
         """The student's function `name`; a Fail that says what is expected if it is missing."""
