@@ -104,7 +104,6 @@ REFUSED_ATTRIBUTES = {
     "create_subprocess_shell": "it starts processes",
     "subprocess_exec": "it starts processes",
     "subprocess_shell": "it starts processes",
-    "ProcessPoolExecutor": "it starts processes; use a thread pool",
 }
 # Frames (f_back, f_locals), tracebacks (tb_frame), code objects (co_code) and the state of
 # coroutines and generators (cr_frame, cr_await, gi_frame, ag_frame).
