@@ -12,6 +12,7 @@ from graders.mutants import REFERENCE_ENV
 from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, by_number, exercises
 
 if TYPE_CHECKING:  # graders.verify imports the grading stack: keep `--help` fast
+    from graders.mutate import ExerciseMutation, MutationReport
     from graders.verify import ExerciseVerification, Tally, Verification
 
 COLUMNS = ("Exercise", "checks", "reference", "stub", "mutants", "correct", "API", "lesson", "hints")
@@ -43,23 +44,39 @@ def selected(numbers: tuple[int, ...]) -> list[Exercise]:
               help="Grade everything N times: a verdict that changes between runs is a flaky check.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Grading processes at a time (default: four per CPU).")
+@click.option("--mutate", is_flag=True,
+              help="Instead: mutation testing. Grade small changes to each reference (an await "
+                   "removed, gather made sequential, a lock made a no-op, ...); every one not "
+                   "listed as equivalent must fail a check.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="K",
+              help="With --mutate: grade only K mutants per exercise, the same K every time.")
+@click.option("--equivalent", type=click.Path(path_type=Path), default=None,
+              show_default="tests/mutants/equivalent.toml",
+              help="With --mutate: the reviewed list of mutants the spec cannot tell from the "
+                   "reference.")
 def verify_command(reference: Path, stubs: Path, numbers: tuple[int, ...], repeat: int,
-                   jobs: int | None) -> None:
+                   jobs: int | None, mutate: bool, sample: int | None,
+                   equivalent: Path | None) -> None:
     """Verify the kit: for every exercise the reference gets full marks, the stub gets zero,
     every mutant (tests/mutants) fails the check it names, every correct alternative
     (tests/correct) gets full marks, stub and reference have the same API, and the lesson and
     hints exist. Exits 1 and names each problem if anything is wrong.
 
     After editing reference/ (or with --reference pointing at your own solutions), run this to
-    re-verify in one command.
+    re-verify in one command. With --mutate, measure the checks instead: every mutant of the
+    reference not listed as equivalent must be killed (exit 0 only then).
     """
     from graders.progress import Progress
     from graders.verify import verify
 
     reference = folder("--reference", reference, f" (an exported copy has no reference/: pass "
                                                  f"--reference PATH or set {REFERENCE_ENV})")
-    stubs = folder("--stubs", stubs)
     selection = selected(numbers)
+    if mutate:
+        mutation_command(selection, reference, sample, equivalent, jobs)
+    if sample is not None or equivalent is not None:
+        raise click.UsageError("--sample and --equivalent go with --mutate")
+    stubs = folder("--stubs", stubs)
     progress = Progress(len(selection), "verified", "exercises")
     result = verify(selection, stubs, reference, repeat=repeat, parallel=jobs,
                     on_exercise=lambda _: progress.step())
@@ -124,3 +141,67 @@ def summary(result: Verification) -> str:
     total = len(result.problems) + sum(len(exercise.problems) for exercise in result.exercises)
     where = f" in exercise(s) {', '.join(failing)}" if failing else ""
     return f"{total} problem(s){where} ({runs}): see above."
+
+
+def mutation_command(selection: list[Exercise], reference: Path, sample: int | None,
+                     equivalent: Path | None, jobs: int | None) -> None:
+    from graders import mutate
+    from graders.progress import Progress
+
+    progress: list[Progress] = []
+
+    def planned(total: int) -> None:
+        progress.append(Progress(total, "graded", "mutants"))
+
+    result = mutate.run(selection, reference, equivalent_file=equivalent or mutate.EQUIVALENT_FILE,
+                        count=sample, parallel=jobs, on_planned=planned,
+                        on_graded=lambda: progress[0].step())
+    if progress:
+        progress[0].done()
+    click.echo(render_mutation(result), nl=False)
+    sys.exit(0 if result.passed else 1)
+
+
+MUTATION_COLUMNS = ("Exercise", "generated", "equivalent", "graded", "killed", "timed out", "survived")
+
+
+def render_mutation(result: MutationReport) -> str:
+    rows = [list(MUTATION_COLUMNS)] + [mutation_row(exercise) for exercise in result.exercises]
+    widths = [max(len(cells[column]) for cells in rows) for column in range(len(MUTATION_COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+             for cells in rows]
+    lines.append("")
+    for exercise in result.exercises:
+        for outcome in exercise.survivors:
+            lines += [f"Survived in exercise {exercise.exercise.number} ({exercise.exercise.module_name}): "
+                      f"{outcome.mutant.id}",
+                      outcome.mutant.diff(exercise.reference, exercise.exercise.file_name).rstrip("\n"), ""]
+    found = [f"  {problem}" for problem in result.problems]
+    found += [f"  Exercise {exercise.exercise.number} ({exercise.exercise.module_name}): {text}"
+              for exercise in result.exercises for text in exercise.problems]
+    lines += ["Problems:", *found, ""] if found else []
+    lines += [f"Note: exercise {exercise.exercise.number}: {note}"
+              for exercise in result.exercises for note in exercise.notes]
+    return "\n".join(lines + [mutation_summary(result)]) + "\n"
+
+
+def mutation_row(result: ExerciseMutation) -> list[str]:
+    graded = len(result.outcomes)
+    survived = result.count("survived")
+    return [f"{result.exercise.number} {result.exercise.slug}", str(result.generated),
+            str(len(result.equivalent)), str(graded), str(result.count("killed")),
+            str(result.count("timed out")), f"{OK if not survived else BAD} {survived}"]
+
+
+def mutation_summary(result: MutationReport) -> str:
+    graded = sum(len(exercise.outcomes) for exercise in result.exercises)
+    survived = sum(len(exercise.survivors) for exercise in result.exercises)
+    scope = f"a sample of {result.sampled} per exercise" if result.sampled is not None else "all"
+    if result.passed:
+        return (f"Every mutant graded ({graded}, {scope}) was killed or timed out; the ones listed "
+                f"as equivalent were not graded.")
+    if survived:
+        return (f"{survived} of {graded} mutants graded ({scope}) survived: each is a change the "
+                f"checks do not catch. Add a check (and a known mistake in tests/mutants/), or, if the "
+                f"spec cannot tell it from the reference, list it with its reason in the equivalent list.")
+    return "Mutation testing could not judge every exercise: see the problems above."
