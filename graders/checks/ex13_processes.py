@@ -1,0 +1,271 @@
+"""Checks for exercise 13: compute_all runs a function in worker processes, `workers` at once.
+
+The function the checks give is a `ProcessWork` (graders/probes/processes.py): it pickles, the
+pools it is sent to start their processes by fork, and each call records the process it ran in -
+the grading process, which runs the event loop, means it never reached a worker process. How many
+calls ran at once is proved by a `multiprocessing.Barrier` the calls meet at in their worker
+processes, a free loop by a heartbeat on the loop that each call waits to see tick, the order of
+the results by making the calls finish in a drawn order, and what was left behind by recording
+every pool and worker process the student's code started. The real-time limits on those waits
+only stop code that would otherwise wait for ever: correct code passes them in milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from graders.check import Fail, check, expect, record
+from graders.probes import Outcome, Solution, run_virtual
+from graders.probes import inputs as rand
+from graders.probes.processes import ComputeError, PoolRecord, ProcessWork, WorkLost, pickling_error
+from graders.probes.student import describe_exception
+
+HINTS = (
+    "Calling func(item) inside the coroutine computes on the event loop's own thread: nothing "
+    "else runs until it returns. A thread pool does not help with work that computes: threads "
+    "of one process run Python code one at a time. The work has to go to other processes.",
+    "A concurrent.futures.ProcessPoolExecutor sized by `workers` keeps that many worker "
+    "processes, and loop.run_in_executor turns one call in it into an awaitable. Awaiting each "
+    "one before making the next runs them one at a time. Only a function with a name at the top "
+    "level of a module can be sent to a process: not a lambda, not a function made inside "
+    "compute_all.",
+    "Make an awaitable for every item first, then wait for all of them together with a tool that "
+    "keeps their order and lets an exception through - inside a with-block for the pool (or with "
+    "a shutdown in a finally), so that it is shut down whether the calls succeed or fail.",
+)
+
+CALL = "compute_all(func, items, workers)"
+# Calls that must run at once; the default pool of the CPUS cores the probe pretends is smaller.
+TOGETHER = 4
+# Calls whose results the order check makes arrive in a drawn order (10! orders: a list in the
+# order the calls finished passes by luck far less often than once in a million).
+ORDERED = 10
+
+
+def _items(count: int) -> list[str]:
+    items: list[str] = []
+    while len(items) < count:
+        item = rand.word(5)
+        if item not in items:
+            items.append(item)
+    return items
+
+
+def _work(items: list[str], **options: Any) -> ProcessWork:
+    return ProcessWork({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items},
+                       **options)
+
+
+def _compute(solution: Solution, work: ProcessWork, items: list[str], workers: int) -> Outcome[Any]:
+    compute_all = solution.function("compute_all", coroutine=True)
+    with work.running():
+        return run_virtual(lambda: compute_all(work, list(items), workers), limit=60,
+                           background=[work.beat])
+
+
+def _result(solution: Solution, outcome: Outcome[Any]) -> Any:
+    """What compute_all returned; a Fail that explains pickling if the work could not be sent."""
+    _explain_sending(solution, outcome.error)
+    return outcome.result(CALL)
+
+
+def _explain_sending(solution: Solution, error: BaseException | None) -> None:
+    where = solution.definition_of("compute_all")
+    unpicklable = pickling_error(error)
+    if unpicklable is not None:
+        raise Fail(f"{CALL} could not send the work to a worker process: "
+                   f"{describe_exception(unpicklable)}. A process pool pickles the function it "
+                   f"is given, and its arguments, to send them to another process, and a "
+                   f"function is pickled by its name: the module it is in and its name there. A "
+                   f"lambda, or a function defined inside another function, has no such name, so "
+                   f"it cannot be pickled. Send func itself, with the item as its argument.", where)
+    if isinstance(error, WorkLost):
+        raise Fail(f"{CALL} ran func in a worker process that was started before compute_all "
+                   f"was called, so it could not find func: make the pool inside compute_all.",
+                   where)
+
+
+def _require_calls(solution: Solution, work: ProcessWork, items: list[str]) -> None:
+    called = sorted(map(repr, (call.item for call in work.calls)))
+    expected = sorted(map(repr, items))
+    expect(called == expected,
+           f"{CALL} called func {len(called)} times, with {called}; it should call it once for "
+           f"each of the {len(items)} items {expected}.", solution.definition_of("compute_all"))
+
+
+def _where(pool: PoolRecord | None) -> str:
+    location = pool.location if pool is not None else None
+    return f" ({location.file} line {location.line})" if location else ""
+
+
+def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
+                      consequence: str) -> None:
+    """Fail if func ran in the grading process: on the loop's thread, or in its threads."""
+    on_loop = work.on_loop_thread
+    if on_loop:
+        raise Fail(f"{CALL} called func on the event loop's own thread for {len(on_loop)} of the "
+                   f"{len(items)} items: {consequence}", on_loop[0].location)
+    threads = work.in_loop_threads
+    if threads:
+        pool = next(iter(work.thread_pools()), None)
+        raise Fail(f"{CALL} ran func in threads of the event loop's own process for "
+                   f"{len(threads)} of the {len(items)} items{_where(pool)}. Threads of one "
+                   f"process take turns running Python code (the GIL): work that computes runs "
+                   f"no faster in them than one call after another, and the loop waits for its "
+                   f"turn too. func must run in the worker processes of a ProcessPoolExecutor.",
+                   (pool.location if pool else None) or solution.definition_of("compute_all"))
+
+
+@check("compute_all returns func's results in the order of the items", points=2)
+def test_returns_results_in_order(solution: Solution) -> None:
+    items = _items(ORDERED)
+    finish = list(items)
+    while finish == items:
+        rand.rng.shuffle(finish)
+    work = _work(items, barrier=ORDERED, finish_order=finish)
+    value = _result(solution, _compute(solution, work, items, workers=ORDERED))
+    where = solution.definition_of("compute_all")
+    if isinstance(value, list | tuple) and any(
+            asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
+        raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
+                   f"must be awaited to get its result.", where)
+    expected = [work.answers[item] for item in items]
+    finished = [work.answers[item] for item in finish]
+    how = (" It is in the order the calls finished." if value == finished and
+           not work.barrier_broken else "")
+    expect(isinstance(value, list) and value == expected,
+           f"{CALL} returned {value!r}; expected {expected!r}: func's result for each item, in "
+           f"the order of items {items!r}, as a list.{how}", where)
+    _require_calls(solution, work, items)
+
+
+@check("func runs in worker processes and the event loop stays free", points=3)
+def test_runs_in_worker_processes(solution: Solution) -> None:
+    items = _items(3)
+    work = _work(items, heartbeat=True)
+    _result(solution, _compute(solution, work, items, workers=len(items)))
+    _not_in_processes(solution, work, items,
+                      "it ran in the loop's own process, and while it computes there the loop "
+                      "is blocked and no other coroutine can run. func must run in worker "
+                      "processes.")
+    if work.loop_stalled:
+        raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while "
+                   f"they ran: a heartbeat task that ticks every {work.interval:g} s of loop time "
+                   f"did not tick once in {work.patience:g} s of real time while func waited for "
+                   f"it. Something in compute_all blocks the loop while it waits for the "
+                   f"processes (a blocking .result() or pool.map on the loop's thread).",
+                   solution.definition_of("compute_all"))
+    _require_calls(solution, work, items)
+    record(processes=len(work.worker_pids))
+
+
+@check("`workers` calls of func run at the same moment, in worker processes", points=3)
+def test_runs_all_at_once(solution: Solution) -> None:
+    items = _items(TOGETHER)
+    work = _work(items, barrier=TOGETHER)
+    _result(solution, _compute(solution, work, items, workers=TOGETHER))
+    _not_in_processes(solution, work, items,
+                      "calls on the loop's thread run one after another, and nothing else runs "
+                      "meanwhile. func must run in worker processes, all at the same time.")
+    _require_calls(solution, work, items)
+    most = work.high_water
+    if not work.barrier_broken and len(work.worker_pids) >= TOGETHER:
+        return
+    details = {"processes": len(work.worker_pids)}
+    where = solution.definition_of("compute_all")
+    small = [pool for pool in work.process_pools() if pool.submitted and pool.max_workers < TOGETHER]
+    if small:
+        pool = small[0]
+        made = (f"made with max_workers={pool.asked}" if pool.asked is not None else
+                f"made without max_workers had {pool.max_workers} worker processes (a pool takes "
+                f"that size from the machine it runs on, not from `workers`), which")
+        raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the process pool "
+                   f"{made}{_where(pool)} runs no more than {pool.max_workers} at once, and "
+                   f"compute_all was given workers={TOGETHER}.", pool.location or where, details)
+    how = "one at a time" if most <= 1 else f"at most {most} at a time"
+    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others "
+               f"to join it in their worker processes, and never more than {most} ran at once. "
+               f"Each call must already be running while the next ones start.", where, details)
+
+
+@check("compute_all uses no more than `workers` worker processes", points=2)
+def test_uses_at_most_workers_processes(solution: Solution) -> None:
+    workers = 3
+    items = _items(2 * workers + 1)
+    work = _work(items)
+    _result(solution, _compute(solution, work, items, workers=workers))
+    _require_calls(solution, work, items)
+    started = max(work.started_processes, len(work.worker_pids))
+    if started <= workers:
+        return
+    pools = work.process_pools()
+    if len(pools) == 1:
+        pool = pools[0]
+        made = (f"the pool made with max_workers={pool.asked}" if pool.asked is not None else
+                "the pool made without max_workers, which takes its size from the machine")
+        how = f"{made}{_where(pool)}"
+    else:
+        how = f"{len(pools)} process pools"
+    raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
+               f"its {len(items)} items ({how}). The caller decides how many processes may "
+               f"compute at once (as many as it has CPU cores to spare): the other calls wait "
+               f"for a free worker.",
+               (pools[0].location if len(pools) == 1 else None)
+               or solution.definition_of("compute_all"))
+
+
+def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> None:
+    left = work.leftovers
+    if left.pools:
+        pool = left.pools[0]
+        processes = (f"its {left.running} worker processes were" if left.running != 1 else
+                     "its worker process was")
+        raise Fail(f"{after}, but the process pool made{_where(pool)} was never shut down: "
+                   f"{processes} still running, waiting for work that never comes. A pool "
+                   f"must be shut down when its calls are done - also when one of them raises.",
+                   pool.location or solution.definition_of("compute_all"))
+    if left.lingering:
+        raise Fail(f"{after}, and shut its process pool down, but {left.lingering} of its worker "
+                   f"processes were still running {work.patience:g} s of real time later, so "
+                   f"they were killed.", solution.definition_of("compute_all"))
+
+
+@check("the pool is shut down: no worker process is left running", points=2)
+def test_shuts_the_pool_down(solution: Solution) -> None:
+    items = _items(3)
+    work = _work(items)
+    _result(solution, _compute(solution, work, items, workers=len(items)))
+    _require_shut_down(solution, work, f"{CALL} returned")
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+@check("an exception raised by func reaches the caller, and the pool is still shut down",
+       points=2)
+def test_exceptions_propagate(solution: Solution) -> None:
+    items = _items(TOGETHER)
+    bad = rand.rng.choice(items[1:])
+    message = f"cannot process {bad!r}"
+    work = _work(items, failures={bad: message})
+    outcome = _compute(solution, work, items, workers=TOGETHER)
+    where = solution.definition_of("compute_all")
+    error = ComputeError(message)
+    if outcome.error is not None and any(
+            isinstance(leaf, ComputeError) and str(leaf) == message
+            for leaf in _leaves(outcome.error)):
+        _require_shut_down(solution, work, f"func raised {error!r} and {CALL} raised it too")
+        return
+    _explain_sending(solution, outcome.error)
+    if outcome.error is not None and not isinstance(outcome.error, NotImplementedError):
+        raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} raised "
+                   f"{describe_exception(outcome.error)} instead: the caller should get func's "
+                   f"own exception.", where)
+    value = outcome.result(CALL)
+    raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} returned {value!r}: the "
+               f"exception was swallowed. The caller must get it, raised.", where)
+
