@@ -454,11 +454,31 @@ def loop_swaps(source: Source, node: ast.AST) -> Iterator[Change]:
         yield from change("call-soon-unsafe", node, source.replace(node.func, text))
 
 
+# Calls whose numeric argument is a limit or a duration: (name, index of that argument).
+LIMITS = {"sleep": 0, "timeout": 0, "wait_for": 1, "Semaphore": 0, "BoundedSemaphore": 0,
+          "Queue": 0, "range": 0}
+
+
+def argument_by_one(source: Source, node: ast.AST) -> Iterator[Change]:
+    """A limit or duration passed as a name, off by one: `Semaphore(limit + 1)`, `sleep(delay - 1)`
+    (a check that bounds a figure from one side only lets one of the two pass)."""
+    if not called(node, frozenset(LIMITS)):
+        return
+    assert isinstance(node, ast.Call)
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id  # type: ignore[attr-defined]
+    index = LIMITS[name]
+    if len(node.args) > index and isinstance(node.args[index], ast.Name | ast.Attribute):
+        text = source.segment(node.args[index])
+        for operator, sign in (("argument-plus-one", "+"), ("argument-minus-one", "-")):
+            yield from change(operator, node, source.replace(node.args[index], f"({text} {sign} 1)"))
+
+
 # More specific operators first: of two mutants with the same code, the first made is kept.
 OPERATORS: tuple[Operator, ...] = (
     remove_await, gather_sequential, task_in_place, time_sleep, thread_in_place, threadsafe_direct,
     no_op_lock, no_timeout, loop_swaps, remove_call, unwrap, broaden_except, drop_statement,
-    zero_iterations, constant_by_one, flip_bool, return_none, negate, remove_not, swap_operator,
+    zero_iterations, constant_by_one, argument_by_one, flip_bool, return_none, negate, remove_not,
+    swap_operator,
 )
 
 
