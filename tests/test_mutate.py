@@ -104,7 +104,7 @@ def test_a_sample_of_two_exercises_is_graded_and_reported() -> None:
         assert cells[0] == str(number) and cells[4] == "3", row  # number, slug, generated, equivalent
         assert int(cells[5]) + int(cells[6]) + int(cells[8]) == 3, row  # killed, timed out, survived
     assert "a sample of 3 per exercise" in lines[-1]
-    assert result.exit_code == (0 if "was killed or timed out" in lines[-1] else 1)
+    assert result.exit_code == (0 if "were killed or timed out" in lines[-1] else 1)
     assert "graded 6/6 mutants" in result.stderr  # progress for long runs, on stderr
 
 

@@ -198,8 +198,8 @@ def mutation_summary(result: MutationReport) -> str:
     survived = sum(len(exercise.survivors) for exercise in result.exercises)
     scope = f"a sample of {result.sampled} per exercise" if result.sampled is not None else "all"
     if result.passed:
-        return (f"Every mutant graded ({graded}, {scope}) was killed or timed out; the ones listed "
-                f"as equivalent were not graded.")
+        return (f"All {graded} mutants graded ({scope}) were killed or timed out; those listed as "
+                f"equivalent were not graded.")
     if survived:
         return (f"{survived} of {graded} mutants graded ({scope}) survived: each is a change the "
                 f"checks do not catch. Add a check (and a known mistake in tests/mutants/), or, if the "
