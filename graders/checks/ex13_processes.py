@@ -94,9 +94,9 @@ def _require_calls(solution: Solution, work: ProcessWork, items: list[str]) -> N
            f"each of the {len(items)} items {expected}.", solution.definition_of("compute_all"))
 
 
-def _where(pool: PoolRecord | None) -> str:
+def _where(pool: PoolRecord | None, before: str = " (", after: str = ")") -> str:
     location = pool.location if pool is not None else None
-    return f" ({location.file} line {location.line})" if location else ""
+    return f"{before}{location.file} line {location.line}{after}" if location else ""
 
 
 def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
@@ -177,12 +177,13 @@ def test_runs_all_at_once(solution: Solution) -> None:
     small = [pool for pool in work.process_pools() if pool.submitted and pool.max_workers < TOGETHER]
     if small:
         pool = small[0]
-        made = (f"made with max_workers={pool.asked}" if pool.asked is not None else
-                f"made without max_workers had {pool.max_workers} worker processes (a pool takes "
-                f"that size from the machine it runs on, not from `workers`), which")
+        made = (f"made with max_workers={pool.asked}{_where(pool)}" if pool.asked is not None
+                else f"made without max_workers{_where(pool)} had {pool.max_workers} worker "
+                     f"processes - a pool made so takes its size from the machine it runs on, not "
+                     f"from `workers` - and")
         raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the process pool "
-                   f"{made}{_where(pool)} runs no more than {pool.max_workers} at once, and "
-                   f"compute_all was given workers={TOGETHER}.", pool.location or where, details)
+                   f"{made} runs no more than {pool.max_workers} at once; compute_all was given "
+                   f"workers={TOGETHER}.", pool.location or where, details)
     how = "one at a time" if most <= 1 else f"at most {most} at a time"
     raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others "
                f"to join it in their worker processes, and never more than {most} ran at once. "
@@ -202,13 +203,13 @@ def test_uses_at_most_workers_processes(solution: Solution) -> None:
     pools = work.process_pools()
     if len(pools) == 1:
         pool = pools[0]
-        made = (f"the pool made with max_workers={pool.asked}" if pool.asked is not None else
-                "the pool made without max_workers, which takes its size from the machine")
-        how = f"{made}{_where(pool)}"
+        how = (f": the pool made with max_workers={pool.asked}" if pool.asked is not None else
+               ": the pool made without max_workers, which takes its size from the machine")
+        how += _where(pool, " at ", "")
     else:
-        how = f"{len(pools)} process pools"
+        how = f" in {len(pools)} process pools"
     raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
-               f"its {len(items)} items ({how}). The caller decides how many processes may "
+               f"its {len(items)} items{how}. The caller decides how many processes may "
                f"compute at once (as many as it has CPU cores to spare): the other calls wait "
                f"for a free worker.",
                (pools[0].location if len(pools) == 1 else None)
@@ -221,7 +222,8 @@ def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> Non
         pool = left.pools[0]
         processes = (f"its {left.running} worker processes were" if left.running != 1 else
                      "its worker process was")
-        raise Fail(f"{after}, but the process pool made{_where(pool)} was never shut down: "
+        raise Fail(f"{after}, but the process pool made{_where(pool, ' at ', '')} was never "
+                   f"shut down: "
                    f"{processes} still running, waiting for work that never comes. A pool "
                    f"must be shut down when its calls are done - also when one of them raises.",
                    pool.location or solution.definition_of("compute_all"))

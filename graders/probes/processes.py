@@ -412,13 +412,12 @@ class ProcessWork:
 
         def set_result(future: Any, result: Any) -> None:
             original(future, result)
-            try:
-                ours = result in self._ranked_answers
-            except TypeError:  # unhashable: not one of the answers
-                ours = False
+            # ProcessPoolExecutor.map sends its calls in chunks: a chunk's result is a list.
+            values = result if isinstance(result, list) else [result]
+            ours = sum(1 for value in values if _hashable(value) in self._ranked_answers)
             if ours:
                 with self._lock:
-                    self._state[4] += 1
+                    self._state[4] += ours
 
         return set_result
 
@@ -451,6 +450,14 @@ class ProcessWork:
             pool.executor = pool.manager = None
         self.processes.clear()
         return left
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return value
 
 
 def _quietly(action: Callable[[], Any]) -> None:

@@ -1,0 +1,24 @@
+"""A pool shut down explicitly in a finally block (waiting for its processes).
+
+truth: correct
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    loop = asyncio.get_running_loop()
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = [loop.run_in_executor(pool, func, item) for item in items]
+        return list(await asyncio.gather(*futures))
+    finally:
+        pool.shutdown()

@@ -1,0 +1,25 @@
+"""Shut down in finally without waiting, cancelling calls not started: the loop never waits for
+the processes, which end by themselves once their calls are done.
+
+truth: correct
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    loop = asyncio.get_running_loop()
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        return list(await asyncio.gather(*(loop.run_in_executor(pool, func, item)
+                                           for item in items)))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

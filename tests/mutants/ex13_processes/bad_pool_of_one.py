@@ -1,0 +1,26 @@
+"""A process pool of one worker: the calls are all submitted, and run one after another.
+
+truth: wrong
+breaks: "so that `workers` calls run at the same moment" - one worker process runs one call
+    at a time.
+
+fails: runs_all_at_once
+says: max_workers=1
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    loop = asyncio.get_running_loop()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return list(await asyncio.gather(*(loop.run_in_executor(pool, func, item)
+                                           for item in items)))
