@@ -28,6 +28,7 @@ import looptime
 from graders.check import Fail
 from graders.isolation import OUTPUT_LIMIT
 from graders.probes import inputs
+from graders.probes.handed import handed
 from graders.probes.student import (
     caller_location,
     describe_exception,
@@ -154,8 +155,12 @@ def describe_call_error(call: str, error: BaseException) -> str:
     return f"{call} raised {describe_exception(error)}" + (f". {explained}" if explained else "")
 
 
+@handed
 class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
-    """A task that remembers where it was created and whether anyone ever waited for it."""
+    """A task that remembers where it was created and whether anyone ever waited for it.
+
+    Student code gets these tasks: what they remember is private, so their public attributes are
+    a Task's own."""
 
     def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, hashes: random.Random,
                  **kwargs: Any) -> None:
@@ -165,25 +170,25 @@ class _WatchedTask(asyncio.Task):  # type: ignore[type-arg]
         # the task registers itself in a weak set as it is made.
         self._hash = hashes.getrandbits(62)
         super().__init__(coro, loop=loop, **kwargs)
-        self.created_at = caller_location()
-        self.observed = False
+        self._created_at = caller_location()
+        self._observed = False
 
     def add_done_callback(self, *args: Any, **kwargs: Any) -> None:
-        self.observed = True
+        self._observed = True
         super().add_done_callback(*args, **kwargs)
 
     def __await__(self) -> Any:
-        self.observed = True  # awaiting a finished task reads its result without result()
+        self._observed = True  # awaiting a finished task reads its result without result()
         return super().__await__()
 
     __iter__ = __await__
 
     def result(self) -> Any:
-        self.observed = True
+        self._observed = True
         return super().result()
 
     def exception(self) -> BaseException | None:
-        self.observed = True
+        self._observed = True
         return super().exception()
 
     def __hash__(self) -> int:
@@ -248,7 +253,7 @@ def snapshot(task: asyncio.Task[Any]) -> Pending:
     students = [(name, frame) for name, frame in chain if is_student_file(frame.f_code.co_filename)]
     name, _ = (students or chain or [(task.get_name(), None)])[0]
     where = location_of_stack(frame for _, frame in chain) if chain else None
-    return Pending(name=f"{name}()", location=where or getattr(task, "created_at", None))
+    return Pending(name=f"{name}()", location=where or getattr(task, "_created_at", None))
 
 
 def _await_chain(coroutine: Any) -> list[tuple[str, FrameType]]:
@@ -266,7 +271,7 @@ def _await_chain(coroutine: Any) -> list[tuple[str, FrameType]]:
 
 def _unawaited(tasks: list[_WatchedTask], helpers: list[asyncio.Task[Any]]) -> list[Pending]:
     return [snapshot(task) for task in tasks
-            if task.done() and not task.observed and task not in helpers]
+            if task.done() and not task._observed and task not in helpers]
 
 
 def run_virtual(

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import looptime
 
+from graders.probes.handed import handed
 from graders.probes.student import caller_location, is_student_file
 from graders.results import Location
 
@@ -90,7 +91,13 @@ class BlockingSpy:
 @contextmanager
 def spy_on_blocking() -> Iterator[BlockingSpy]:
     spy = BlockingSpy()
-    time.sleep = spy.sleep
+
+    def sleep(seconds: float) -> None:
+        # A plain function, not the bound method: student code reads time.sleep, and what it
+        # reads must not lead to the spy.
+        spy.sleep(seconds)
+
+    time.sleep = sleep
     try:
         yield spy
     finally:
@@ -171,16 +178,16 @@ def spy_on_clock_reads() -> Iterator[ClockSpy]:
 
 
 @dataclass
-class LoopFactorySpy(asyncio.DefaultEventLoopPolicy):
-    """An event loop policy whose new loops run in virtual time and are remembered."""
+class LoopFactorySpy:
+    """Makes the new loops of the policy `spy_on_new_loops` installs: they run in virtual time and
+    are remembered. Student code gets the policy (asyncio.get_event_loop_policy()), never this."""
 
     created: list[asyncio.AbstractEventLoop] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__()
+    _base: asyncio.AbstractEventLoopPolicy = field(default_factory=asyncio.DefaultEventLoopPolicy,
+                                                   repr=False)
 
     def new_event_loop(self) -> asyncio.AbstractEventLoop:
-        loop = looptime.patch_event_loop(super().new_event_loop())  # type: ignore[arg-type]
+        loop = looptime.patch_event_loop(self._base.new_event_loop())  # type: ignore[arg-type]
         self.created.append(loop)
         return loop
 
@@ -220,13 +227,26 @@ def _watching_runs(spy: LoopFactorySpy) -> Iterator[None]:
         asyncio.BaseEventLoop.run_forever = original  # type: ignore[method-assign]
 
 
+@handed
+class _SpiedPolicy(asyncio.DefaultEventLoopPolicy):
+    """The event loop policy student code sees: its new loops come from a function that keeps
+    the spy in a closure, so no public attribute leads to it."""
+
+    def __init__(self, new_loop: Callable[[], asyncio.AbstractEventLoop]) -> None:
+        super().__init__()
+        self._new_loop = new_loop
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        return self._new_loop()
+
+
 @contextmanager
 def spy_on_new_loops(*, watch_runs: bool = False) -> Iterator[LoopFactorySpy]:
     """New loops run in virtual time and are remembered. With `watch_runs`, so are loops made
     before (a module-level loop) that run meanwhile: `ran_elsewhere`."""
     original = asyncio.get_event_loop_policy()
     spy = LoopFactorySpy()
-    asyncio.set_event_loop_policy(spy)
+    asyncio.set_event_loop_policy(_SpiedPolicy(lambda: spy.new_event_loop()))
     try:
         if watch_runs:
             with _watching_runs(spy):
