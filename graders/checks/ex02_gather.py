@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.values import left_behind, shown
 
 HINTS = (
@@ -25,8 +27,9 @@ _sleep = asyncio.sleep
 
 
 @dataclass
-class Kitchen:
-    """Three dishes with random cooking times; counts how many cook at once."""
+class Cooking:
+    """Three dishes with random cooking times; counts how many cook at once. The check keeps it:
+    make_breakfast gets its `kitchen()`."""
 
     # Slowest first, so the order dishes finish in is never the order they were asked for.
     durations: dict[str, float] = field(default_factory=lambda: dict(
@@ -43,6 +46,21 @@ class Kitchen:
         self.served.append(dish)
         return self.results[dish]
 
+    def expected(self) -> list[str]:
+        return [self.results[dish] for dish in DISHES]
+
+    def kitchen(self) -> Kitchen:
+        """What make_breakfast is given: the three dishes, and nothing that leads back here."""
+        return Kitchen(lambda dish: self._cook(dish))
+
+
+@handed
+class Kitchen:
+    """The kitchen make_breakfast is given: three coroutine methods, nothing more."""
+
+    def __init__(self, cook: Callable[[str], Awaitable[str]]) -> None:
+        self._cook = cook
+
     async def boil_eggs(self) -> str:
         return await self._cook("boil_eggs")
 
@@ -52,14 +70,15 @@ class Kitchen:
     async def brew_coffee(self) -> str:
         return await self._cook("brew_coffee")
 
-    def expected(self) -> list[str]:
-        return [self.results[dish] for dish in DISHES]
+    def __repr__(self) -> str:
+        return "kitchen"
 
 
-def _cook(solution: Solution) -> tuple[Kitchen, Outcome[list[str]]]:
+def _cook(solution: Solution) -> tuple[Cooking, Outcome[list[str]]]:
     make_breakfast = solution.function("make_breakfast", coroutine=True)
-    kitchen = Kitchen()
-    return kitchen, run_virtual(lambda: make_breakfast(kitchen))
+    kitchen = Cooking()
+    handed_over = kitchen.kitchen()
+    return kitchen, run_virtual(lambda: make_breakfast(handed_over))
 
 
 # Breakfasts the order check cooks: a set of three tasks (asyncio.wait's `done`) comes out in
@@ -77,7 +96,7 @@ def test_returns_results_in_order(solution: Solution) -> None:
                                    "" if number == 1 else f"On breakfast {number} of {BREAKFASTS}, ")
 
 
-def _wrong_breakfast(solution: Solution, kitchen: Kitchen, outcome: Outcome[list[str]],
+def _wrong_breakfast(solution: Solution, kitchen: Cooking, outcome: Outcome[list[str]],
                      value: object, when: str) -> Fail:
     where = solution.definition_of("make_breakfast")
     if isinstance(value, list | tuple) and any(asyncio.iscoroutine(item) for item in value):

@@ -9,6 +9,7 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import describe_call_error
 from graders.probes.student import location_of_traceback
 from graders.probes.values import left_behind, shown, unawaited
@@ -28,6 +29,7 @@ JOBS = 6
 _sleep = asyncio.sleep
 
 
+@handed
 class JobFailed(Exception):
     """What a failing job raises; each one is a distinct object the checks look for."""
 
@@ -93,14 +95,15 @@ def _slow_plan() -> list[Job]:
             for index, (delay, failing) in enumerate(plan)]
 
 
+@handed
 class Later:
     """An awaitable that is neither a coroutine nor a future: an object with `__await__`."""
 
     def __init__(self, coroutine: Any) -> None:
-        self.coroutine = coroutine
+        self._coroutine = coroutine
 
     def __await__(self) -> Any:
-        return self.coroutine.__await__()
+        return self._coroutine.__await__()
 
 
 @dataclass

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graders.check import Fail, check, expect
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import Pending, snapshot
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
 from graders.results import Location
@@ -46,16 +48,18 @@ def _now() -> float | None:
     return loop.time() if loop is not None else None
 
 
+@handed
 class TimedLog(list):  # type: ignore[type-arg]
-    """A list that remembers the loop time at which each entry was added."""
+    """A list that remembers the loop time at which each entry was added (privately: student
+    code gets it as the log, and only a list's own attributes are public)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.stamps: list[tuple[float | None, Any]] = []
+        self._stamps: list[tuple[float | None, Any]] = []
 
     def _stamp(self, items: list[Any]) -> None:
         now = _now()
-        self.stamps += [(now, item) for item in items]
+        self._stamps += [(now, item) for item in items]
 
     def append(self, item: Any) -> None:
         self._stamp([item])
@@ -74,21 +78,30 @@ class TimedLog(list):  # type: ignore[type-arg]
         self.extend(items)
         return self
 
-    def time_of(self, entry: str) -> float | None:
-        return next((at for at, item in self.stamps if item == entry), None)
 
 
+def when_logged(log: TimedLog, entry: str) -> float | None:
+    """The loop time at which `entry` was first added to `log`."""
+    return next((at for at, item in log._stamps if item == entry), None)
+
+
+@handed
 class TimedEvent(asyncio.Event):
-    """An Event that remembers when it was first set."""
+    """An Event that remembers, privately, when it was first set."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.set_at: float | None = None
+        self._set_at: float | None = None
 
     def set(self) -> None:
-        if self.set_at is None:
-            self.set_at = _now()
+        if self._set_at is None:
+            self._set_at = _now()
         super().set()
+
+
+def when_set(event: TimedEvent) -> float | None:
+    """The loop time at which `event` was first set (None: never)."""
+    return event._set_at
 
 
 def _require_awaited(outcome: Outcome[Any], call: str, where: Location | None) -> None:
@@ -143,11 +156,12 @@ def test_worker1_works_then_sets_the_event(solution: Solution, blocking: Blockin
         raise Fail(blocking.message(), blocking.calls[0].location)
     where = solution.definition_of("worker1")
     _require_awaited(outcome, call, where)
-    if event.set_at is None:
+    set_at = when_set(event)
+    if set_at is None:
         raise Fail(f"{call} returned without ever setting the event: worker2, waiting for it, "
                    f"would never be woken.", where)
-    if event.set_at < work - EPSILON:
-        raise Fail(f"{call} set the event at {event.set_at:.1f} s of simulated time, before its "
+    if set_at < work - EPSILON:
+        raise Fail(f"{call} set the event at {set_at:.1f} s of simulated time, before its "
                    f"{work} s of work was done: worker2 would go on while worker1 is still "
                    f"working.", where)
     expect(list(log) == [W1], f"{call} left the log as {list(log)!r}; expected [{W1!r}].", where)
@@ -218,7 +232,7 @@ def test_worker2_waits_for_the_event(solution: Solution) -> None:
 def test_worker2_wakes_up_at_once(solution: Solution) -> None:
     waiting, _ = _watch_worker2(solution)
     where = solution.definition_of("worker2")
-    set_at, logged_at = waiting.event.set_at, waiting.log.time_of(W2)
+    set_at, logged_at = when_set(waiting.event), when_logged(waiting.log, W2)
     if logged_at is None or set_at is None:
         raise Fail(f"{CALL2} never appended {W2!r} to the log.", where)
     late, timers = logged_at - set_at, waiting.timers
@@ -249,20 +263,28 @@ class StandIns:
     logs: dict[str, Any] = field(default_factory=dict)
     works: list[Any] = field(default_factory=list)
 
-    async def worker1(self, event: Any, log: Any, work: Any) -> None:
-        self.events["worker1"], self.logs["worker1"] = event, log
-        self.works.append(work)
-        async with self.in_flight.track("worker1"):
-            await _sleep(work)
-        log.append(W1)
-        event.set()
+    def workers(self) -> tuple[Callable[..., Awaitable[None]], Callable[..., Awaitable[None]]]:
+        """worker1 and worker2 as main is given them: plain coroutine functions that keep this
+        object in their closure, out of reach of main's code."""
+        stand_ins = self
 
-    async def worker2(self, event: Any, log: Any) -> None:
-        self.events["worker2"], self.logs["worker2"] = event, log
-        if isinstance(event, asyncio.Event):
-            async with self.in_flight.track("worker2"):
-                await event.wait()
-        log.append(W2)
+        async def worker1(event: Any, log: Any, work: Any) -> None:
+            stand_ins.events["worker1"], stand_ins.logs["worker1"] = event, log
+            stand_ins.works.append(work)
+            async with stand_ins.in_flight.track("worker1"):
+                await _sleep(work)
+            log.append(W1)
+            event.set()
+
+        async def worker2(event: Any, log: Any) -> None:
+            stand_ins.events["worker2"], stand_ins.logs["worker2"] = event, log
+            if isinstance(event, asyncio.Event):
+                async with stand_ins.in_flight.track("worker2"):
+                    await event.wait()
+            log.append(W2)
+
+        worker1.__qualname__, worker2.__qualname__ = "worker1", "worker2"
+        return worker1, worker2
 
     def interval(self, label: str) -> tuple[float, float | None]:
         found = next(item for item in self.in_flight.intervals if item.label == label)
@@ -323,7 +345,7 @@ def test_main_runs_both_workers_at_once(solution: Solution) -> None:
     main = solution.function("main", coroutine=True)
     stand_ins, work = StandIns(), _work()
     module = solution.module()
-    module.worker1, module.worker2 = stand_ins.worker1, stand_ins.worker2
+    module.worker1, module.worker2 = stand_ins.workers()
     call = f"main({work})"
     returned = Returned()
     outcome = run_virtual(lambda: returned.call(main, work), limit=work + 60,
@@ -359,7 +381,7 @@ def _require_fresh_each_call(main: Any, module: Any, first: StandIns, returned: 
                              work: float, where: Location | None) -> None:
     """main called again, in the same program: its Event and its log must be new ones."""
     again, work2 = StandIns(), _work()
-    module.worker1, module.worker2 = again.worker1, again.worker2
+    module.worker1, module.worker2 = again.workers()
     call = f"main({work}) and then main({work2})"
     second, _ = _run_main(main, work2, f"the second call, main({work2}),")
     event, log = again.events.get("worker1"), again.logs.get("worker1")
