@@ -19,6 +19,7 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
 from graders.probes.student import describe_exception, location_of_stack, location_of_traceback
 from graders.results import Location
@@ -45,6 +46,7 @@ ROUNDS = 20
 _sleep = asyncio.sleep
 
 
+@handed
 class ClientError(Exception):
     """The error the fake client reports for a request that failed."""
 
@@ -93,6 +95,10 @@ class FakeClient:
         if self.latency is not None:
             asyncio.get_running_loop().call_later(self.latency, self.answer)
 
+    def handed(self) -> LegacyClient:
+        """What call_async is given: a client whose only public attribute is start()."""
+        return LegacyClient(lambda request, on_done: self.start(request, on_done))
+
     def result_for(self, request: str) -> str:
         return f"{request} -> {self.token}"
 
@@ -113,6 +119,21 @@ class FakeClient:
                                                       ident == self.loop_thread))
         finally:
             self.answering_thread = None
+
+
+@handed
+class LegacyClient:
+    """The client call_async gets: `start(request, on_done)`, and nothing that leads back to the
+    FakeClient that records and answers (its start is kept in a closure)."""
+
+    def __init__(self, start: Callable[[str, Callable[..., Any]], None]) -> None:
+        self._start = start
+
+    def start(self, request: str, on_done: Callable[..., Any]) -> None:
+        self._start(request, on_done)
+
+    def __repr__(self) -> str:
+        return "client"
 
 
 @dataclass
@@ -149,14 +170,14 @@ def _call_async(solution: Solution) -> CallAsync:
 async def _answered_by_client(call_async: CallAsync, client: FakeClient, request: str,
                               run: Run) -> Any:
     with spy_on_loop() as run.spy:
-        return await call_async(client, request)
+        return await call_async(client.handed(), request)
 
 
 async def _answered_from_thread(call_async: CallAsync, client: FakeClient, request: str,
                                 run: Run) -> Any:
     loop = asyncio.get_running_loop()
     with spy_on_loop() as run.spy:
-        task = loop.create_task(call_async(client, request))
+        task = loop.create_task(call_async(client.handed(), request))
         state = await _started(client, task)
         if state == "done":
             return await task
@@ -173,7 +194,7 @@ async def _cancelled_then_answered(call_async: CallAsync, client: FakeClient, re
     (`race`) from a thread, with the cancellation reaching the loop just before the answer."""
     loop = asyncio.get_running_loop()
     with spy_on_loop() as run.spy:
-        task = loop.create_task(call_async(client, request))
+        task = loop.create_task(call_async(client.handed(), request))
         state = await _started(client, task)
         if state == "done":
             return await task

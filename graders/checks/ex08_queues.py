@@ -21,6 +21,7 @@ from typing import Any
 from graders.check import Fail, check, expect, record
 from graders.probes import InFlight, Outcome, Pending, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import snapshot
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
 from graders.probes.student import describe_exception, location_of_traceback
@@ -46,8 +47,11 @@ GRACE = 10.0
 # Pool shapes always tried besides a random one: more workers than room in the queue (the
 # lesson's own example among them), where workers that stop at an empty queue show.
 CROWDED = ((2, 1), (4, 1))
+# The lesson's example: process_all(..., workers=2, maxsize=1).
+EXAMPLE = (2, 1)
 
 
+@handed
 class JobError(Exception):
     """What handle raises for a broken job."""
 
@@ -83,6 +87,16 @@ class Pipeline:
 
     def result_for(self, job: str) -> str:
         return f"{job.upper()}-{self.token}"
+
+    def handler(self) -> Callable[[str], Awaitable[str]]:
+        """The handle process_all is given: a plain coroutine function, not a bound method (its
+        __self__ would lead to this pipeline's counters and token)."""
+        pipeline = self
+
+        async def handle(job: str) -> str:
+            return await pipeline.handle(job)
+
+        return handle
 
     async def handle(self, job: str) -> str:
         if job not in self.names:
@@ -127,8 +141,10 @@ class Pipeline:
         return {job: self.result_for(job) for job in self.names if job not in self.broken}
 
 
+@handed
 class _Jobs:
-    """An iterator over the jobs that tells the pipeline each time a job is taken."""
+    """An iterator over the jobs that tells the pipeline each time a job is taken (the pipeline
+    is private: an iterator has no public attribute)."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
@@ -195,7 +211,7 @@ class QueueState:
 async def _feed(process_all: Callable[..., Awaitable[Any]], pipeline: Pipeline, run: Run) -> Any:
     me = asyncio.current_task()
     with spy_on_loop() as run.spy, _spy_on_queue_waits(run.waits):
-        value = await process_all(pipeline.jobs(), pipeline.handle, pipeline.workers,
+        value = await process_all(pipeline.jobs(), pipeline.handler(), pipeline.workers,
                                   pipeline.maxsize)
     # At the very moment it returned, before any other task could run.
     run.left_at_return = [snapshot(task) for task in asyncio.all_tasks()
@@ -266,7 +282,7 @@ async def _cancel_midway(process_all: Callable[..., Awaitable[Any]], pipeline: P
                          run: Run) -> Any:
     loop = asyncio.get_running_loop()
     me = asyncio.current_task()
-    task = loop.create_task(process_all(pipeline.jobs(), pipeline.handle, pipeline.workers,
+    task = loop.create_task(process_all(pipeline.jobs(), pipeline.handler(), pipeline.workers,
                                         pipeline.maxsize))
     await asyncio.wait([task], timeout=pipeline.duration * 1.5)
     if task.done():
@@ -399,7 +415,16 @@ def _check_pool(solution: Solution, process_all: Callable[..., Awaitable[Any]],
 
 @check("the queue holds at most `maxsize` jobs: the producer waits while it is full", points=2)
 def test_queue_applies_backpressure(solution: Solution) -> None:
-    process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
+    process_all = _process_all(solution)
+    # The lesson's own example first (maxsize=1: a queue one smaller would have no bound at all),
+    # then a random shape.
+    for shape in (EXAMPLE, None):
+        _check_backlog(solution, process_all, _pipeline(shape=shape))
+
+
+def _check_backlog(solution: Solution, process_all: Callable[..., Awaitable[Any]],
+                   pipeline: Pipeline) -> None:
+    run = Run()
     outcome = run_virtual(partial(_feed, process_all, pipeline, run))
     call, where = pipeline.call(), solution.definition_of("process_all")
     _result(outcome, run, call)
@@ -407,7 +432,8 @@ def test_queue_applies_backpressure(solution: Solution) -> None:
     if backlog > maxsize + 1:
         raise Fail(f"{call} took {backlog} of the {count} jobs from the iterator before a worker "
                    f"started them: up to {backlog} jobs waited at once, but maxsize is {maxsize}. "
-                   f"Taking jobs should wait while {maxsize} are already waiting.", where)
+                   f"Taking jobs should wait while {maxsize} {'is' if maxsize == 1 else 'are'} already "
+                   f"waiting.", where)
     expect(backlog >= maxsize,
            f"At most {backlog} jobs waited for a worker at once, while the workers were all "
            f"busy: maxsize={maxsize} allows {maxsize}. The queue is smaller than asked.", where)

@@ -22,6 +22,7 @@ from typing import Any
 from graders.check import Fail, check, expect, record
 from graders.probes import InFlight, Interval, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import snapshot
 from graders.probes.loopcalls import LoopSpy, spy_on_loop
 from graders.probes.student import describe_exception, location_of_traceback
@@ -59,7 +60,17 @@ class Batch:
         return f"job{index}-{self.token}"
 
     def jobs(self) -> list[Callable[[], Awaitable[str]]]:
-        return [partial(self._run, index) for index in range(len(self.durations))]
+        """What run_limited is given: plain coroutine functions (a partial of a bound method
+        would lead, through its func, to this batch's counters and token)."""
+        return [self._job(index) for index in range(len(self.durations))]
+
+    def _job(self, index: int) -> Callable[[], Awaitable[str]]:
+        batch = self
+
+        async def job() -> str:
+            return await batch._run(index)
+
+        return job
 
     async def _run(self, index: int) -> str:
         self.runs[index] += 1
@@ -226,6 +237,7 @@ def _describe_gap(gap: EmptyPlace, limit: int) -> str:
 
 # --- Wallet -------------------------------------------------------------------------------------
 
+@handed
 class AccountError(Exception):
     """What the fake account raises when a balance would go below zero."""
 
@@ -256,6 +268,10 @@ class FakeAccount:
         await _sleep(self.read_time)
         return value
 
+    def handed(self) -> Account:
+        """What Wallet is given: read() and write(balance), nothing that leads back here."""
+        return Account(lambda: self.read(), lambda balance: self.write(balance))
+
     def copy(self) -> FakeAccount:
         """A fresh account like this one: same balance and timings, nothing done yet."""
         return FakeAccount(self.balance, self.read_time, self.write_time)
@@ -271,6 +287,25 @@ class FakeAccount:
             self.written.append(balance)
         finally:
             self.between.discard(asyncio.current_task())
+
+
+@handed
+class Account:
+    """The account a Wallet gets: `read()` and `write(balance)`, both awaitable, and nothing
+    that leads to the FakeAccount recording them (it stays in closures)."""
+
+    def __init__(self, read: Callable[[], Awaitable[int]],
+                 write: Callable[[int], Awaitable[None]]) -> None:
+        self._read, self._write = read, write
+
+    async def read(self) -> int:
+        return await self._read()
+
+    async def write(self, balance: int) -> None:
+        await self._write(balance)
+
+    def __repr__(self) -> str:
+        return "account"
 
 
 def _wallet_class(solution: Solution) -> type:
@@ -296,7 +331,7 @@ class Deposits:
 
 async def _deposit_all(wallet_class: type, account: FakeAccount, deposits: Deposits,
                        patience: float) -> None:
-    wallet = wallet_class(account)
+    wallet = wallet_class(account.handed())
     loop = asyncio.get_running_loop()
     tasks = [loop.create_task(wallet.deposit(amount)) for amount in deposits.amounts]
     deposits.tasks = list(tasks)

@@ -7,6 +7,7 @@ got a turn is exactly how long crunch kept every other task waiting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graders.check import Fail, check, expect
@@ -44,6 +45,14 @@ class Work:
     def expected(self, items: list[int]) -> int:
         return sum(self.compute(item) for item in items)
 
+    def function(self) -> Callable[[int], int]:
+        """What crunch is given: a plain function. This object's public fields (its turns, its
+        compute that no turn counts) stay out of reach: the function keeps it in a closure."""
+        def work(n: int) -> int:
+            return self(n)
+
+        return work
+
 
 def _items(count: int) -> list[int]:
     return [rand.rng.randint(0, 10_000) for _ in range(count)]
@@ -67,7 +76,8 @@ def _never_multiples(count: int, every: int) -> list[int]:
 def _crunch(solution: Solution, items: list[int], every: int) -> tuple[Work, Outcome[int]]:
     crunch = solution.function("crunch", coroutine=True)
     work = Work()
-    outcome = run_virtual(lambda: crunch(items, work, every), background=[work.turns.run])
+    func = work.function()
+    outcome = run_virtual(lambda: crunch(items, func, every), background=[work.turns.run])
     return work, outcome
 
 
@@ -121,6 +131,21 @@ def test_lets_other_tasks_run(solution: Solution, blocking: BlockingSpy) -> None
         raise Fail(f"{call} called work {calls} times in a row without letting any other task "
                    f"run: a task waiting beside it {when}. While crunch computes, the event loop "
                    f"is never handed back.", solution.definition_of("crunch"))
+    _expect_short_pauses(solution, call, outcome.elapsed, len(turns.turns_at))
+
+
+# The longest a pause may last on average, in (simulated) seconds: a pause hands the loop back
+# for a moment, it does not wait for time to pass. `work` itself takes no simulated time.
+LONGEST_PAUSE = 0.01
+
+
+def _expect_short_pauses(solution: Solution, call: str, elapsed: float, pauses: int) -> None:
+    each = elapsed / max(1, pauses)
+    expect(each <= LONGEST_PAUSE,
+           f"{call} took {elapsed:,.1f} s of simulated time, though work takes none: its "
+           f"{pauses} pauses waited {each:.2f} s each. A pause only needs to hand the loop "
+           f"back for a moment ({LONGEST_PAUSE * 1000:.0f} ms at most); waiting longer makes "
+           f"crunch slower and helps no other task.", solution.definition_of("crunch"))
 
 
 @check("crunch never calls work more than `every` times in a row", points=2)

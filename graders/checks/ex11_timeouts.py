@@ -16,6 +16,7 @@ from typing import Any
 from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import describe_call_error
 from graders.probes.student import location_of_traceback
 
@@ -36,10 +37,12 @@ _sleep = asyncio.sleep
 TOLERANCE = 1e-3
 
 
+@handed
 class QueryError(Exception):
     """The error the fake database raises."""
 
 
+@handed
 class JobError(Exception):
     """The error a failing job raises."""
 
@@ -69,6 +72,14 @@ class Fetch:
             self.running = False
         return self.value
 
+    def function(self) -> Callable[[], Awaitable[str]]:
+        """What fetch_with_timeout is given: a plain coroutine function (this object's public
+        value and latency stay in its closure)."""
+        async def fetch() -> str:
+            return await self()
+
+        return fetch
+
 
 @dataclass
 class Snapshot:
@@ -86,7 +97,7 @@ def _timed(fetch_with_timeout: Callable[..., Awaitable[str | None]], fetch: Fetc
            snapshot: Snapshot) -> Callable[[], Awaitable[str | None]]:
     async def run() -> str | None:
         try:
-            return await fetch_with_timeout(fetch, seconds)
+            return await fetch_with_timeout(fetch.function(), seconds)
         finally:
             snapshot.running = fetch.running
             snapshot.at = asyncio.get_running_loop().time()
@@ -154,7 +165,7 @@ def test_lets_cancellation_through(solution: Solution) -> None:
     cancel_at = rand.delay(1.0, 4.0)
     call = f"fetch_with_timeout(fetch, {seconds})"
     snapshot = Snapshot()
-    outcome = run_virtual(_cancelled_after(lambda: fetch_with_timeout(fetch, seconds), cancel_at,
+    outcome = run_virtual(_cancelled_after(lambda: fetch_with_timeout(fetch.function(), seconds), cancel_at,
                                            lambda: setattr(snapshot, "running", fetch.running)))
     _expect_cancelled(outcome.result(f"cancelling {call}"), call,
                       solution.definition_of("fetch_with_timeout"))
@@ -218,27 +229,43 @@ def _expect_cancelled(cancelled: Cancelled, call: str, where: Any) -> None:
 # run_query ------------------------------------------------------------------------------------
 
 
-@dataclass
+@handed
 class Connection:
-    pool: FakePool
-    number: int
+    """A connection run_query gets from the pool: `execute(sql)`, and nothing that leads to the
+    pool's records (they stay in a closure)."""
+
+    def __init__(self, execute: Callable[[str], Awaitable[str]]) -> None:
+        self._execute = execute
 
     async def execute(self, sql: str) -> str:
-        pool = self.pool
-        pool.executing.set()
-        pool.running_queries.append(self.number)
-        try:
-            await _sleep(pool.latency)
-        finally:
-            pool.running_queries.remove(self.number)
-        if pool.error is not None:
-            raise pool.error
-        return pool.answer(sql)
+        return await self._execute(sql)
+
+    def __repr__(self) -> str:
+        return "connection"
+
+
+@handed
+class Pool:
+    """The pool run_query gets: `acquire()` and `release(connection)`, nothing more."""
+
+    def __init__(self, acquire: Callable[[], Awaitable[Connection]],
+                 release: Callable[[Any], None]) -> None:
+        self._acquire, self._release = acquire, release
+
+    async def acquire(self) -> Connection:
+        return await self._acquire()
+
+    def release(self, connection: Any) -> None:
+        self._release(connection)
+
+    def __repr__(self) -> str:
+        return "pool"
 
 
 @dataclass
 class FakePool:
-    """Hands out connections and counts how often each comes back."""
+    """Hands out connections and counts how often each comes back. run_query gets `handed()`;
+    connection number n is `handed_out[n - 1]`."""
 
     latency: float = field(default_factory=lambda: rand.delay(1.0, 3.0))
     error: Exception | None = None
@@ -250,19 +277,36 @@ class FakePool:
     running_queries: list[int] = field(default_factory=list)  # connections running a query
     too_early: int = 0  # connections given back before their query had ended (or begun)
 
-    def _query_done(self, connection: Connection) -> bool:
-        return self.executing.is_set() and connection.number not in self.running_queries
+    def handed(self) -> Pool:
+        return Pool(lambda: self.acquire(), lambda connection: self.release(connection))
+
+    def _query_done(self, number: int) -> bool:
+        return self.executing.is_set() and number not in self.running_queries
 
     async def acquire(self) -> Connection:
         await _sleep(0.1)
-        connection = Connection(self, len(self.handed_out) + 1)
+        number = len(self.handed_out) + 1
+        connection = Connection(lambda sql: self._execute(number, sql))
         self.handed_out.append(connection)
         return connection
 
-    def release(self, connection: Connection) -> None:
-        if any(connection is mine for mine in self.handed_out):
-            self.returned.append(connection.number)
-            if not self._query_done(connection):
+    async def _execute(self, number: int, sql: str) -> str:
+        self.executing.set()
+        self.running_queries.append(number)
+        try:
+            await _sleep(self.latency)
+        finally:
+            self.running_queries.remove(number)
+        if self.error is not None:
+            raise self.error
+        return self.answer(sql)
+
+    def release(self, connection: Any) -> None:
+        number = next((index for index, mine in enumerate(self.handed_out, 1)
+                       if connection is mine), None)
+        if number is not None:
+            self.returned.append(number)
+            if not self._query_done(number):
                 self.too_early += 1
         else:
             self.strangers += 1
@@ -303,7 +347,7 @@ def test_query_releases_its_connection(solution: Solution) -> None:
     run_query, sql = _run_query(solution), _sql()
     where = solution.definition_of("run_query")
     pool = FakePool()
-    value = run_virtual(lambda: run_query(pool, sql)).result(f"run_query(pool, {sql!r})")
+    value = run_virtual(lambda: run_query(pool.handed(), sql)).result(f"run_query(pool, {sql!r})")
     expect(value == pool.answer(sql),
            f"run_query(pool, {sql!r}) returned {value!r}; the query answered "
            f"{pool.answer(sql)!r}.", where)
@@ -311,7 +355,7 @@ def test_query_releases_its_connection(solution: Solution) -> None:
 
     error = QueryError(f"table {rand.word(6)} is locked")
     pool = FakePool(error=error)
-    outcome = run_virtual(lambda: run_query(pool, sql))
+    outcome = run_virtual(lambda: run_query(pool.handed(), sql))
     if outcome.error is not error:
         if outcome.error is None:
             raise Fail(f"The query raised QueryError, but run_query returned {outcome.value!r}: "
@@ -327,7 +371,7 @@ def test_query_cleans_up_when_cancelled(solution: Solution) -> None:
     pool = FakePool(latency=rand.delay(5.0, 9.0))
     cancel_at = rand.delay(1.0, 4.0)
     call = f"run_query(pool, {sql!r})"
-    outcome = run_virtual(_cancelled_after(lambda: run_query(pool, sql), cancel_at))
+    outcome = run_virtual(_cancelled_after(lambda: run_query(pool.handed(), sql), cancel_at))
     cancelled = outcome.result(f"cancelling {call}")
     if cancelled.ended_before or not pool.executing.is_set():
         _expect_cancelled(cancelled, call, where)
