@@ -21,6 +21,7 @@ import looptime
 from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual, spy_on_new_loops
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BUSY_READS, ClockSpy, LoopFactorySpy, spy_on_clock_reads
 from graders.probes.student import describe_exception, location_in_frames, location_of_traceback
@@ -70,6 +71,12 @@ class Shop:
     in_flight: InFlight = field(default_factory=InFlight)
     requests: list[Request] = field(default_factory=list)
     blocking: BlockingSpy | None = None
+    # What the program is given: the shop's pause, price() and send_receipt(), nothing more.
+    front: ShopFront = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.front = ShopFront(self.pause, lambda item: self.price(item),
+                               lambda total: self.send_receipt(total))
 
     def basket(self, count: int, prices: tuple[float, ...] = ()) -> list[str]:
         items = [f"{rand.word(5)}-{index}" for index in range(len(prices) or count)]
@@ -96,6 +103,27 @@ class Shop:
 
     def total(self, items: list[str]) -> float:
         return sum(self.prices[item] for item in items)
+
+
+@handed
+class ShopFront:
+    """The shop the student's functions get: its `pause`, `price(item)` and
+    `send_receipt(total)`. The Shop that records requests, receipts and the blocking spy stays in
+    closures, out of reach of public attributes."""
+
+    def __init__(self, pause: float, price: Callable[[str], Awaitable[float]],
+                 send_receipt: Callable[[float], Awaitable[None]]) -> None:
+        self.pause = pause
+        self._price, self._send_receipt = price, send_receipt
+
+    async def price(self, item: str) -> float:
+        return await self._price(item)
+
+    async def send_receipt(self, total: float) -> None:
+        await self._send_receipt(total)
+
+    def __repr__(self) -> str:
+        return "shop"
 
 
 def _entry(total: float) -> str:
@@ -166,7 +194,7 @@ def test_fetch_price_does_not_block(solution: Solution, blocking: BlockingSpy) -
             loop = asyncio.get_running_loop()
             clocks.watch_loop(loop)
             started.append(_loop_time(loop))  # type: ignore[arg-type]
-            return list(await asyncio.gather(*(fetch_price(shop, item) for item in items)))
+            return list(await asyncio.gather(*(fetch_price(shop.front, item) for item in items)))
 
         outcome = _run(three_at_once, blocking)
     where = solution.definition_of("fetch_price")
@@ -241,7 +269,7 @@ def test_price_basket_stays_in_the_running_loop(solution: Solution, blocking: Bl
         async def basket() -> float:
             loops.append(asyncio.get_running_loop())
             clocks.watch_loop(loops[0])
-            return await price_basket(shop, items)
+            return await price_basket(shop.front, items)
 
         outcome = _run(basket, blocking)
         started = len(spy.created) - 1  # the first is run_virtual's own
@@ -321,7 +349,7 @@ def test_checkout_waits_for_the_receipt(solution: Solution) -> None:
     journal: list[str] = []
     _isolate_checkout(module, shop)
     call_text = f"checkout(shop, <{len(items)} items>, journal)"
-    outcome = _run(lambda: checkout(shop, items, journal))
+    outcome = _run(lambda: checkout(shop.front, items, journal))
     where = solution.definition_of("checkout")
     _never_awaited(outcome, call_text, where,
                    f"the shop sent {len(shop.receipts)} receipt(s) instead of one")
@@ -386,7 +414,7 @@ def _run_main(solution: Solution, main: Callable[..., Any], spies: tuple[Blockin
             (loop for loop in reversed(loops.created) if loop.is_running()), None)
         gc.collect()
         try:
-            total = main(shop, items, journal)
+            total = main(shop.front, items, journal)
         except Exception as error:
             message = describe_call_error(call_text, error)
             if isinstance(error, RuntimeError) and _is_nested_loop_error(error):
