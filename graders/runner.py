@@ -186,9 +186,14 @@ def grade_plan(
     box = sandbox.choose(sandboxed)
     started = time.monotonic()
     parallel = parallel or os.cpu_count() or 1
-    worker.warm_up()
     specs = {exercise.module_name: check_specs(exercise)
              for _, selection in plan.values() for exercise in selection}
+    # Forked children run the checks in a session configured and collected once, here; a child
+    # started with exec (bwrap) makes its own.
+    everything = {exercise.module_name: exercise
+                  for _, selection in plan.values() for exercise in selection}
+    if box.mode != "bwrap":
+        worker.prepare(list(everything.values()))
     # Enough children to keep every core busy, and no more: each child starts pytest once.
     gradings = []
     for name, (folder, selection) in plan.items():

@@ -11,13 +11,16 @@ import fcntl
 import hashlib
 import hmac
 import importlib
+import io
 import json
 import os
 import random
 import resource
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graders.integrity import Guard
 from graders.plugin import Channel
@@ -35,22 +38,107 @@ def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_
     """Run, for each (exercise, pytest functions) of `plan`, those checks against `solutions`,
     sending each result to `results_fd`, signed with `key`; `seeds` holds each exercise's seed
     (by module name) for the random data its checks draw."""
-    import pytest
+    wanted = {(exercise.module_name, function) for exercise, functions in plan
+              for function in functions}
+    # A forked child finds the session its grading process prepared (the newest that holds every
+    # check of its plan); a child started with exec prepares its own.
+    ready = next((prepared for prepared in reversed(_prepared.values())
+                  if wanted <= prepared.items.keys()), None)
+    return run_prepared(ready or prepare([exercise for exercise, _ in plan]), plan, solutions,
+                        results_fd, key, seeds)
 
-    channel = Channel(_hide(results_fd), signer(key), Guard())
 
+@dataclass
+class Prepared:
+    """A pytest session configured and collected once, before any child is forked: a child only
+    runs the items of its plan (configuring pytest and collecting cost more than most checks)."""
+
+    config: Any
+    session: Any
+    items: dict[tuple[str, str], Any]  # by (checks module name, pytest function)
+    channel: Channel
+    seeds: Seeds
+
+
+_prepared: dict[tuple[str, ...], Prepared] = {}
+
+
+class _Nowhere(io.TextIOBase):
+    """Where pytest writes (its terminal reporter, pytest-timeout's stacks): nowhere, with no
+    descriptor a child could close or student code could reach."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_NOWHERE = _Nowhere()
+
+
+def prepare(selection: list[Exercise]) -> Prepared:
+    """The session that runs the checks of `selection` (made once per process and selection:
+    `grade watch` grades again without configuring or collecting again)."""
+    key = tuple(sorted(exercise.module_name for exercise in selection))
+    if key not in _prepared:
+        _prepared[key] = _prepare(sorted(selection, key=lambda exercise: exercise.number))
+    return _prepared[key]
+
+
+def _prepare(selection: list[Exercise]) -> Prepared:
+    from _pytest.config import _prepareconfig
+    from _pytest.main import Session
+
+    channel, seeds = Channel(), Seeds({})
+    args = [*(str(exercise.checks_path) for exercise in selection),
+            "-c", str(PACKAGE_DIR / "grading.ini"),
+            "--rootdir", str(PACKAGE_DIR),
+            "-p", "graders.plugin",
+            "-p", "pytest_timeout",
+            f"--timeout={CHECK_TIMEOUT}",
+            # Made in the grading process: pytest must leave its descriptors and its process-wide
+            # fault handler alone (a child's output goes nowhere anyway).
+            "--capture=no", "-p", "no:faulthandler"]
+    saved_env = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    saved_stdout = sys.stdout
+    try:
+        sys.stdout = _NOWHERE  # pytest's terminal writer keeps it, in every child too
+        config = _prepareconfig(args, plugins=[channel, seeds])
+        session = Session.from_config(config)
+        session.exitstatus = 0
+        config._do_configure()
+        config.hook.pytest_sessionstart(session=session)
+        session.perform_collect()
+    finally:
+        sys.stdout = saved_stdout
+        if saved_env is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved_env
+    items = {(item.module.__name__.rsplit(".", 1)[-1], item.name): item
+             for item in session.items}
+    return Prepared(config, session, items, channel, seeds)
+
+
+def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], solutions: Path,
+                 results_fd: int, key: bytes, seeds: dict[str, int]) -> int:
+    """In the child: run the checks of `plan` in the session prepared before it was forked."""
+    config, session = prepared.config, prepared.session
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    prepared.channel.bind(_hide(results_fd), signer(key), Guard())
+    prepared.seeds.by_module = seeds
     set_solutions_dir(solutions)
-    args = [
-        *(f"{exercise.checks_path}::{function}" for exercise, functions in plan
-          for function in functions),
-        "-c", str(PACKAGE_DIR / "grading.ini"),
-        "--rootdir", str(PACKAGE_DIR),
-        "-p", "graders.plugin",
-        "-p", "pytest_timeout",
-        f"--timeout={CHECK_TIMEOUT}",
-    ]
-    return int(pytest.main(args, plugins=[channel, Seeds(seeds)]))
+    session.items = [prepared.items[exercise.module_name, function]
+                     for exercise, functions in plan for function in functions
+                     if (exercise.module_name, function) in prepared.items]
+    session.testscollected = len(session.items)
+    prepared.channel.pytest_collection_finish()
+    try:
+        config.hook.pytest_runtestloop(session=session)
+    except (session.Interrupted, session.Failed):
+        session.exitstatus = 2
+    finally:
+        config.hook.pytest_sessionfinish(session=session, exitstatus=session.exitstatus)
+    return int(session.exitstatus)
 
 
 def warm_up() -> None:
