@@ -98,9 +98,10 @@ class _Grading:
             self._keep(check, result)
         missing = self.missing()
         if session.tampering is not None:
-            blamed = session.tampering.check or _key(*missing[0])
-            self.results[blamed] = _tampered(self._spec(blamed), session.tampering.message)
-        elif not (session.clean_end and len(self.results) > before):
+            blamed = session.tampering.check or (_key(*missing[0]) if missing else None)
+            if blamed is not None:  # None: after its last check, nothing left to blame
+                self.results[blamed] = _tampered(self._spec(blamed), session.tampering.message)
+        elif missing and not (session.clean_end and len(self.results) > before):
             # It did not stop by itself after progress: blame the check it was in.
             blamed = session.running or _key(*missing[0])
             spec = self._spec(blamed)

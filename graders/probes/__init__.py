@@ -9,11 +9,12 @@
 - `Solution`: the student's module, loaded with messages for every way loading can fail.
 """
 
+from typing import TYPE_CHECKING
+
 from graders.probes.counters import InFlight, Interval
 from graders.probes.heartbeat import Heartbeat
 from graders.probes.loop import Outcome, Pending, run_virtual
 from graders.probes.loopcalls import spy_on_loop as spy_on_loop
-from graders.probes.server import FakeServer, Route
 from graders.probes.spies import (
     BlockingSpy,
     LoopFactorySpy,
@@ -25,6 +26,19 @@ from graders.probes.spies import (
 from graders.probes.student import Solution, call, caller_location, describe_exception
 from graders.probes.threads import ThreadWork as ThreadWork
 from graders.probes.turns import Turns as Turns
+
+if TYPE_CHECKING:
+    from graders.probes.server import FakeServer, Route
+
+
+def __getattr__(name: str) -> object:
+    """FakeServer and Route import aiohttp and aioresponses: only when a check asks for them."""
+    if name in ("FakeServer", "Route"):
+        from graders.probes import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BlockingSpy",
