@@ -19,7 +19,8 @@ Your task
     `async def collect(aws: list[Awaitable[T]]) -> tuple[list[T], list[Exception]]`: run every
     awaitable in `aws` at the same time. Return a tuple of two lists: the results, in the order
     the awaitables completed, and the exceptions, in the order they were raised. One failure must
-    not stop, cancel or lose the others, and no exception may be left unread.
+    not stop, cancel or lose the others, and no exception may be left unread. If collect itself
+    is cancelled, it ends cancelled: the cancellation is not one of the jobs' exceptions.
 
 Example
     >>> async def job(delay, value, fail=False):

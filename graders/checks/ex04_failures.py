@@ -404,6 +404,70 @@ def test_any_awaitable_and_none(solution: Solution) -> None:
     _require_everything(solution, jobs, results, errors, call)
 
 
+# Loop seconds a cancelled collect gets to end (every job of _plan() ends within 5 s).
+GRACE = 10.0
+
+
+@dataclass
+class Cancelled:
+    """What a collect cancelled midway did."""
+
+    at: float = 0.0  # loop time of the cancellation
+    running: int = 0  # jobs still running then
+    state: str = ""  # cancelled, returned, raised or running (GRACE later)
+    ended_after: float = 0.0  # loop seconds from the cancellation to its end
+    value: Any = None
+    error: BaseException | None = None
+
+
+async def _cancel_midway(collect: Any, jobs: Jobs, seen: Cancelled) -> Any:
+    """Start collect, cancel it while some jobs have finished and others still run."""
+    loop = asyncio.get_running_loop()
+    delays = sorted(job.delay for job in jobs.jobs)
+    task = asyncio.ensure_future(collect(jobs.awaitables()))
+    await asyncio.wait([task], timeout=(delays[2] + delays[3]) / 2)
+    if task.done():
+        return await task  # it ended (or failed) before any cancellation: other checks judge it
+    seen.at, seen.running = loop.time(), len(jobs.jobs) - len(jobs.finished)
+    task.cancel()
+    await asyncio.wait([task], timeout=GRACE)
+    seen.ended_after = loop.time() - seen.at
+    if not task.done():
+        seen.state = "running"
+    elif task.cancelled():
+        seen.state = "cancelled"
+    elif (error := task.exception()) is not None:
+        seen.state, seen.error = "raised", error
+    else:
+        seen.state, seen.value = "returned", task.result()
+    return None
+
+
+@check("a cancelled collect ends cancelled", points=1)
+def test_cancelled_collect_ends_cancelled(solution: Solution) -> None:
+    collect, where = solution.function("collect", coroutine=True), solution.definition_of("collect")
+    jobs, seen = Jobs(), Cancelled()
+    outcome = run_virtual(lambda: _cancel_midway(collect, jobs, seen))
+    outcome.result(CALL)
+    if not seen.state or seen.state == "cancelled":
+        return
+    cancelled = (f"{CALL} was cancelled after {seen.at:g} s of simulated time, while "
+                 f"{seen.running} of the {len(jobs.jobs)} jobs were still running")
+    rule = ("A cancellation is not one of the jobs' exceptions: the code that cancels collect "
+            "must see it end cancelled.")
+    if seen.state == "running":
+        raise Fail(f"{cancelled}, and {GRACE:g} s later it had still not ended. {rule}", where)
+    if seen.state == "raised" and seen.error is not None:
+        raise Fail(f"{cancelled}, and it raised {seen.error!r} instead of ending cancelled. "
+                   f"{rule}", location_of_traceback(seen.error.__traceback__) or where)
+    errors = seen.value[1] if isinstance(seen.value, tuple | list) and len(seen.value) == 2 else []
+    held = (" - with the CancelledError among its exceptions"
+            if isinstance(errors, list) and any(isinstance(error, asyncio.CancelledError)
+                                                for error in errors) else "")
+    raise Fail(f"{cancelled}, and it carried on: {seen.ended_after:g} s later it returned as if "
+               f"nothing had happened{held}. It caught the cancellation. {rule}", where)
+
+
 def _line(error: BaseException) -> str:
     where = location_of_traceback(error.__traceback__)
     return f"{where.file}, line {where.line}" if where else "in code it called"
