@@ -17,13 +17,15 @@ Your task
     `async def crunch(items: list[int], work: Callable[[int], int], every: int) -> int`:
     call `work(item)` once for each item and return the sum of the results. `work` is an ordinary
     (synchronous) function that keeps the loop busy while it runs. Never call `work` more than
-    `every` times in a row without letting the event loop run other tasks in between. (`every`
+    `every` times in a row without letting the event loop run other tasks in between (pausing
+    more often is allowed). A pause hands the loop back for a moment and then goes on: it must
+    not wait for time to pass (10 ms at most), since that only makes crunch slower. (`every`
     is at least 1; `items` may be empty, or shorter than `every`.)
 
 Example
     >>> def square(n: int) -> int:
     ...     return n * n
-    >>> await crunch([1, 2, 3, 4, 5], square, every=2)   # other tasks run after 2 and after 4
+    >>> await crunch([1, 2, 3, 4, 5], square, every=2)   # e.g. other tasks run after 2 and 4
     55
 
 Check your work with `grade exercise 10`; stuck? `grade hint 10`.
