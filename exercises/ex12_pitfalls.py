@@ -25,7 +25,10 @@ Your task
     The shop program below has each of the four mistakes exactly once. Find and fix them. Keep
     every function's name and parameters, and what its docstring says it does. The checks call
     `fetch_price`, `price_basket`, `record_sale` and `checkout` each on its own (one check per
-    mistake) and then run the whole program with `main`.
+    mistake), then run the whole program with `main`, and call `price_now` from synchronous
+    code, as the shop's old command-line tool does. `write_entry` has no mistake: the journal
+    lives on a slow disk where writing a line takes 0.1 s, during which other tasks run; keep
+    that pause.
     The shop (given to you) has `shop.pause`, the seconds it asks clients to wait before each
     request, and two coroutine methods: `await shop.price(item)` returns an item's price and
     `await shop.send_receipt(total)` e-mails the receipt.

@@ -42,6 +42,8 @@ HINTS = (
 _sleep = asyncio.sleep
 _loop_time = looptime.LoopTimeEventLoop.time
 TOLERANCE = 1e-6
+# write_entry's pause: writing a line to the journal's slow disk takes this long.
+WRITE_PAUSE = 0.1
 # Totals whose journal line shows whether it has two decimals whatever the random data: a whole
 # number, one that ends in a zero, and a sum that floats cannot hold exactly (0.1 + 0.2).
 JOURNAL_TOTALS = (7.0, 12.5, 0.1 + 0.2)
@@ -156,7 +158,8 @@ def _run(factory: Callable[[], Awaitable[Any]],
     return run_virtual(tracked)
 
 
-def _refuse_awaitable(value: object, call_text: str, where: Location | None) -> None:
+def _refuse_awaitable(value: object, call_text: str, where: Location | None,
+                      run: str = "awaiting it") -> None:
     """Fail if the student's coroutine returned a coroutine (or another awaitable) instead of
     awaiting it: `return write_entry(...)` runs nothing."""
     if not inspect.isawaitable(value):
@@ -167,7 +170,7 @@ def _refuse_awaitable(value: object, call_text: str, where: Location | None) -> 
     if inspect.iscoroutine(value):
         value.close()  # it never ran; closing it keeps its warning out of later runs
     raise Fail(f"Pitfall: a coroutine never awaited. {call_text} returned the coroutine "
-               f"{name}() instead of awaiting it: its body never ran, and whoever called "
+               f"{name}() instead of {run}: its body never ran, and whoever called "
                f"{call_text.split('(')[0]} got a coroutine object instead of its result.",
                created or where)
 
@@ -316,18 +319,22 @@ def _is_nested_loop_error(error: RuntimeError) -> bool:
 
 
 @check("record_sale awaits the coroutine that writes its journal line", points=2)
-def test_record_sale_awaits_its_coroutine(solution: Solution) -> None:
+def test_record_sale_awaits_its_coroutine(solution: Solution, blocking: BlockingSpy) -> None:
     record_sale = solution.function("record_sale", coroutine=True)
-    where = solution.definition_of("record_sale")
+    places = (solution.definition_of("record_sale"), solution.definition_of("write_entry"))
     for total in (rand.rng.randint(100, 99_999) / 100, *JOURNAL_TOTALS):
-        _record_one_sale(record_sale, total, where)
+        _record_one_sale(record_sale, total, places, blocking)
 
 
 def _record_one_sale(record_sale: Callable[..., Awaitable[Any]], total: float,
-                     where: Location | None) -> None:
+                     places: tuple[Location | None, Location | None],
+                     blocking: BlockingSpy) -> None:
+    """`places`: where record_sale and write_entry are defined."""
+    where, disk = places
     journal: list[str] = []
     call_text = f"record_sale(journal, {total!r})"
-    outcome = _run(lambda: record_sale(journal, total))
+    slept_before = len(blocking.off_loop)
+    outcome = _run(lambda: record_sale(journal, total), blocking)
     _never_awaited(outcome, call_text, where, f"the journal got {len(journal)} line(s)")
     _refuse_awaitable(outcome.result(call_text), call_text, where)
     if outcome.leftover_tasks and not journal:
@@ -337,7 +344,23 @@ def _record_one_sale(record_sale: Callable[..., Awaitable[Any]], total: float,
     expect(journal == [_entry(total)],
            f"After {call_text} the journal is {journal!r}; expected [{_entry(total)!r}]: one "
            f"line, 'sold for <total with 2 decimals>'.", where)
+    if blocking.calls:
+        raise Fail(f"Pitfall: a blocking call. {blocking.message()} While {call_text} wrote its "
+                   f"line, every other task had to wait.", blocking.calls[0].location)
+    _expect_disk_pause(call_text, outcome.elapsed, blocking.off_loop[slept_before:],
+                       disk or where)
     outcome.require_clean(call_text)
+
+
+def _expect_disk_pause(call_text: str, elapsed: float, in_threads: list[Any],
+                       where: Location | None) -> None:
+    """The slow disk: writing the line takes WRITE_PAUSE, in loop time or slept in a thread."""
+    took = elapsed + sum(sleep.seconds for sleep in in_threads if sleep.ended)
+    expect(abs(took - WRITE_PAUSE) < 1e-3,
+           f"{call_text} took {took:.1f} s of simulated time; the journal lives on a slow disk "
+           f"where writing a line takes {WRITE_PAUSE} s (write_entry's pause), so recording a "
+           f"sale takes {WRITE_PAUSE} s. write_entry is not one of the four mistakes: it must "
+           f"keep its pause, without blocking the event loop.", where)
 
 
 @check("checkout waits for the receipt task it starts", points=2)
@@ -351,8 +374,7 @@ def test_checkout_waits_for_the_receipt(solution: Solution) -> None:
     call_text = f"checkout(shop, <{len(items)} items>, journal)"
     outcome = _run(lambda: checkout(shop.front, items, journal))
     where = solution.definition_of("checkout")
-    _never_awaited(outcome, call_text, where,
-                   f"the shop sent {len(shop.receipts)} receipt(s) instead of one")
+    _never_awaited(outcome, call_text, where, _what_checkout_missed(outcome, shop, journal))
     total = outcome.result(call_text)
     _refuse_awaitable(total, call_text, where)
     expected = shop.total(items)
@@ -377,6 +399,14 @@ def test_checkout_waits_for_the_receipt(solution: Solution) -> None:
     outcome.require_clean(call_text)
 
 
+def _what_checkout_missed(outcome: Outcome[Any], shop: Shop, journal: list[str]) -> str:
+    """What a coroutine checkout never awaited left undone, by the coroutine's name."""
+    name = outcome.never_awaited[0].text if outcome.never_awaited else ""
+    if "record_sale" in name or "write_entry" in name:
+        return f"the sale was not recorded: the journal got {len(journal)} line(s)"
+    return f"the shop sent {len(shop.receipts)} receipt(s) instead of one"
+
+
 def _isolate_checkout(module: Any, shop: Shop) -> None:
     """Give checkout working collaborators, so that only its own receipt handling is graded."""
 
@@ -388,8 +418,10 @@ def _isolate_checkout(module: Any, shop: Shop) -> None:
         await _sleep(0.1)
         journal.append(_entry(total))
 
-    module.price_basket = price_basket
-    module.record_sale = record_sale
+    for stand_in, name in ((price_basket, "price_basket"), (record_sale, "record_sale")):
+        # Named as the student's own, so a message about a call of it reads naturally.
+        stand_in.__name__ = stand_in.__qualname__ = name
+        setattr(module, name, stand_in)
 
 
 @check("the whole program (main) returns the total, writes the journal and sends the receipt",
@@ -403,24 +435,11 @@ def test_main_returns_the_total(solution: Solution, blocking: BlockingSpy) -> No
 
 def _run_main(solution: Solution, main: Callable[..., Any], spies: tuple[BlockingSpy, ClockSpy],
               prices: tuple[float, ...]) -> None:
-    blocking, clocks = spies
-    shop = Shop(blocking=blocking)
+    shop = Shop(blocking=spies[0])
     items = shop.basket(rand.rng.randint(2, 4), prices)
     journal: list[str] = []
     call_text = f"main(shop, <{len(items)} items>, journal)"
-    with spy_on_new_loops() as loops:
-        _watch_new_loops(loops, clocks)
-        blocking.loop_for_threads = lambda: next(
-            (loop for loop in reversed(loops.created) if loop.is_running()), None)
-        gc.collect()
-        try:
-            total = main(shop.front, items, journal)
-        except Exception as error:
-            message = describe_call_error(call_text, error)
-            if isinstance(error, RuntimeError) and _is_nested_loop_error(error):
-                message = f"Pitfall: an event loop started inside a running one. {message}"
-            raise Fail(message, location_of_traceback(error.__traceback__)) from None
-        left_open = len(loops.left_open())
+    total, left_open = _call_from_sync(lambda: main(shop.front, items, journal), call_text, spies)
     where = solution.definition_of("main")
     _refuse_awaitable(total, call_text, where)
     expected = shop.total(items)
@@ -434,3 +453,47 @@ def _run_main(solution: Solution, main: Callable[..., Any], spies: tuple[Blockin
            f"{shop.receipts!r}; expected one, for {expected:.2f}.",
            solution.definition_of("checkout"))
     expect(left_open == 0, f"{call_text} left {left_open} event loop(s) open.", where)
+
+
+def _call_from_sync(call: Callable[[], Any], call_text: str,
+                    spies: tuple[BlockingSpy, ClockSpy]) -> tuple[Any, int]:
+    """Call one of the program's synchronous entry points, as synchronous code does: what it
+    returned, and how many of the event loops it started it left open."""
+    blocking, clocks = spies
+    with spy_on_new_loops() as loops:
+        _watch_new_loops(loops, clocks)
+        blocking.loop_for_threads = lambda: next(
+            (loop for loop in reversed(loops.created) if loop.is_running()), None)
+        gc.collect()
+        try:
+            value = call()
+        except Exception as error:
+            message = describe_call_error(call_text, error)
+            if isinstance(error, RuntimeError) and _is_nested_loop_error(error):
+                message = f"Pitfall: an event loop started inside a running one. {message}"
+            raise Fail(message, location_of_traceback(error.__traceback__)) from None
+        return value, len(loops.left_open())
+
+
+@check("price_now still gives one price to synchronous code", points=1)
+def test_price_now_for_synchronous_code(solution: Solution, blocking: BlockingSpy) -> None:
+    with spy_on_clock_reads() as clocks:  # a busy wait left in fetch_price ends at once
+        price_now: Callable[..., Any] = solution.function("price_now", coroutine=False)
+        shop = Shop(blocking=blocking)
+        item = shop.basket(1)[0]
+        call_text = f"price_now(shop, {item!r})"
+        price, left_open = _call_from_sync(lambda: price_now(shop.front, item), call_text,
+                                           (blocking, clocks))
+    where = solution.definition_of("price_now")
+    if blocking.calls:
+        raise Fail(f"Pitfall: a blocking call. {blocking.message()} It ran in the event loop "
+                   f"that {call_text} started.", blocking.calls[0].location)
+    _refuse_awaitable(price, call_text, where, "running it to its end")
+    expected = shop.prices[item]
+    expect(_close_to(price, expected),
+           f"{call_text}, called from synchronous code, returned {price!r}; the shop's price is "
+           f"{expected:.2f}. price_now is how the shop's old command-line tool gets a price: it "
+           f"must keep doing what its docstring says.", where)
+    expect(left_open == 0,
+           f"{call_text} left {left_open} event loop(s) open: a loop it starts must be closed "
+           f"once the price is in.", where)

@@ -1,5 +1,5 @@
 """A correct alternative: prices asked together with gather, the receipt in a TaskGroup, and the
-old helper price_now removed."""
+old helper price_now kept for synchronous callers (no coroutine calls it)."""
 
 import asyncio
 from typing import Protocol
@@ -17,6 +17,11 @@ async def fetch_price(shop: Shop, item: str) -> float:
     """Wait `shop.pause` seconds (other clients' requests go on meanwhile), then ask the price."""
     await asyncio.sleep(shop.pause)
     return await shop.price(item)
+
+
+def price_now(shop: Shop, item: str) -> float:
+    """One price, for the synchronous code of the shop's old command-line tool."""
+    return asyncio.run(fetch_price(shop, item))
 
 
 async def price_basket(shop: Shop, items: list[str]) -> float:

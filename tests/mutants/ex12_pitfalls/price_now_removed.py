@@ -1,0 +1,53 @@
+"""All four pitfalls fixed, but the old helper price_now removed with the one that misused it:
+the shop's command-line tool still calls it.
+
+fails: price_now_for_synchronous_code
+says: has no function price_now
+"""
+
+import asyncio
+from typing import Protocol
+
+
+class Shop(Protocol):
+    pause: float
+
+    async def price(self, item: str) -> float: ...
+
+    async def send_receipt(self, total: float) -> None: ...
+
+
+async def fetch_price(shop: Shop, item: str) -> float:
+    """Wait `shop.pause` seconds (other clients' requests go on meanwhile), then ask the price."""
+    await asyncio.sleep(shop.pause)
+    return await shop.price(item)
+
+
+async def price_basket(shop: Shop, items: list[str]) -> float:
+    """The total price of the items, each asked with fetch_price."""
+    return sum(await asyncio.gather(*(fetch_price(shop, item) for item in items)))
+
+
+async def write_entry(journal: list[str], text: str) -> None:
+    """Append a line to the sales journal (it lives on a slow disk)."""
+    await asyncio.sleep(0.1)
+    journal.append(text)
+
+
+async def record_sale(journal: list[str], total: float) -> None:
+    """Write the sale into the journal: one line, 'sold for <total with 2 decimals>'."""
+    await write_entry(journal, f"sold for {total:.2f}")
+
+
+async def checkout(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Price the basket, record the sale, send the receipt; return the total."""
+    total = await price_basket(shop, items)
+    async with asyncio.TaskGroup() as group:
+        group.create_task(shop.send_receipt(total))
+        group.create_task(record_sale(journal, total))
+    return total
+
+
+def main(shop: Shop, items: list[str], journal: list[str]) -> float:
+    """Run a checkout from synchronous code and return the total."""
+    return asyncio.run(checkout(shop, items, journal))
