@@ -15,6 +15,7 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.handed import handed
 from graders.probes.student import describe_exception
 from graders.probes.threads import spy_on_executors
 from graders.results import Location
@@ -38,6 +39,7 @@ _sleep = asyncio.sleep
 TOGETHER = 4
 
 
+@handed
 class OffloadError(Exception):
     """What func raises for one item in the exception check."""
 
@@ -59,7 +61,7 @@ def _offload(solution: Solution, work: ThreadWork, items: list[str],
              **options: Any) -> Outcome[Any]:
     offload_all = solution.function("offload_all", coroutine=True)
     with work.watching():
-        return run_virtual(lambda: offload_all(work, list(items)), limit=60, **options)
+        return run_virtual(lambda: offload_all(work.function(), list(items)), limit=60, **options)
 
 
 async def _then_let_calls_end(offload_all: Any, work: ThreadWork, items: list[str]) -> Any:
@@ -67,7 +69,7 @@ async def _then_let_calls_end(offload_all: Any, work: ThreadWork, items: list[st
     until every call of func has started and ended, for at most LATE_CALLS of loop time: calls
     still running after offload_all raised go on seeing the loop tick."""
     try:
-        return await offload_all(work, list(items))
+        return await offload_all(work.function(), list(items))
     finally:
         waited = 0.0
         while (len(work.calls) < len(items) or work.in_flight.now) and waited < LATE_CALLS:

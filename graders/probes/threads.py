@@ -72,7 +72,8 @@ class ThreadCall:
 
 @dataclass
 class ThreadWork:
-    """A plain function `work(item)` that returns `answers[item]` and records how it was run.
+    """A function `work(item)` that returns `answers[item]` and records how it was run. Student
+    code gets `function()`, a plain function that calls it.
 
     - `failures`: items for which it raises the given exception instead.
     - `barrier`: how many calls must be in flight together (0: none); the calls wait at a
@@ -128,6 +129,15 @@ class ThreadWork:
             self._failed.set()
             raise self.failures[item]
         return self.answers[item]
+
+    def function(self) -> Callable[[Any], Any]:
+        """What student code gets: a plain function that calls this ThreadWork. The ThreadWork
+        itself has public records (answers, in_flight, calls) that must stay out of reach."""
+
+        def func(item: Any) -> Any:
+            return self(item)
+
+        return func
 
     def _meet_the_others(self) -> None:
         if self._barrier is None:
