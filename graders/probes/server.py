@@ -56,8 +56,15 @@ class FakeServer:
         # repeat=True: aioresponses races when one registration is fetched concurrently (#165).
         with aioresponses() as mock:
             self._mock = mock
+            # A closure, not the bound method: aioresponses keeps the callback, and what it
+            # keeps must not lead to this server's routes and counters.
+            answer = self._answer
+
+            async def callback(url: Any, **kwargs: Any) -> CallbackResult:
+                return await answer(url, **kwargs)
+
             for url in self.routes:
-                mock.get(url, callback=self._answer, repeat=True)
+                mock.get(url, callback=callback, repeat=True)
             try:
                 yield self
             finally:
