@@ -38,10 +38,7 @@ from graders.registry import PACKAGE_DIR, Exercise, exercises
 TESTS = Path(__file__).parent
 # Exercises whose checks still hand over check state, each with the reason; strict: once fixed,
 # the test fails until the entry is removed.
-KNOWN: dict[str, str] = {
-    "ex13_processes": "compute_all is given the ProcessWork itself (it must pickle, so it cannot "
-                      "be a closure): its public fields are the check's records",
-}
+KNOWN: dict[str, str] = {}
 
 
 # The walker ------------------------------------------------------------------------------------

@@ -58,20 +58,28 @@ def _work(items: list[str], **options: Any) -> ProcessWork:
 
 
 def _compute(solution: Solution, work: ProcessWork, items: list[str], workers: int) -> Outcome[Any]:
-    compute_all = solution.function("compute_all", coroutine=True)
-    with work.running():
-        return run_virtual(lambda: compute_all(work, list(items), workers), limit=60,
+    with work.running():  # the file is loaded inside: a pool made as it loads is seen too
+        compute_all = solution.function("compute_all", coroutine=True)
+        func = work.function()
+        return run_virtual(lambda: compute_all(func, list(items), workers), limit=60,
                            background=[work.beat])
 
 
-def _result(solution: Solution, outcome: Outcome[Any]) -> Any:
+def _result(solution: Solution, work: ProcessWork, outcome: Outcome[Any]) -> Any:
     """What compute_all returned; a Fail that explains pickling if the work could not be sent."""
-    _explain_sending(solution, outcome.error)
+    _explain_sending(solution, work, outcome.error)
     return outcome.result(CALL)
 
 
-def _explain_sending(solution: Solution, error: BaseException | None) -> None:
+def _explain_sending(solution: Solution, work: ProcessWork, error: BaseException | None) -> None:
     where = solution.definition_of("compute_all")
+    afresh = [pool for pool in work.process_pools() if not pool.forks]
+    if error is not None and afresh:
+        raise Fail(f"{CALL} raised {describe_exception(error)}: the process pool made"
+                   f"{_where(afresh[0], ' at ', '')} starts each worker process afresh (a pool "
+                   f"with max_tasks_per_child does), and a fresh process cannot reach the func "
+                   f"the grader gives, which lives in the running program. Leave "
+                   f"max_tasks_per_child out.", afresh[0].location or where)
     unpicklable = pickling_error(error)
     if unpicklable is not None:
         raise Fail(f"{CALL} could not send the work to a worker process: "
@@ -81,9 +89,9 @@ def _explain_sending(solution: Solution, error: BaseException | None) -> None:
                    f"lambda, or a function defined inside another function, has no such name, so "
                    f"it cannot be pickled. Send func itself, with the item as its argument.", where)
     if isinstance(error, WorkLost):
-        raise Fail(f"{CALL} ran func in a worker process that was started before compute_all "
-                   f"was called, so it could not find func: make the pool inside compute_all.",
-                   where)
+        raise Fail(f"{CALL} ran func in a worker process that could not find it: the pool "
+                   f"started that process afresh instead of copying the running program, which "
+                   f"the grader needs (leave mp_context and max_tasks_per_child out).", where)
 
 
 def _require_calls(solution: Solution, work: ProcessWork, items: list[str]) -> None:
@@ -124,7 +132,7 @@ def test_returns_results_in_order(solution: Solution) -> None:
     while finish == items:
         rand.rng.shuffle(finish)
     work = _work(items, barrier=ORDERED, finish_order=finish)
-    value = _result(solution, _compute(solution, work, items, workers=ORDERED))
+    value = _result(solution, work, _compute(solution, work, items, workers=ORDERED))
     where = solution.definition_of("compute_all")
     if isinstance(value, list | tuple) and any(
             asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
@@ -142,9 +150,9 @@ def test_returns_results_in_order(solution: Solution) -> None:
 
 @check("func runs in worker processes and the event loop stays free", points=3)
 def test_runs_in_worker_processes(solution: Solution) -> None:
-    items = _items(3)
+    items = _items(2)
     work = _work(items, heartbeat=True)
-    _result(solution, _compute(solution, work, items, workers=len(items)))
+    _result(solution, work, _compute(solution, work, items, workers=len(items)))
     _not_in_processes(solution, work, items,
                       "it ran in the loop's own process, and while it computes there the loop "
                       "is blocked and no other coroutine can run. func must run in worker "
@@ -164,7 +172,7 @@ def test_runs_in_worker_processes(solution: Solution) -> None:
 def test_runs_all_at_once(solution: Solution) -> None:
     items = _items(TOGETHER)
     work = _work(items, barrier=TOGETHER)
-    _result(solution, _compute(solution, work, items, workers=TOGETHER))
+    _result(solution, work, _compute(solution, work, items, workers=TOGETHER))
     _not_in_processes(solution, work, items,
                       "calls on the loop's thread run one after another, and nothing else runs "
                       "meanwhile. func must run in worker processes, all at the same time.")
@@ -192,10 +200,10 @@ def test_runs_all_at_once(solution: Solution) -> None:
 
 @check("compute_all uses no more than `workers` worker processes", points=2)
 def test_uses_at_most_workers_processes(solution: Solution) -> None:
-    workers = 3
+    workers = 2
     items = _items(2 * workers + 1)
     work = _work(items)
-    _result(solution, _compute(solution, work, items, workers=workers))
+    _result(solution, work, _compute(solution, work, items, workers=workers))
     _require_calls(solution, work, items)
     started = max(work.started_processes, len(work.worker_pids))
     if started <= workers:
@@ -235,9 +243,9 @@ def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> Non
 
 @check("the pool is shut down: no worker process is left running", points=2)
 def test_shuts_the_pool_down(solution: Solution) -> None:
-    items = _items(3)
+    items = _items(2)
     work = _work(items)
-    _result(solution, _compute(solution, work, items, workers=len(items)))
+    _result(solution, work, _compute(solution, work, items, workers=len(items)))
     _require_shut_down(solution, work, f"{CALL} returned")
 
 
@@ -250,11 +258,11 @@ def _leaves(error: BaseException) -> list[BaseException]:
 @check("an exception raised by func reaches the caller, and the pool is still shut down",
        points=2)
 def test_exceptions_propagate(solution: Solution) -> None:
-    items = _items(TOGETHER)
+    items = _items(3)
     bad = rand.rng.choice(items[1:])
     message = f"cannot process {bad!r}"
     work = _work(items, failures={bad: message})
-    outcome = _compute(solution, work, items, workers=TOGETHER)
+    outcome = _compute(solution, work, items, workers=len(items))
     where = solution.definition_of("compute_all")
     error = ComputeError(message)
     if outcome.error is not None and any(
@@ -262,7 +270,7 @@ def test_exceptions_propagate(solution: Solution) -> None:
             for leaf in _leaves(outcome.error)):
         _require_shut_down(solution, work, f"func raised {error!r} and {CALL} raised it too")
         return
-    _explain_sending(solution, outcome.error)
+    _explain_sending(solution, work, outcome.error)
     if outcome.error is not None and not isinstance(outcome.error, NotImplementedError):
         raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} raised "
                    f"{describe_exception(outcome.error)} instead: the caller should get func's "

@@ -1,10 +1,10 @@
 """Probes for code that hands work to worker processes: where each call ran, how many ran at once,
 and what the pools left behind.
 
-`ProcessWork` is an ordinary, picklable function to give student code
-(`await loop.run_in_executor(pool, work, item)` with a `ProcessPoolExecutor`). It pickles as a
-reference to itself in a registry of this module, and `ProcessWork.running()` makes every process
-pool started meanwhile start its workers by fork: they inherit the registry, the student's module
+`ProcessWork` is a function whose `function()` is given to student code
+(`await loop.run_in_executor(pool, func, item)` with a `ProcessPoolExecutor`): a `Func` that pickles
+as a token for the ProcessWork in a registry of this module, and `ProcessWork.running()` makes every
+process pool started meanwhile start its workers by fork: they inherit the registry, the student's module
 (a function defined at its top level unpickles there too) and the memory the calls share with the
 grading process, where each call records the process it ran in - the grading process, the one
 running the event loop, means the work did not go to another process (on the loop's own thread,
@@ -48,6 +48,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from graders.probes.handed import handed
 from graders.probes.student import caller_location
 from graders.probes.threads import _hold_loop_time
 from graders.results import Location
@@ -77,21 +78,45 @@ _tokens = itertools.count(1)
 WORKER, LOOP_THREAD, LOOP_PROCESS_THREAD = 0, 1, 2
 
 
+@handed
 class ComputeError(Exception):
     """What a ProcessWork raises for an item in `failures` (it pickles: it crosses processes)."""
 
 
+@handed
 class WorkLost(RuntimeError):
-    """A worker process that does not know the work: its pool started before the work existed."""
+    """A worker process that does not know the work: its pool did not fork it (e.g. a pool with
+    max_tasks_per_child, which starts its processes afresh)."""
 
 
 def _work_by_token(token: int) -> ProcessWork:
-    """How a pickled ProcessWork is found again in a worker process (inherited by fork)."""
+    """How a ProcessWork is found again in a worker process (inherited by fork)."""
     try:
         return _REGISTRY[token]
     except KeyError:
-        raise WorkLost("func's worker process was started before the grader's func existed: "
-                       "make the pool inside the function that uses it") from None
+        raise WorkLost("this worker process was not forked from the grading process, so it "
+                       "cannot find func") from None
+
+
+@handed
+class Func:
+    """What student code gets: calling it calls the ProcessWork, which it reaches only through
+    a private token (the ProcessWork's public records must stay out of reach). It pickles as
+    that token, and finds its ProcessWork again in a worker process forked from the grader."""
+
+    __slots__ = ("_token",)
+
+    def __init__(self, token: int) -> None:
+        self._token = token
+
+    def __call__(self, item: Any) -> Any:
+        return _work_by_token(self._token)(item)
+
+    def __reduce__(self) -> tuple[type[Func], tuple[int]]:
+        return Func, (self._token,)
+
+    def __repr__(self) -> str:
+        return "func"
 
 
 @dataclass
@@ -113,6 +138,7 @@ class PoolRecord:
     asked: int | None  # the max_workers it was given (None: the default)
     location: Location | None
     processes: bool = True  # a ProcessPoolExecutor (else a ThreadPoolExecutor)
+    forks: bool = True  # its worker processes are forked (they share what the checks give)
     submitted: int = 0
     shut_down: bool = False
     manager: threading.Thread | None = None  # the pool's own thread, when it was shut down
@@ -129,7 +155,8 @@ class Leftovers:
 
 @dataclass(eq=False)
 class ProcessWork:
-    """A picklable function `work(item)` that returns `answers[item]` and records how it was run.
+    """A function `work(item)` that returns `answers[item]` and records how it was run. Student
+    code gets `function()`, a picklable stand-in that calls it.
 
     - `failures`: items for which it raises ComputeError(message) instead.
     - `barrier`: how many calls must run in worker processes at once (0: none).
@@ -172,8 +199,9 @@ class ProcessWork:
         self._starting = threading.local()  # the pool whose submit is starting processes
         self._held: list[Any] = []  # looptime's markers of work held (it keeps them weakly)
 
-    def __reduce__(self) -> tuple[Callable[[int], ProcessWork], tuple[int]]:
-        return _work_by_token, (self.token,)
+    def function(self) -> Func:
+        """What student code gets: a picklable function that calls this ProcessWork."""
+        return Func(self.token)
 
     # The call ----------------------------------------------------------------------------------
 
@@ -360,8 +388,10 @@ class ProcessWork:
 
         def init(executor: Any, max_workers: int | None = None, *args: Any, **kwargs: Any) -> None:
             original(executor, max_workers, *args, **kwargs)
+            context = getattr(executor, "_mp_context", None)
+            forks = context is None or context.get_start_method() == "fork"
             self.pools.append(PoolRecord(executor, executor._max_workers, max_workers,
-                                         caller_location(), processes))
+                                         caller_location(), processes, forks))
 
         return init
 
@@ -369,6 +399,8 @@ class ProcessWork:
         original = cls.submit
 
         def submit(executor: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != self.loop_thread:
+                self._submitted_elsewhere = True  # first: the loop may tick while it submits
             pool = self._pool(executor)
             self._starting.pool = pool
             try:
@@ -377,8 +409,6 @@ class ProcessWork:
                 self._starting.pool = None
             if pool is not None:
                 pool.submitted += 1
-            if threading.get_ident() != self.loop_thread:
-                self._submitted_elsewhere = True
             wake = _hold_loop_time(future.done, self._held)
             if wake is not None:
                 future.add_done_callback(lambda _: wake())
@@ -411,10 +441,11 @@ class ProcessWork:
         original = concurrent.futures.Future.set_result
 
         def set_result(future: Any, result: Any) -> None:
-            original(future, result)
-            # ProcessPoolExecutor.map sends its calls in chunks: a chunk's result is a list.
+            # ProcessPoolExecutor.map sends its calls in chunks: a chunk's result is a list, which
+            # map's reader empties as soon as it is set. Counted first, then.
             values = result if isinstance(result, list) else [result]
             ours = sum(1 for value in values if _hashable(value) in self._ranked_answers)
+            original(future, result)
             if ours:
                 with self._lock:
                     self._state[4] += ours

@@ -1,10 +1,10 @@
 """A pool with one worker process per item, whatever `workers` says.
 
 truth: wrong
-breaks: "in no more than `workers` processes" - seven items start seven processes.
+breaks: "in no more than `workers` processes" - five items start five processes.
 
 fails: uses_at_most_workers_processes
-says: started 7 worker processes
+says: started 5 worker processes
 """
 
 from __future__ import annotations
