@@ -3,8 +3,11 @@
 Where each call ran is proved by thread identity (the event loop's own thread means the loop was
 blocked) and by a heartbeat on the loop that each call waits to see tick; how many ran at once by
 a counter and a `threading.Barrier` of four, within the six workers of the default pool on a
-two-core machine. The real-time limits on those waits only stop code that would otherwise wait
-for ever: correct code passes them in milliseconds.
+two-core machine. The order of the results is checked with func's calls made to finish out of
+order (reversed, then drawn), each one only after the loop has seen the one before it finish, so
+code that collects results as they come can never be right by luck. The real-time limits on
+those waits only stop code that would otherwise wait for ever: correct code passes them in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from typing import Any
 from graders.check import Fail, check, expect
 from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.finishing import FinishOrder
 from graders.probes.handed import handed
 from graders.probes.student import describe_exception
-from graders.probes.threads import spy_on_executors
+from graders.probes.threads import PATIENCE, spy_on_executors
 from graders.results import Location
 
 HINTS = (
@@ -37,6 +41,10 @@ LATE_CALLS = 10.0
 _sleep = asyncio.sleep
 # Four calls must meet: the default pool has min(32, cpus + 4) workers, at least five.
 TOGETHER = 4
+# Runs of the order check, four items each. func's calls finish in reverse order in the first and
+# in a drawn order in the others; a list read from asyncio.wait's `done` (a set: its order is
+# drawn) is in the items' order by luck in about one run in 16, so six leave it below 1e-7.
+ORDER_ROUNDS = 6
 
 
 @handed
@@ -93,19 +101,50 @@ def _loop_thread_message(work: ThreadWork, items: list[str], consequence: str) -
 
 @check("offload_all returns func's results in the order of the items", points=2)
 def test_returns_results_in_order(solution: Solution) -> None:
-    items = _items(5)
+    patience = PATIENCE
+    for round_ in range(ORDER_ROUNDS):
+        items = _items(TOGETHER)
+        # Reversed first: code that collects results as they finish can never be right by luck.
+        finishing = items[::-1] if round_ == 0 else _shuffled(items)
+        if _require_order(solution, items, finishing, patience):
+            # The calls did not all run at once (or the loop was blocked): their order cannot be
+            # chosen, and waiting again in each run would only cost time.
+            patience = 0.0
+
+
+def _shuffled(items: list[str]) -> list[str]:
+    while True:
+        order = rand.rng.sample(items, len(items))
+        if order != items:
+            return order
+
+
+def _require_order(solution: Solution, items: list[str], finishing: list[str],
+                   patience: float) -> bool:
+    """offload_all(func, items) with func's calls made to finish in the order `finishing`;
+    whether a call gave up waiting for its turn."""
     work = _work(items)
-    value = _offload(solution, work, items).result(CALL)
+    finish = FinishOrder(work, finishing, patience=patience)
+    offload_all = solution.function("offload_all", coroutine=True)
+    func = finish.function()
+    with work.watching(), finish.watching():
+        outcome = run_virtual(lambda: finish.running(offload_all(func, list(items))), limit=60)
+    value = outcome.result(CALL)
     where = solution.definition_of("offload_all")
     if isinstance(value, list | tuple) and any(
             asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
         raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
                    f"must be awaited to get its result.", where)
     expected = [work.answers[item] for item in items]
-    expect(isinstance(value, list) and value == expected,
-           f"{CALL} returned {value!r}; expected {expected!r}: func's result for each item, in "
-           f"the order of items {items!r}, as a list.", where)
+    if not (isinstance(value, list) and value == expected):
+        finished = ""
+        if len(finish.finished) == len(items) and finish.finished != items:
+            finished = (f" (The calls of func finished in the order {finish.finished!r}: the "
+                        f"results must keep the items' order, whichever call ends first.)")
+        raise Fail(f"{CALL} returned {value!r}; expected {expected!r}: func's result for each "
+                   f"item, in the order of items {items!r}, as a list.{finished}", where)
     _require_calls(solution, work, items)
+    return finish.gave_up
 
 
 @check("func runs in worker threads and the event loop stays free", points=3)

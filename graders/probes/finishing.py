@@ -1,0 +1,184 @@
+"""Calls of a function, run in worker threads, that finish in an order the check chooses.
+
+`FinishOrder(func, order).function()` is a plain function to give student code in place of
+`func` (a ThreadWork): each call on a worker thread runs `func(item)`, then waits until every item
+of `order` has been called and every item before its own in `order` has finished *as the event
+loop sees it*: its result was handed to the loop (its executor's future called its callbacks, or
+the thread that made the call ended) and the loop then ran HOPS more rounds. HOPS is far more than
+any chain of callbacks needs to bring a result to the code waiting for it (a task waking up,
+as_completed's queue, asyncio.wait returning), so code that collects results as they come sees
+them one by one, in `order`, and can never be right by luck; code that keeps the items' order is
+unaffected.
+`finished` lists the items in the order their results were handed to the loop.
+
+A call on the loop's own thread never waits: it could only time out. If the calls never all run
+together (one at a time, a pool too small) or the loop cannot run its rounds (it is blocked), a
+waiting call gives up after PATIENCE real seconds and from then on no call waits (`gave_up`):
+the limit only stops code that would otherwise hang; correct code never meets it.
+
+Around a run: `with work.watching(), finish.watching():`, and the student's coroutine awaited
+through `finish.running(...)`, which tells it the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import concurrent.futures.thread
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from graders.probes.threads import PATIENCE
+
+T = TypeVar("T")
+
+# Loop rounds between a result handed to the loop and the next call finishing. A result reaches
+# the student's code within a handful of rounds, whatever collects it.
+HOPS = 32
+
+_monotonic = time.monotonic
+_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
+# Per thread: the call whose result this thread is about to hand over, and whether the thread is
+# one started while watching (it hands results over when it ends).
+_handing = threading.local()
+
+
+class FinishOrder:
+    def __init__(self, func: Callable[[Any], Any], order: Sequence[Any], *,
+                 patience: float = PATIENCE) -> None:
+        self.order = list(order)
+        self.finished: list[Any] = []
+        self.gave_up = False
+        self._func = func
+        self._patience = patience
+        self._loop_thread = threading.get_ident()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._calls = 0
+        self._seen: set[int] = set()  # positions in `order`
+        self._changed = threading.Condition()
+
+    def function(self) -> Callable[[Any], Any]:
+        """What student code gets: a plain function, whose state no attribute of it reaches."""
+        call = self._call
+
+        def func(item: Any) -> Any:
+            return call(item)
+
+        return func
+
+    def _call(self, item: Any) -> Any:
+        with self._changed:
+            self._calls += 1
+            self._changed.notify_all()
+        result = self._func(item)  # an exception goes back at once
+        if item not in self.order or threading.get_ident() == self._loop_thread:
+            if item in self.order:
+                with self._changed:
+                    self.finished.append(item)
+                self._mark_seen(self.order.index(item))
+            return result
+        position = self.order.index(item)
+        self._wait_for_turn(position)
+        if _in_work_item() or getattr(_handing, "watched", False):
+            _handing.pending = (self, position)  # handed over when its future or thread ends
+        else:
+            self._handed_over(position)
+        return result
+
+    async def running(self, awaitable: Awaitable[T]) -> T:
+        """Await the student's coroutine, knowing the loop that runs it."""
+        self._loop = asyncio.get_running_loop()
+        return await awaitable
+
+    def _wait_for_turn(self, position: int) -> None:
+        give_up = _monotonic() + self._patience
+        with self._changed:
+            while not self.gave_up and not self._may_finish(position):
+                left = give_up - _monotonic()
+                if left <= 0:
+                    self.gave_up = True  # one call waiting in vain is proof enough
+                    self._changed.notify_all()
+                    return
+                self._changed.wait(left)
+
+    def _may_finish(self, position: int) -> bool:
+        return self._calls >= len(self.order) and all(
+            before in self._seen for before in range(position))
+
+    def _handed_over(self, position: int) -> None:
+        with self._changed:
+            self.finished.append(self.order[position])
+        loop = self._loop
+        if loop is None:
+            self._mark_seen(position)
+            return
+        try:
+            loop.call_soon_threadsafe(self._hop, loop, position, HOPS)
+        except RuntimeError:
+            self._mark_seen(position)  # the loop is closed: nobody waits for the result
+
+    def _hop(self, loop: asyncio.AbstractEventLoop, position: int, left: int) -> None:
+        if left:
+            loop.call_soon(self._hop, loop, position, left - 1)
+        else:
+            self._mark_seen(position)
+
+    def _mark_seen(self, position: int) -> None:
+        with self._changed:
+            self._seen.add(position)
+            self._changed.notify_all()
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """See each result handed to the loop: by its executor's future, or by its thread."""
+
+        def invoke_callbacks(future: concurrent.futures.Future[Any]) -> None:
+            invoke(future)
+            _hand_over_pending()
+
+        def start(thread: threading.Thread) -> None:
+            thread.run = _watched(thread.run)  # type: ignore[method-assign]
+            begin(thread)
+
+        invoke = concurrent.futures.Future.__dict__["_invoke_callbacks"]
+        begin = threading.Thread.__dict__["start"]
+        concurrent.futures.Future._invoke_callbacks = invoke_callbacks  # type: ignore[attr-defined]
+        threading.Thread.start = start  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            concurrent.futures.Future._invoke_callbacks = invoke  # type: ignore[attr-defined]
+            threading.Thread.start = begin  # type: ignore[method-assign]
+
+
+def _watched(run: Callable[[], None]) -> Callable[[], None]:
+    def watched_run() -> None:
+        _handing.watched = True
+        try:
+            run()
+        finally:
+            _hand_over_pending()
+
+    return watched_run
+
+
+def _hand_over_pending() -> None:
+    pending = getattr(_handing, "pending", None)
+    if pending is not None:
+        _handing.pending = None
+        finish, position = pending
+        finish._handed_over(position)
+
+
+def _in_work_item() -> bool:
+    """Whether this call runs inside an executor's work item (which hands its outcome over)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _WORK_ITEM_RUN:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
