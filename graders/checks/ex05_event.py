@@ -109,7 +109,7 @@ def _require_awaited(outcome: Outcome[Any], call: str, where: Location | None) -
     if not outcome.never_awaited:
         return
     leak = outcome.never_awaited[0]
-    name = leak.text.removeprefix("StandIns.")
+    name = leak.text
     raise Fail(f"{call} called {name} without awaiting it: calling a coroutine function only "
                f"creates a coroutine object, and nothing in it runs (nothing waits or sleeps) "
                f"until it is awaited.", leak.location or where)
@@ -326,7 +326,7 @@ def _require_finished(returned: Returned, call: str, where: Location | None) -> 
     """A worker still running when main returned: main did not wait for the workers."""
     if not returned.running:
         return
-    running = ", ".join(task.name.removeprefix("StandIns.") for task in returned.running)
+    running = ", ".join(task.name for task in returned.running)
     raise Fail(f"{call} returned while {running} was still running; at that moment the log it "
                f"returned was {returned.log!r}. main must wait until both workers have finished, "
                f"then return the log.", returned.running[0].location or where)

@@ -7,6 +7,9 @@
 - Spies: `spy_on_blocking` (time.sleep on the loop's thread), `spy_on_new_loops`,
   `spy_on_sessions`.
 - `Solution`: the student's module, loaded with messages for every way loading can fail.
+- `handed` (graders/probes/handed.py): what a check gives student code is plain data, plain
+  functions or a purpose-built `@handed` class - never a probe or a bound method of one
+  (tests/test_handed.py walks it all).
 """
 
 from typing import TYPE_CHECKING
