@@ -19,6 +19,7 @@ instance or class of the grader's own (`graders.*`) that is not declared safe to
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import sys
@@ -42,6 +43,8 @@ BUDGET = 300_000
 MACHINERY = ("graders.check", "graders.plugin", "graders.worker", "graders.integrity",
              "graders.protocol", "graders.runner", "graders.seeding", "graders.isolation")
 FOREIGN = ("_pytest", "pytest", "pluggy", "pytest_timeout")
+RESUMABLE = (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE
+             | inspect.CO_ASYNC_GENERATOR)
 ATOMS = (str, bytes, bytearray, int, float, complex, bool, type(None), range, slice)
 CONTAINERS = (list, tuple, set, frozenset, deque)
 
@@ -269,7 +272,11 @@ class Tracer:
             return self.in_student
         back = frame.f_back
         if back is not None and is_student_file(back.f_code.co_filename):
-            handed.add_frame(frame, "what student code passed to", arguments_only=True)
+            # A coroutine or generator runs its first line when student code first awaits or
+            # iterates it, not when it is made: its arguments may be the maker's, not the
+            # student's (a check's coroutine handed over). What the student passed, it holds.
+            if not frame.f_code.co_flags & RESUMABLE:
+                handed.add_frame(frame, "what student code passed to", arguments_only=True)
             return self.called_by_student
         return None
 
