@@ -91,7 +91,7 @@ def _explain_sending(solution: Solution, work: ProcessWork, error: BaseException
     if isinstance(error, WorkLost):
         raise Fail(f"{CALL} ran func in a worker process that could not find it: the pool "
                    f"started that process afresh instead of copying the running program, which "
-                   f"the grader needs (leave mp_context and max_tasks_per_child out).", where)
+                   f"the grader needs (leave max_tasks_per_child out).", where)
 
 
 def _require_calls(solution: Solution, work: ProcessWork, items: list[str]) -> None:
@@ -182,7 +182,8 @@ def test_runs_all_at_once(solution: Solution) -> None:
         return
     details = {"processes": len(work.worker_pids)}
     where = solution.definition_of("compute_all")
-    small = [pool for pool in work.process_pools() if pool.submitted and pool.max_workers < TOGETHER]
+    small = [pool for pool in work.process_pools()
+             if pool.submitted and pool.max_workers < TOGETHER]
     if small:
         pool = small[0]
         made = (f"made with max_workers={pool.asked}{_where(pool)}" if pool.asked is not None

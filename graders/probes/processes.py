@@ -1,15 +1,14 @@
 """Probes for code that hands work to worker processes: where each call ran, how many ran at once,
 and what the pools left behind.
 
-`ProcessWork` is a function whose `function()` is given to student code
-(`await loop.run_in_executor(pool, func, item)` with a `ProcessPoolExecutor`): a `Func` that pickles
-as a token for the ProcessWork in a registry of this module, and `ProcessWork.running()` makes every
-process pool started meanwhile start its workers by fork: they inherit the registry, the student's module
-(a function defined at its top level unpickles there too) and the memory the calls share with the
-grading process, where each call records the process it ran in - the grading process, the one
-running the event loop, means the work did not go to another process (on the loop's own thread,
-the loop was blocked; on another thread, it ran in a thread pool). Calls in worker processes
-optionally:
+`ProcessWork` is a function for student code to run in a `ProcessPoolExecutor`; what student
+code gets is its `function()`, a `Func` that pickles as a token for it in a registry of this
+module. `ProcessWork.running()` makes every process pool started meanwhile start its workers by
+fork: they inherit the registry, the student's module (a function defined at its top level
+unpickles there too) and the memory the calls share with the grading process, where each call
+records the process it ran in - the grading process, the one running the event loop, means the
+work did not go to another process (on the loop's own thread, the loop was blocked; on another
+thread, it ran in a thread pool). Calls in worker processes optionally:
 - meet at a `multiprocessing.Barrier` of `barrier` (it fills only if that many calls run in
   worker processes at the same moment);
 - wait for the heartbeat (`beat`, run beside the student's code) to tick after they started (it
@@ -27,9 +26,10 @@ worker processes still running), then shuts those pools down and ends those proc
 Real-time limits (`PATIENCE`) only stop code that would otherwise wait for ever; correct code
 meets the barrier or sees a tick within milliseconds, so they never decide its verdict. The wait
 at the barrier also ends as soon as the outcome is known: the run ended, or the loop went idle for
-`SETTLE_TICKS` heartbeat ticks after every submission came from its own thread, into pools that
-cannot run `barrier` calls at once (nothing can add a call then: the ones submitted wait at the
-barrier or behind it).
+`SETTLE_TICKS` heartbeat ticks (0.2 s of loop time) while every call submitted so far came from
+its own thread, into pools that cannot run `barrier` calls at once. Correct code submits every
+call before the loop is first idle; after that only a call that ends could make room for another,
+and the calls submitted wait at the barrier or behind it.
 """
 
 from __future__ import annotations
