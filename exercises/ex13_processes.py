@@ -5,7 +5,7 @@ What it is
     a socket, time.sleep); it does not help while the work *computes*. A Python process runs
     Python code in one thread at a time (the GIL), so four threads that compute take turns, and
     the thread running the event loop takes its turn with them. Work that computes needs other
-    processes: each has its own interpreter and runs on its own CPU core.
+    processes: each has its own interpreter, and they compute at once on different CPU cores.
     `concurrent.futures.ProcessPoolExecutor(max_workers=n)` keeps n worker processes, and
     `loop.run_in_executor(pool, func, arg)` hands it the call `func(arg)` and gives back an
     awaitable, as it does for a thread pool: awaitables made for several calls can be awaited
