@@ -42,8 +42,8 @@ def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_
               for function in functions}
     # A forked child finds the session its grading process prepared (the newest that holds every
     # check of its plan); a child started with exec prepares its own.
-    ready = next((prepared for prepared in reversed(_prepared.values())
-                  if wanted <= prepared.items.keys()), None)
+    ready = next((prepared for key, prepared in reversed(_prepared.items())
+                  if key[0] == CHECK_TIMEOUT and wanted <= prepared.items.keys()), None)
     return run_prepared(ready or prepare([exercise for exercise, _ in plan]), plan, solutions,
                         results_fd, key, seeds)
 
@@ -58,9 +58,10 @@ class Prepared:
     items: dict[tuple[str, str], Any]  # by (checks module name, pytest function)
     channel: Channel
     seeds: Seeds
+    pid: int  # of the process that made it
 
 
-_prepared: dict[tuple[str, ...], Prepared] = {}
+_prepared: dict[tuple[object, ...], Prepared] = {}
 
 
 class _Nowhere(io.TextIOBase):
@@ -77,7 +78,7 @@ _NOWHERE = _Nowhere()
 def prepare(selection: list[Exercise]) -> Prepared:
     """The session that runs the checks of `selection` (made once per process and selection:
     `grade watch` grades again without configuring or collecting again)."""
-    key = tuple(sorted(exercise.module_name for exercise in selection))
+    key = (CHECK_TIMEOUT, *sorted(exercise.module_name for exercise in selection))
     if key not in _prepared:
         _prepared[key] = _prepare(sorted(selection, key=lambda exercise: exercise.number))
     return _prepared[key]
@@ -94,9 +95,9 @@ def _prepare(selection: list[Exercise]) -> Prepared:
             "-p", "graders.plugin",
             "-p", "pytest_timeout",
             f"--timeout={CHECK_TIMEOUT}",
-            # Made in the grading process: pytest must leave its descriptors and its process-wide
-            # fault handler alone (a child's output goes nowhere anyway).
-            "--capture=no", "-p", "no:faulthandler"]
+            # Made in the grading process: pytest must leave its process-wide fault handler
+            # alone (a child's stderr goes nowhere anyway).
+            "-p", "no:faulthandler"]
     saved_env = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     saved_stdout = sys.stdout
@@ -116,7 +117,7 @@ def _prepare(selection: list[Exercise]) -> Prepared:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved_env
     items = {(item.module.__name__.rsplit(".", 1)[-1], item.name): item
              for item in session.items}
-    return Prepared(config, session, items, channel, seeds)
+    return Prepared(config, session, items, channel, seeds, os.getpid())
 
 
 def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], solutions: Path,
@@ -127,6 +128,8 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
     prepared.channel.bind(_hide(results_fd), signer(key), Guard())
     prepared.seeds.by_module = seeds
     set_solutions_dir(solutions)
+    if prepared.pid != os.getpid():
+        _capture_afresh(config)
     session.items = [prepared.items[exercise.module_name, function]
                      for exercise, functions in plan for function in functions
                      if (exercise.module_name, function) in prepared.items]
@@ -139,6 +142,22 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
     finally:
         config.hook.pytest_sessionfinish(session=session, exitstatus=session.exitstatus)
     return int(session.exitstatus)
+
+
+_stale: list[object] = []  # never finalized: their descriptors' numbers may be reused
+
+
+def _capture_afresh(config: Any) -> None:
+    """Output is captured in files (whose size the child's limits cap): the files pytest opened
+    in the grading process were closed with the rest of its descriptors when the child started,
+    so the child opens its own (suspended, as pytest leaves them between checks)."""
+    capman = config.pluginmanager.getplugin("capturemanager")
+    if capman is None or capman._global_capturing is None:
+        return
+    _stale.append(capman._global_capturing)
+    capman._global_capturing = None
+    capman.start_global_capturing()
+    capman.suspend_global_capture()
 
 
 def warm_up() -> None:
