@@ -92,12 +92,27 @@ def status_of(submission: Submission, report: Report | None) -> str:
     return "; ".join(found) or OK
 
 
+def shard(submissions: list[Submission], spec: str) -> list[Submission]:
+    """Slice K of N (`spec` is "K/N"): every Nth submission by sorted name, from the Kth; the N
+    slices hold each submission once, whatever machine grades them."""
+    part, _, count = spec.partition("/")
+    if not (part.isdigit() and count.isdigit() and 1 <= int(part) <= int(count)):
+        raise ValueError(f"{spec!r} is not K/N with 1 <= K <= N (for example 2/4)")
+    ordered = sorted(submissions, key=lambda submission: submission.name)
+    return ordered[int(part) - 1::int(count)]
+
+
 def gradebook(submissions: list[Submission], reports: dict[str, Report], selection: list[Exercise],
               maximums: dict[str, float]) -> list[Row]:
     """One row per submission, best total first; equal totals share a rank."""
     rows = [row_of(submission, reports.get(submission.name), selection, maximums)
             for submission in submissions]
-    rows.sort(key=lambda row: (-row.total, row.name))
+    return ranked(rows)
+
+
+def ranked(rows: list[Row]) -> list[Row]:
+    """`rows` best total first (then by name); equal totals share a rank."""
+    rows = sorted(rows, key=lambda row: (-row.total, row.name))
     for index, row in enumerate(rows):
         same = index and rows[index - 1].total == row.total
         row.rank = rows[index - 1].rank if same else index + 1
@@ -116,18 +131,64 @@ def row_of(submission: Submission, report: Report | None, selection: list[Exerci
 
 
 def write_csv(rows: list[Row], selection: list[Exercise], path: Path) -> None:
-    header = ["rank", "name", *(exercise.module_name for exercise in selection), "total", "max", "status"]
+    write_rows(header_of(selection), rows, path)
+
+
+def write_rows(header: list[str], rows: list[Row], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
-            scores = [points(row.scores[exercise.module_name]) for exercise in selection]
+            scores = [points(row.scores[module]) for module in header[2:-3]]
             writer.writerow([row.rank, row.name, *scores, points(row.total), points(row.maximum),
                              row.status])
 
 
 def points(value: float) -> str:
     return f"{value:g}"
+
+
+def header_of(selection: list[Exercise]) -> list[str]:
+    return ["rank", "name", *(exercise.module_name for exercise in selection), "total", "max",
+            "status"]
+
+
+def read_csv(path: Path) -> tuple[list[str], list[Row]]:
+    """A gradebook `write_csv` wrote: its header and its rows (ranks as written). ValueError
+    when it is not one."""
+    with path.open(encoding="utf-8", newline="") as source:
+        lines = list(csv.reader(source))
+    if not lines or lines[0][:2] != ["rank", "name"] or lines[0][-3:] != ["total", "max", "status"]:
+        raise ValueError(f"{path} is not a gradebook written by grade batch")
+    header, modules = lines[0], lines[0][2:-3]
+    rows = []
+    for line in lines[1:]:
+        if len(line) != len(header):
+            raise ValueError(f"{path}: a row has {len(line)} columns where the header has "
+                             f"{len(header)}")
+        scores = {module: float(value) for module, value in zip(modules, line[2:-3], strict=True)}
+        rows.append(Row(line[1], scores, float(line[-3]), float(line[-2]), line[-1],
+                        int(line[0])))
+    return header, rows
+
+
+def merge(gradebooks: list[Path]) -> tuple[list[str], list[Row]]:
+    """The gradebook of the whole class from the gradebooks of its slices (`grade batch --shard`):
+    the same rows, ranked again over everyone. ValueError when the slices do not fit together."""
+    header: list[str] | None = None
+    rows: dict[str, Row] = {}
+    for path in gradebooks:
+        found, slice_rows = read_csv(path)
+        if header is not None and found != header:
+            raise ValueError(f"{path} grades other exercises than {gradebooks[0]}")
+        header = found
+        for row in slice_rows:
+            if row.name in rows:
+                raise ValueError(f"{row.name} is in more than one slice ({path})")
+            rows[row.name] = row
+    if header is None:
+        raise ValueError("no gradebooks to merge")
+    return header, ranked(list(rows.values()))
 
 
 def report_json(row: Row, report: Report | None) -> str:

@@ -252,6 +252,9 @@ cli.add_command(hint_command)
 from graders.commands.watch import watch_command  # noqa: E402
 
 cli.add_command(watch_command)
+from graders.commands.batch import merge_command  # noqa: E402
+
+cli.add_command(merge_command)
 
 
 def main(argv: list[str] | None = None) -> None:

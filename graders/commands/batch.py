@@ -31,8 +31,12 @@ if TYPE_CHECKING:  # graders.batch and the runner import the grading stack: keep
                    "change the kit, another submission's grade or outlive grading. On unless "
                    "--no-sandbox or GRADE_SANDBOX=off. When it cannot run, grading stops with "
                    "exit status 2.")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Grade only slice K of N of the class (every Nth submission by sorted name, "
+                   "from the Kth), for grading on N machines at once; `grade merge` joins the N "
+                   "gradebooks into the one an unsharded run writes.")
 def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: int | None,
-                  sandbox: bool | None) -> None:
+                  sandbox: bool | None, shard: str | None) -> None:
     """Grade every sub-folder of SUBMISSIONS as one student's submission.
 
     A submission holds the exercise modules (exNN_slug.py) at its top, or is a student
@@ -43,7 +47,12 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
     gradebook is written, whatever the grades.
     """
     from graders.batch import find_submissions
+    from graders.batch import shard as slice_of
 
+    try:
+        slice_of([], shard or "1/1")  # a wrong K/N is said before anything else
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
     if not submissions.is_dir():
         raise click.UsageError(f"no folder {submissions}")
     reports = reports if reports is not None else output.with_suffix("")
@@ -54,12 +63,14 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
         click.echo(f"grade: skipping {name}: not a folder", err=True)
     if not found:
         raise click.UsageError(f"no submissions in {submissions}: each must be a sub-folder")
+    if shard is not None:
+        found = slice_of(found, shard)
     from graders.sandbox import choose, wanted_from_env
 
     # Before anything is written: it may not be able to run here.
     box = choose(sandbox if sandbox is not None else wanted_from_env() is not False)
     prepare(output, reports)
-    graded = grade_all(found, jobs, box.mode != "off")
+    graded = grade_all(found, jobs, box.mode != "off") if found else {}  # a slice may be empty
     write_all(found, graded, output, reports)
 
 
@@ -112,3 +123,26 @@ def write_all(found: list[Submission], graded: dict[str, Report], output: Path, 
     trouble = sum(row.status != "ok" for row in rows)
     click.echo(f"Wrote {output} ({len(rows)} submissions, {trouble} with a status other than ok) "
                f"and their reports in {reports}/")
+
+
+@click.command("merge")
+@click.argument("gradebooks", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False,
+                                                                        path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("grades.csv"),
+              show_default=True, help="The gradebook of the whole class to write.")
+def merge_command(gradebooks: tuple[Path, ...], output: Path) -> None:
+    """Join the gradebooks of `grade batch --shard K/N` (one per slice) into one, ranked over the
+    whole class: the same file an unsharded `grade batch` writes. Each slice's JSON reports are
+    already one file per submission: copy the folders together."""
+    from graders.batch import merge, write_rows
+
+    try:
+        header, rows = merge(list(gradebooks))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_rows(header, rows, output)
+    except OSError as error:
+        raise click.UsageError(f"cannot write {error.filename}: {error.strerror}") from None
+    click.echo(f"Wrote {output} ({len(rows)} submissions from {len(gradebooks)} gradebooks)")
