@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
+from test_workflows import actionlint, lint
+from test_workflows import test_least_privilege as least_privilege
 
 from graders.batch import Submission, merge, shard
 from graders.cli import cli
-from graders.registry import exercises
+from graders.registry import KIT_ROOT, exercises
+
+__all__ = ["actionlint"]  # the fixture, shared with tests/test_workflows.py
 
 
 def make_class(root: Path) -> Path:
@@ -74,3 +78,17 @@ def test_merge_refuses_slices_that_do_not_fit(tmp_path: Path) -> None:
         merge([one, other])
     result = CliRunner().invoke(cli, ["batch", str(tmp_path), "--shard", "5/2"])
     assert result.exit_code != 0 and "K/N" in result.output
+
+
+# The example matrix workflow in the instructors' docs is linted like the kit's own workflows.
+EXAMPLE = KIT_ROOT / "docs" / "workflows" / "grade-class.yml"
+
+
+def test_the_example_class_workflow_lints_clean(actionlint: Path) -> None:
+    assert lint(actionlint, EXAMPLE) == []
+
+
+def test_the_example_class_workflow_keeps_least_privilege_and_merges_its_slices() -> None:
+    least_privilege(EXAMPLE)
+    text = EXAMPLE.read_text()
+    assert "--shard" in text and "grade merge" in text and "needs: grade" in text
