@@ -79,6 +79,9 @@ def prepare(selection: list[Exercise]) -> Prepared:
     """The session that runs the checks of `selection` (made once per process and selection:
     `grade watch` grades again without configuring or collecting again)."""
     key = (CHECK_TIMEOUT, *sorted(exercise.module_name for exercise in selection))
+    for made, prepared in _prepared.items():  # one made for more exercises serves too
+        if made[0] == CHECK_TIMEOUT and set(key[1:]) <= set(made[1:]):
+            return prepared
     if key not in _prepared:
         _prepared[key] = _prepare(sorted(selection, key=lambda exercise: exercise.number))
     return _prepared[key]

@@ -112,6 +112,15 @@ def _next_after(exercise: Exercise, items: list[student_progress.Progress]
     return student_progress.next_up(later) or student_progress.next_up(earlier)
 
 
+def warm() -> None:
+    """Make this process the warm one that every re-grade forks from: the grading stack imported,
+    pytest configured and every exercise's checks collected, once; a save then costs a fork and
+    the checks alone."""
+    from graders import worker
+
+    worker.prepare(list(exercises()))
+
+
 def grade_and_remember(exercise: Exercise) -> Report:
     """Grade the student's file for `exercise`, recording the result like `grade exercise`."""
     from graders.runner import grade  # the grading stack: keep `--help` fast
@@ -154,6 +163,7 @@ def watch_command(number: int | None) -> None:
         except LookupError as error:
             raise click.UsageError(str(error)) from None
     color = use_color(None)
+    warm()
     watcher = Watcher(current, grade_and_remember, lambda report: render(report, color, advice=False),
                       lambda text: click.echo(text, nl=not text.endswith("\n")),
                       click.clear if color else lambda: None)
