@@ -261,31 +261,3 @@ def test_type_errors_are_explained_in_every_python_wording() -> None:
         "The future gather returns was used as if it were its result")
     assert explain(TypeError("unsupported operand type(s) for +: 'int' and 'str'")) == ""
     assert explain(ValueError("'coroutine' object is not subscriptable")) == ""
-
-
-# No internal reprs or grader paths in any message: every known mistake, graded
-
-
-def test_no_message_shows_an_internal_repr_or_a_grader_path(tmp_path: Path) -> None:
-    import re
-    import shutil
-
-    from kit import mutants
-
-    from graders.render.text import render
-    from graders.runner import grade_plan
-
-    plan = {}
-    for mutant in mutants():
-        folder = tmp_path / mutant.id.replace("/", "__")
-        folder.mkdir()
-        shutil.copy(mutant.path, folder / mutant.exercise.file_name)
-        plan[mutant.id] = (folder, [mutant.exercise])
-    reports = grade_plan(plan, parallel=8)
-    leaked = re.compile(r"0x[0-9a-fA-F]|graders/|<_|_WatchedTask")
-    found = []
-    for name, report in reports.items():
-        messages = [check.message for exercise in report.exercises for check in exercise.checks]
-        text = render(report).replace(str(tmp_path), "")
-        found += [f"{name}: {message}" for message in [*messages, text] if leaked.search(message)]
-    assert not found, "\n".join(found)

@@ -1,13 +1,19 @@
-"""Every known mistake fails the check it is meant to fail, with a message that names it."""
+"""Every known mistake fails the check it is meant to fail, with a message that names it, and no
+message shows the student an internal repr or a grader path."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from kit import Mutant, grade_file, mutants
 
+from graders.render.text import render
+from graders.results import Report
+
 ALL = mutants()
+LEAKED = re.compile(r"0x[0-9a-fA-F]|graders/|<_|_WatchedTask")
 
 
 def test_every_mutant_names_a_check_and_a_phrase() -> None:
@@ -27,3 +33,6 @@ def test_mutant_fails_its_check(mutant: Mutant, tmp_path: Path) -> None:
         assert not failed.passed, f"{mutant.id} passed {name}"
         assert mutant.says.lower() in failed.message.lower(), (
             f"{mutant.id}: the message of {name} does not say {mutant.says!r}: {failed.message}")
+    text = render(Report([result])).replace(str(tmp_path), "")
+    leaks = [m for m in [*(check.message for check in result.checks), text] if LEAKED.search(m)]
+    assert not leaks, f"{mutant.id} shows the student an internal repr or a grader path: {leaks}"
