@@ -81,9 +81,12 @@ def _cook(solution: Solution) -> tuple[Cooking, Outcome[list[str]]]:
     return kitchen, run_virtual(lambda: make_breakfast(handed_over))
 
 
-# Breakfasts the order check cooks: a set of three tasks (asyncio.wait's `done`) comes out in
-# the asked-for order one time in six, and 6 ** -8 is below one in a million.
-BREAKFASTS = 8
+# Breakfasts the order check cooks. A set of three tasks (asyncio.wait's `done`) comes out in
+# the asked-for order about one time in 4.7 with the drawn task hashes (more often than one in
+# six: two tasks whose hashes land on the same slot keep the order they were added in), so 8
+# breakfasts let such code pass with 0.21 ** 8 = 4e-6; 0.21 ** 12 = 7e-9 is well below one in a
+# million.
+BREAKFASTS = 12
 
 
 @check("make_breakfast returns the three results in order", points=2)
