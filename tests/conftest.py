@@ -35,7 +35,7 @@ def shipped_stubs() -> Path:
 # Before any test imports the kit: graders.registry reads it once. Subprocesses inherit it.
 os.environ["GRADE_EXERCISES_DIR"] = str(shipped_stubs())
 
-DEV_EXTRAS = ("junitparser",)  # what the kit's tests import beyond the kit's own dependencies
+DEV_EXTRAS = ("junitparser", "xdist")  # what the kit's tests import beyond the kit's own dependencies
 
 
 def pytest_configure(config: pytest.Config) -> None:
