@@ -1,7 +1,7 @@
 """Run grading children under hard limits and judge what they send back, line by line.
 
 A child is forked from `grade` (which has the grading stack imported). Without a sandbox, or
-dropped to a uid of its own (graders/sandbox.py), it runs its target right there; under
+dropped to a uid of its own (graders/trust/sandbox.py), it runs its target right there; under
 bubblewrap it execs `python -m graders.worker` in the sandbox and reads its plan on stdin. Either
 way it gets its own session, a memory limit, a cap on the size of files it writes (pytest
 captures output in files, so this caps output), stdin/stdout/stderr away from the terminal, and
@@ -29,11 +29,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
-from graders import sandbox as sandboxes
-from graders.sandbox import OFF, Sandbox
+from graders.trust import sandbox as sandboxes
+from graders.trust.protocol import Heard
+from graders.trust.sandbox import OFF, Sandbox
 
 MEMORY_LIMIT = 2 * 1024**3
 OUTPUT_LIMIT = 16 * 1024**2
@@ -41,14 +41,6 @@ MAX_FD = min(os.sysconf("SC_OPEN_MAX"), 65536)
 MAX_LINE = 4 * 1024**2  # an unfinished line longer than this is garbage, not a result
 RESULTS_FD = 3  # where a child started with exec finds its results pipe
 PR_SET_PDEATHSIG = 1
-
-
-class Heard(Enum):
-    """What a line the child sent did to its grading."""
-
-    NOTHING = "nothing"  # ignored: the silence limit keeps running
-    PROGRESS = "progress"  # moved grading on: the silence limit starts again
-    TAMPERING = "tampering"  # the child is stopped at once
 
 
 @dataclass

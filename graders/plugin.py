@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from graders.check import CheckSpec, Fail, take_recorded
-from graders.integrity import Guard
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
 from graders.probes.student import (
@@ -28,6 +27,7 @@ from graders.probes.student import (
     timeout_seconds,
 )
 from graders.results import CheckResult, Location, check_dict
+from graders.trust.integrity import Guard
 
 # Real seconds each later check of an exercise gets once one of its checks ran into the time limit
 # (in this process). Still only a hang guard: correct code needs milliseconds of real time, since
@@ -140,7 +140,7 @@ def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
 
 class Channel:
     """Writes, as signed JSON lines to a file descriptor, each check's start and its result,
-    then the end of the session: the results protocol that graders/protocol.py holds it to.
+    then the end of the session: the results protocol that graders/trust/protocol.py holds it to.
 
     The signature (made with a key only the grading process and this child hold) lets the
     grading process reject lines that student code writes to the descriptor itself; `guard`

@@ -2,8 +2,8 @@
 
 A child that crashes, exits or hangs loses only the check it was running: that check fails with
 a message saying how the child ended, and a fresh child runs the checks it did not reach. What a
-child sends is held to the results protocol (graders/protocol.py): tampering fails the check it
-happened in and stops the child. Children run in the sandbox graders/sandbox.py chooses.
+child sends is held to the results protocol (graders/trust/protocol.py): tampering fails the check it
+happened in and stops the child. Children run in the sandbox graders/trust/sandbox.py chooses.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import plugin, rules, sandbox, worker
+from graders import plugin, worker
 from graders.check import CheckSpec, specs
 from graders.definitions import def_lines
 from graders.isolation import Ended, Job, run_jobs
-from graders.protocol import CheckKey, Session
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report
 from graders.seeding import seed_of_file
+from graders.trust import rules, sandbox
+from graders.trust.protocol import CheckKey, Session
 
 # Real seconds a child may go without a valid line that moves grading on (one check running)
 # before it is killed: pytest-timeout stops a hanging check first; this stops code that survives

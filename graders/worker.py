@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graders.integrity import Guard
 from graders.plugin import Channel
-from graders.probes.student import set_solutions_dir
 from graders.registry import PACKAGE_DIR, Exercise, by_number
 from graders.seeding import Seeds
+from graders.trust.integrity import Guard
+from graders.trust.student_files import set_solutions_dir
 
 # pytest-timeout's per-check limit, in real seconds: it only stops code that hangs; correct code
 # finishes in milliseconds because simulated latency runs in virtual time.
@@ -191,7 +191,8 @@ def _hide(fd: int) -> int:
 
 def main() -> None:
     """The sandboxed child: read the plan, set the limits the sandbox leaves to it, grade."""
-    from graders import isolation, plugin, rules, sandbox
+    from graders import isolation, plugin
+    from graders.trust import rules, sandbox
 
     global CHECK_TIMEOUT
     request = json.loads(sys.stdin.buffer.read())

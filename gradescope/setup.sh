@@ -44,4 +44,4 @@ fi
 "$venv/bin/python" -m pip install --quiet "$kit"
 "$venv/bin/python" -c 'import graders.runner' # fail the build now, not at the first submission
 # ... and if the sandbox cannot run in this image, say so now (exit status 2).
-(cd "$kit" && "$venv/bin/python" -c 'from graders.sandbox import choose; print("grading sandbox:", choose(True).describe())')
+(cd "$kit" && "$venv/bin/python" -c 'from graders.trust.sandbox import choose; print("grading sandbox:", choose(True).describe())')

@@ -5,7 +5,7 @@ checks against a folder of solutions. While each check runs, a trace function re
 object that reaches student code: the arguments of each student function (callbacks included),
 what the student's code holds in its local variables, the arguments and return values of every
 call it makes into other Python code, the exceptions it sees, its module's globals, and whatever
-the check patched into a module the student may import (the allow-list of graders/rules.py).
+the check patched into a module the student may import (the allow-list of graders/trust/rules.py).
 
 After the check, each of those objects is walked as student code could walk it: by public
 attribute names (`dir()` and `getattr`, names the rules allow), through the items of lists,
@@ -32,16 +32,16 @@ from typing import Any
 
 import pytest
 
-from graders import rules
 from graders.probes.handed import is_handed
-from graders.probes.student import is_student_file, set_solutions_dir
+from graders.trust import rules
+from graders.trust.student_files import is_student_file, set_solutions_dir
 
 # How far from a handed object the walk goes, and how many objects it visits per check at most.
 DEPTH = 8
 BUDGET = 300_000
 # Modules whose functions and classes are the check machinery: reaching one is reaching the check.
-MACHINERY = ("graders.check", "graders.plugin", "graders.worker", "graders.integrity",
-             "graders.protocol", "graders.runner", "graders.seeding", "graders.isolation")
+MACHINERY = ("graders.check", "graders.plugin", "graders.worker", "graders.trust.integrity",
+             "graders.trust.protocol", "graders.runner", "graders.seeding", "graders.isolation")
 FOREIGN = ("_pytest", "pytest", "pluggy", "pytest_timeout")
 RESUMABLE = (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE
              | inspect.CO_ASYNC_GENERATOR)

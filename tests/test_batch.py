@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
-from graders import rules
 from graders.batch import Submission, locate, status_of
 from graders.cli import cli
 from graders.progress import Progress
 from graders.registry import by_number, exercises
 from graders.results import CheckResult, ExerciseResult, Report
+from graders.trust import rules
 
 CRASH = ("import os\n\n\nasync def greet(name, delay):\n    os._exit(3)\n\n\n"
          "def run_greet(name, delay):\n    os._exit(3)\n")

@@ -2,7 +2,7 @@
 
 Each file in tests/hostile/exNN_slug/ names the check it must fail and what the message must say
 (the same format as a mutant). None may ever pass that check; the rest of the report stays whole.
-A file that breaks a rule for exercise files (graders/rules.py) also says `refused: <the start of
+A file that breaks a rule for exercise files (graders/trust/rules.py) also says `refused: <the start of
 the rule's message>`, with its line: every check fails with that message before any of the file
 runs. Its `says:` is then what the defences beneath the rules (the audit hook, the snapshot, crash
 and hang handling) report when the rules are switched off, since they must still hold.
@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE, grade_file
 
-from graders import plugin, rules, runner, worker
+from graders import plugin, runner, worker
 from graders.mutants import Mutant, mutants
 from graders.registry import by_number
 from graders.render import RENDERERS
 from graders.runner import grade
+from graders.trust import rules
 
 HOSTILE = mutants(Path(__file__).parent / "hostile")
 FETCH = Path(__file__).parent / "hostile" / "ex03_fetch"

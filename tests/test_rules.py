@@ -1,4 +1,4 @@
-"""The rules an exercise file must follow (graders/rules.py), checked before any of it runs.
+"""The rules an exercise file must follow (graders/trust/rules.py), checked before any of it runs.
 
 Every correct approach the kit knows passes them; each class of rule refuses what it is for and
 names the line; what a file runs with applies the same rules to names only known at run time.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from kit import CORRECT, MUTANTS, REFERENCE, STUBS
 
-from graders.rules import RuleError, check_source, restricted_builtins
+from graders.trust.rules import RuleError, check_source, restricted_builtins
 
 KNOWN = sorted([*REFERENCE.glob("ex*.py"), *STUBS.glob("ex*.py"), *CORRECT.glob("ex*/*.py"),
                 *MUTANTS.glob("ex*/*.py")])

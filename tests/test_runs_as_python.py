@@ -14,10 +14,11 @@ from pathlib import Path
 
 from kit import REFERENCE
 
-from graders.probes.student import Solution, set_solutions_dir
+from graders.probes.student import Solution
 from graders.registry import by_number
-from graders.rules import REFUSED_BUILTINS
 from graders.runner import grade
+from graders.trust.rules import REFUSED_BUILTINS
+from graders.trust.student_files import set_solutions_dir
 
 EXERCISE = by_number(1)
 SOURCE = (REFERENCE / EXERCISE.file_name).read_bytes()

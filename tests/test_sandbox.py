@@ -23,11 +23,12 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE
 
-from graders import plugin, rules, runner, sandbox, worker
+from graders import plugin, runner, worker
 from graders.isolation import Ended, Heard, Job, run_jobs
-from graders.protocol import Session
 from graders.registry import KIT_ROOT, by_number
 from graders.runner import check_specs, grade, grade_many
+from graders.trust import rules, sandbox
+from graders.trust.protocol import Session
 
 EX01 = by_number(1)
 BWRAP = sandbox._bwrap()
@@ -202,7 +203,7 @@ def test_without_the_sandbox_nothing_changes_and_a_missing_one_is_one_line(
 
 def test_grade_says_in_one_line_when_the_sandbox_it_needs_cannot_run(tmp_path: Path) -> None:
     shutil.copy(REFERENCE / EX01.file_name, tmp_path / EX01.file_name)
-    driver = ("import sys; from graders import sandbox; sandbox._bwrap = lambda: ''; "
+    driver = ("import sys; from graders.trust import sandbox; sandbox._bwrap = lambda: ''; "
               "sandbox._unprivileged_runs = lambda _bwrap: False; "
               "from graders.cli import main; main(sys.argv[1:])")
     done = subprocess.run([sys.executable, "-c", driver, "exercise", "1", "--solutions",
@@ -311,7 +312,7 @@ def grade_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]
     """`grade exercise 1` (rules off) on a file that starts marked processes then hangs."""
     marker = f"kit-outlive-{os.getpid()}-{tmp_path.name}"
     folder = solution(tmp_path / "solutions", spawner(marker) + "import time\n", HANGS)
-    driver = ("import sys; from graders import rules; rules.ENFORCED = False; "
+    driver = ("import sys; from graders.trust import rules; rules.ENFORCED = False; "
               "from graders.cli import main; main(sys.argv[1:])")
     process = subprocess.Popen([sys.executable, "-c", driver, "exercise", "1", "--solutions",
                                 str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

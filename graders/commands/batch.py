@@ -65,7 +65,7 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
         raise click.UsageError(f"no submissions in {submissions}: each must be a sub-folder")
     if shard is not None:
         found = slice_of(found, shard)
-    from graders.sandbox import choose, wanted_from_env
+    from graders.trust.sandbox import choose, wanted_from_env
 
     # Before anything is written: it may not be able to run here.
     box = choose(sandbox if sandbox is not None else wanted_from_env() is not False)

@@ -27,8 +27,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from graders.probes.student import caller_location, is_student_file
+from graders.probes.student import caller_location
 from graders.results import Location
+from graders.trust.student_files import is_student_file
 
 _ASYNCIO_DIR = str(Path(asyncio.__file__).resolve().parent)
 _THIS_FILE = __file__

@@ -17,8 +17,9 @@ if TYPE_CHECKING:  # imported by spy_on_sessions: only exercise 3's checks need 
     import aiohttp
 
 from graders.probes.handed import handed
-from graders.probes.student import caller_location, is_student_file
+from graders.probes.student import caller_location
 from graders.results import Location
+from graders.trust.student_files import is_student_file
 
 _real_sleep = time.sleep
 _get_running_loop = asyncio.events._get_running_loop

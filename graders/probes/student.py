@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import inspect
 import linecache
@@ -18,29 +17,8 @@ from typing import Any
 
 from graders.check import Fail
 from graders.results import Location
-from graders.rules import check_source, restricted_builtins
-
-_solutions_dir: Path | None = None
-
-
-def set_solutions_dir(path: Path) -> None:
-    global _solutions_dir
-    _solutions_dir = path.resolve()
-    is_student_file.cache_clear()
-
-
-def solutions_dir() -> Path:
-    if _solutions_dir is None:
-        raise RuntimeError("the solutions folder was not set")
-    return _solutions_dir
-
-
-@functools.lru_cache(maxsize=4096)  # asked for every frame of every task: resolve each file once
-def is_student_file(filename: str) -> bool:
-    try:
-        return Path(filename).resolve().is_relative_to(solutions_dir())
-    except (OSError, RuntimeError):
-        return False
+from graders.trust.rules import check_source, restricted_builtins
+from graders.trust.student_files import is_student_file, solutions_dir
 
 
 def _location(filename: str, line: int) -> Location:

@@ -36,8 +36,9 @@ from typing import Any
 
 from graders.probes.counters import InFlight
 from graders.probes.heartbeat import Heartbeat
-from graders.probes.student import caller_location, is_student_file
+from graders.probes.student import caller_location
 from graders.results import Location
+from graders.trust.student_files import is_student_file
 
 # Real seconds a call waits for the others at the barrier, or for a heartbeat tick. Correct code
 # needs milliseconds even on a loaded machine; wrong code (one call at a time, a blocked loop)

@@ -1,7 +1,7 @@
 """Guards against submissions that reach into the grader instead of solving the exercise.
 
 Three layers, each cheap, none trusted alone:
-- the rules every exercise file must follow (graders/rules.py), checked before any of it runs: an
+- the rules every exercise file must follow (graders/trust/rules.py), checked before any of it runs: an
   allow-list of modules, no dunder or private attributes, no introspection or dynamic access, no
   attribute assignment except on self;
 - an audit hook (which Python code cannot remove) that notes introspection and class patching done
@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from types import FrameType, FunctionType, ModuleType
 from typing import Any
 
-from graders.probes.student import is_student_file
 from graders.results import CheckResult
+from graders.trust.student_files import is_student_file
 
 WATCHED_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._getframe",
                   "object.__setattr__", "object.__delattr__", "open", "ctypes.dlopen",

@@ -20,8 +20,8 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
-from graders.isolation import Heard
 from graders.results import CheckResult, check_from_dict
 
 CheckKey = tuple[str, str]  # (exercise module name, check name)
@@ -111,6 +111,14 @@ class Session:
 
     def _title(self, check: CheckKey) -> str:
         return self.titles.get(check, check[1])
+
+
+class Heard(Enum):
+    """What a line the child sent did to its grading."""
+
+    NOTHING = "nothing"  # ignored: the silence limit keeps running
+    PROGRESS = "progress"  # moved grading on: the silence limit starts again
+    TAMPERING = "tampering"  # the child is stopped at once
 
 
 def _unsigned() -> str:
