@@ -52,15 +52,6 @@ class OffloadError(Exception):
     """What func raises for one item in the exception check."""
 
 
-def _items(count: int) -> list[str]:
-    items: list[str] = []
-    while len(items) < count:
-        item = rand.word(5)
-        if item not in items:
-            items.append(item)
-    return items
-
-
 def _work(items: list[str], **options: Any) -> ThreadWork:
     return ThreadWork({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items}, **options)
 
@@ -103,7 +94,7 @@ def _loop_thread_message(work: ThreadWork, items: list[str], consequence: str) -
 def test_returns_results_in_order(solution: Solution) -> None:
     patience = PATIENCE
     for round_ in range(ORDER_ROUNDS):
-        items = _items(TOGETHER)
+        items = rand.distinct_words(TOGETHER)
         # Reversed first: code that collects results as they finish can never be right by luck.
         finishing = items[::-1] if round_ == 0 else _shuffled(items)
         if _require_order(solution, items, finishing, patience):
@@ -149,7 +140,7 @@ def _require_order(solution: Solution, items: list[str], finishing: list[str],
 
 @check("func runs in worker threads and the event loop stays free", points=3)
 def test_keeps_the_loop_free(solution: Solution) -> None:
-    items = _items(TOGETHER)
+    items = rand.distinct_words(TOGETHER)
     heartbeat = Heartbeat(interval=0.01)
     work = _work(items, heartbeat=heartbeat)
     outcome = _offload(solution, work, items, background=[heartbeat.run])
@@ -172,7 +163,7 @@ def test_keeps_the_loop_free(solution: Solution) -> None:
 
 @check("four calls of func run at the same moment", points=3)
 def test_runs_all_at_once(solution: Solution) -> None:
-    items = _items(TOGETHER)
+    items = rand.distinct_words(TOGETHER)
     work = _work(items, barrier=TOGETHER)
     with spy_on_executors() as executors:
         outcome = _offload(solution, work, items)
@@ -210,7 +201,7 @@ def _leaves(error: BaseException) -> list[BaseException]:
 
 @check("an exception raised by func reaches the caller", points=2)
 def test_exceptions_propagate(solution: Solution) -> None:
-    items = _items(TOGETHER)
+    items = rand.distinct_words(TOGETHER)
     bad = rand.rng.choice(items[1:])
     error = OffloadError(f"cannot process {bad!r}")
     heartbeat = Heartbeat(interval=0.01)

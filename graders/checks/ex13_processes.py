@@ -43,15 +43,6 @@ TOGETHER = 4
 ORDERED = 10
 
 
-def _items(count: int) -> list[str]:
-    items: list[str] = []
-    while len(items) < count:
-        item = rand.word(5)
-        if item not in items:
-            items.append(item)
-    return items
-
-
 def _work(items: list[str], **options: Any) -> ProcessWork:
     return ProcessWork({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items},
                        **options)
@@ -127,7 +118,7 @@ def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
 
 @check("compute_all returns func's results in the order of the items", points=2)
 def test_returns_results_in_order(solution: Solution) -> None:
-    items = _items(ORDERED)
+    items = rand.distinct_words(ORDERED)
     finish = list(items)
     while finish == items:
         rand.rng.shuffle(finish)
@@ -150,7 +141,7 @@ def test_returns_results_in_order(solution: Solution) -> None:
 
 @check("func runs in worker processes and the event loop stays free", points=3)
 def test_runs_in_worker_processes(solution: Solution) -> None:
-    items = _items(2)
+    items = rand.distinct_words(2)
     work = _work(items, heartbeat=True)
     _result(solution, work, _compute(solution, work, items, workers=len(items)))
     _not_in_processes(solution, work, items,
@@ -170,7 +161,7 @@ def test_runs_in_worker_processes(solution: Solution) -> None:
 
 @check("`workers` calls of func run at the same moment, in worker processes", points=3)
 def test_runs_all_at_once(solution: Solution) -> None:
-    items = _items(TOGETHER)
+    items = rand.distinct_words(TOGETHER)
     work = _work(items, barrier=TOGETHER)
     _result(solution, work, _compute(solution, work, items, workers=TOGETHER))
     _not_in_processes(solution, work, items,
@@ -202,7 +193,7 @@ def test_runs_all_at_once(solution: Solution) -> None:
 @check("compute_all uses no more than `workers` worker processes", points=2)
 def test_uses_at_most_workers_processes(solution: Solution) -> None:
     workers = 2
-    items = _items(2 * workers + 1)
+    items = rand.distinct_words(2 * workers + 1)
     work = _work(items)
     _result(solution, work, _compute(solution, work, items, workers=workers))
     _require_calls(solution, work, items)
@@ -236,15 +227,14 @@ def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> Non
                    f"{processes} still running, waiting for work that never comes. A pool "
                    f"must be shut down when its calls are done - also when one of them raises.",
                    pool.location or solution.definition_of("compute_all"))
-    if left.lingering:
-        raise Fail(f"{after}, and shut its process pool down, but {left.lingering} of its worker "
-                   f"processes were still running {work.patience:g} s of real time later, so "
-                   f"they were killed.", solution.definition_of("compute_all"))
+    # A pool that was shut down, even without waiting, is what the lesson asks for: its worker
+    # processes run only the check's func and end by themselves. How long they take to end is a
+    # matter of the machine's load, so it decides nothing (left.lingering is only cleaned up).
 
 
 @check("the pool is shut down: no worker process is left running", points=2)
 def test_shuts_the_pool_down(solution: Solution) -> None:
-    items = _items(2)
+    items = rand.distinct_words(2)
     work = _work(items)
     _result(solution, work, _compute(solution, work, items, workers=len(items)))
     _require_shut_down(solution, work, f"{CALL} returned")
@@ -259,7 +249,7 @@ def _leaves(error: BaseException) -> list[BaseException]:
 @check("an exception raised by func reaches the caller, and the pool is still shut down",
        points=2)
 def test_exceptions_propagate(solution: Solution) -> None:
-    items = _items(3)
+    items = rand.distinct_words(3)
     bad = rand.rng.choice(items[1:])
     message = f"cannot process {bad!r}"
     work = _work(items, failures={bad: message})

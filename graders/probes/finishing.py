@@ -25,14 +25,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import concurrent.futures.thread
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from graders.probes.threads import PATIENCE
+from graders.probes.threads import PATIENCE, in_work_item
 
 T = TypeVar("T")
 
@@ -41,7 +40,6 @@ T = TypeVar("T")
 HOPS = 32
 
 _monotonic = time.monotonic
-_WORK_ITEM_RUN = concurrent.futures.thread._WorkItem.run.__code__
 # Per thread: the call whose result this thread is about to hand over, and whether the thread is
 # one started while watching (it hands results over when it ends).
 _handing = threading.local()
@@ -91,7 +89,7 @@ class FinishOrder:
             return result
         position = self.order.index(item)
         self._wait_for_turn(position)
-        if _in_work_item() or getattr(_handing, "watched", False):
+        if in_work_item() or getattr(_handing, "watched", False):
             _handing.pending = (self, position)  # handed over when its future or thread ends
         else:
             self._handed_over(position)
@@ -199,13 +197,3 @@ def _hand_over_pending() -> None:
         _handing.pending = None
         finish, position = pending
         finish._handed_over(position)
-
-
-def _in_work_item() -> bool:
-    """Whether this call runs inside an executor's work item (which hands its outcome over)."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is _WORK_ITEM_RUN:
-            return True
-        frame = frame.f_back  # type: ignore[assignment]
-    return False

@@ -19,6 +19,15 @@ def word(length: int = 8) -> str:
     return "".join(rng.choices(string.ascii_lowercase, k=length))
 
 
+def distinct_words(count: int, length: int = 5) -> list[str]:
+    """`count` different random words."""
+    words: list[str] = []
+    while len(words) < count:
+        if (drawn := word(length)) not in words:
+            words.append(drawn)
+    return words
+
+
 def delay(low: float = 1.0, high: float = 5.0) -> float:
     """A latency in tenths of a second, so messages show it exactly."""
     return round(rng.uniform(low, high), 1)

@@ -126,7 +126,7 @@ class ThreadWork:
         if self.heartbeat is not None:
             record.ticks_during = len(self.heartbeat.ticks) - ticks_before
         if item in self.failures:
-            self._failed_in_executor = not on_loop and _in_work_item()
+            self._failed_in_executor = not on_loop and in_work_item()
             self._failed.set()
             raise self.failures[item]
         return self.answers[item]
@@ -289,7 +289,7 @@ def _then(run: Callable[[], None], after: Callable[[], None]) -> Callable[[], No
     return run_then
 
 
-def _in_work_item() -> bool:
+def in_work_item() -> bool:
     """Whether this call runs inside an executor's work item (which hands its outcome over)."""
     frame = sys._getframe(1)
     while frame is not None:
