@@ -29,6 +29,7 @@ import concurrent.futures.thread
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,6 +194,12 @@ class ThreadWork:
         """Around a run: keep loop time from jumping while work runs in threads, and see a
         failing call's exception handed over by its executor."""
         held: list[_Held] = []
+        # A pool future reads as done() a moment before its callbacks (wrap_future's, which tell
+        # the loop) have run: the loop time is held until they have, or the clock could jump to
+        # a deadline in between.
+        handing: weakref.WeakKeyDictionary[concurrent.futures.Future[Any],
+                                           tuple[threading.Event, Callable[[], None]]]
+        handing = weakref.WeakKeyDictionary()
 
         def submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Any, /, *args: Any,
                    **kwargs: Any) -> concurrent.futures.Future[Any]:
@@ -201,9 +208,10 @@ class ThreadWork:
                 future = _submit(executor, fn, *args, **kwargs)
             finally:
                 _starting.in_submit = False
-            wake = _hold_loop_time(future.done, held)
+            handed = threading.Event()
+            wake = _hold_loop_time(handed.is_set, held)
             if wake is not None:
-                future.add_done_callback(lambda _: wake())
+                handing[future] = (handed, wake)
             return future
 
         def start(thread: threading.Thread) -> None:
@@ -218,6 +226,10 @@ class ThreadWork:
 
         def invoke_callbacks(future: concurrent.futures.Future[Any]) -> None:
             _invoke_callbacks(future)
+            if (waiting := handing.pop(future, None)) is not None:
+                handed, wake = waiting
+                handed.set()
+                wake()
             error = future._exception  # type: ignore[attr-defined]
             if error is not None and any(error is failure for failure in self.failures.values()):
                 self._handed_off.set()
