@@ -197,9 +197,13 @@ class ThreadWork:
         # A pool future reads as done() a moment before its callbacks (wrap_future's, which tell
         # the loop) have run: the loop time is held until they have, or the clock could jump to
         # a deadline in between.
+        # A call that ends at once can hand its result over before submit() returns: `handed`
+        # remembers those, under the same lock, so that no future is held for ever.
         handing: weakref.WeakKeyDictionary[concurrent.futures.Future[Any],
                                            tuple[threading.Event, Callable[[], None]]]
         handing = weakref.WeakKeyDictionary()
+        handed_over: weakref.WeakSet[concurrent.futures.Future[Any]] = weakref.WeakSet()
+        handing_lock = threading.Lock()
 
         def submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Any, /, *args: Any,
                    **kwargs: Any) -> concurrent.futures.Future[Any]:
@@ -208,10 +212,13 @@ class ThreadWork:
                 future = _submit(executor, fn, *args, **kwargs)
             finally:
                 _starting.in_submit = False
-            handed = threading.Event()
-            wake = _hold_loop_time(handed.is_set, held)
-            if wake is not None:
-                handing[future] = (handed, wake)
+            with handing_lock:
+                if future in handed_over:
+                    return future
+                handed = threading.Event()
+                wake = _hold_loop_time(handed.is_set, held)
+                if wake is not None:
+                    handing[future] = (handed, wake)
             return future
 
         def start(thread: threading.Thread) -> None:
@@ -226,7 +233,10 @@ class ThreadWork:
 
         def invoke_callbacks(future: concurrent.futures.Future[Any]) -> None:
             _invoke_callbacks(future)
-            if (waiting := handing.pop(future, None)) is not None:
+            with handing_lock:
+                handed_over.add(future)
+                waiting = handing.pop(future, None)
+            if waiting is not None:
                 handed, wake = waiting
                 handed.set()
                 wake()
