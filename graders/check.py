@@ -59,6 +59,19 @@ def expect(condition: object, message: str, location: Location | None = None) ->
         raise Fail(message, location)
 
 
+def at_line(location: Location | None, before: str = " at ", after: str = "") -> str:
+    """`location` as a message says it (" at ex03_fetch.py line 12"), or "" when there is none."""
+    return f"{before}{location.file} line {location.line}{after}" if location else ""
+
+
+def expect_each_item_once(call: str, called: list[object], items: list[str],
+                          location: Location | None) -> None:
+    """Fail unless func was called once for each item (`called`: the items it was called with)."""
+    got, expected = sorted(map(repr, called)), sorted(map(repr, items))
+    expect(got == expected, f"{call} called func {len(got)} times, with {got}; it should call it "
+                            f"once for each of the {len(items)} items {expected}.", location)
+
+
 _recorded: dict[str, Any] = {}
 
 

@@ -25,7 +25,6 @@ HINTS = (
     "what it returns goes into the results list, what it raises into the exceptions list.",
 )
 
-JOBS = 6
 _sleep = asyncio.sleep
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from graders.check import Fail, check, expect
+from graders.check import Fail, at_line, check, expect_each_item_once
 from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
 from graders.probes import inputs as rand
 from graders.probes.finishing import FinishOrder
@@ -76,14 +76,6 @@ async def _then_let_calls_end(offload_all: Any, work: ThreadWork, items: list[st
             waited += 0.01
 
 
-def _require_calls(solution: Solution, work: ThreadWork, items: list[str]) -> None:
-    called = sorted(map(repr, (call.item for call in work.calls)))
-    expected = sorted(map(repr, items))
-    expect(called == expected,
-           f"{CALL} called func {len(work.calls)} times, with {called}; it should call it once "
-           f"for each of the {len(items)} items {expected}.", solution.definition_of("offload_all"))
-
-
 def _loop_thread_message(work: ThreadWork, items: list[str], consequence: str) -> Fail:
     blocked = work.on_loop_thread
     return Fail(f"{CALL} called func on the event loop's own thread for {len(blocked)} of the "
@@ -134,7 +126,8 @@ def _require_order(solution: Solution, items: list[str], finishing: list[str],
                         f"results must keep the items' order, whichever call ends first.)")
         raise Fail(f"{CALL} returned {value!r}; expected {expected!r}: func's result for each "
                    f"item, in the order of items {items!r}, as a list.{finished}", where)
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("offload_all"))
     return finish.gave_up
 
 
@@ -158,7 +151,8 @@ def test_keeps_the_loop_free(solution: Solution) -> None:
                    f"for it. Something in offload_all blocks the loop while it waits for the "
                    f"threads (a blocking .result(), .join() or time.sleep on the loop's thread).",
                    solution.definition_of("offload_all"))
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("offload_all"))
 
 
 @check("four calls of func run at the same moment", points=3)
@@ -173,7 +167,8 @@ def test_runs_all_at_once(solution: Solution) -> None:
         raise _loop_thread_message(
             work, items, "calls on the loop's thread run one after another, and nothing else "
             "runs meanwhile. func must run in worker threads, all at the same time.")
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("offload_all"))
     most = work.in_flight.high_water
     if most >= TOGETHER:
         return
@@ -181,7 +176,7 @@ def test_runs_all_at_once(solution: Solution) -> None:
     small = executors.smaller_than(TOGETHER)
     if small:
         pool = small[0]
-        at = f" ({pool.location.file} line {pool.location.line})" if pool.location else ""
+        at = at_line(pool.location, " (", ")")
         raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the thread pool "
                    f"made with max_workers={pool.max_workers}{at} runs no more than "
                    f"{pool.max_workers} at once, and {TOGETHER} items need {TOGETHER} workers.",

@@ -15,10 +15,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from graders.check import Fail, check, expect, record
+from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
 from graders.probes import Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
-from graders.probes.processes import ComputeError, PoolRecord, ProcessWork, WorkLost, pickling_error
+from graders.probes.processes import ComputeError, ProcessWork, WorkLost, pickling_error
 from graders.probes.student import describe_exception
 
 HINTS = (
@@ -67,7 +67,7 @@ def _explain_sending(solution: Solution, work: ProcessWork, error: BaseException
     afresh = [pool for pool in work.process_pools() if not pool.forks]
     if error is not None and afresh:
         raise Fail(f"{CALL} raised {describe_exception(error)}: the process pool made"
-                   f"{_where(afresh[0], ' at ', '')} starts each worker process afresh (a pool "
+                   f"{at_line(afresh[0].location)} starts each worker process afresh (a pool "
                    f"with max_tasks_per_child does), and a fresh process cannot reach the func "
                    f"the grader gives, which lives in the running program. Leave "
                    f"max_tasks_per_child out.", afresh[0].location or where)
@@ -85,19 +85,6 @@ def _explain_sending(solution: Solution, work: ProcessWork, error: BaseException
                    f"the grader needs (leave max_tasks_per_child out).", where)
 
 
-def _require_calls(solution: Solution, work: ProcessWork, items: list[str]) -> None:
-    called = sorted(map(repr, (call.item for call in work.calls)))
-    expected = sorted(map(repr, items))
-    expect(called == expected,
-           f"{CALL} called func {len(called)} times, with {called}; it should call it once for "
-           f"each of the {len(items)} items {expected}.", solution.definition_of("compute_all"))
-
-
-def _where(pool: PoolRecord | None, before: str = " (", after: str = ")") -> str:
-    location = pool.location if pool is not None else None
-    return f"{before}{location.file} line {location.line}{after}" if location else ""
-
-
 def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
                       consequence: str) -> None:
     """Fail if func ran in the grading process: on the loop's thread, or in its threads."""
@@ -108,8 +95,9 @@ def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
     threads = work.in_loop_threads
     if threads:
         pool = next(iter(work.thread_pools()), None)
+        at = at_line(pool.location if pool else None, " (", ")")
         raise Fail(f"{CALL} ran func in threads of the event loop's own process for "
-                   f"{len(threads)} of the {len(items)} items{_where(pool)}. Threads of one "
+                   f"{len(threads)} of the {len(items)} items{at}. Threads of one "
                    f"process take turns running Python code (the GIL): work that computes runs "
                    f"no faster in them than one call after another, and the loop waits for its "
                    f"turn too. func must run in the worker processes of a ProcessPoolExecutor.",
@@ -136,7 +124,8 @@ def test_returns_results_in_order(solution: Solution) -> None:
     expect(isinstance(value, list) and value == expected,
            f"{CALL} returned {value!r}; expected {expected!r}: func's result for each item, in "
            f"the order of items {items!r}, as a list.{how}", where)
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("compute_all"))
 
 
 @check("func runs in worker processes and the event loop stays free", points=3)
@@ -155,7 +144,8 @@ def test_runs_in_worker_processes(solution: Solution) -> None:
                    f"it. Something in compute_all blocks the loop while it waits for the "
                    f"processes (a blocking .result() or pool.map on the loop's thread).",
                    solution.definition_of("compute_all"))
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("compute_all"))
     record(processes=len(work.worker_pids))
 
 
@@ -167,7 +157,8 @@ def test_runs_all_at_once(solution: Solution) -> None:
     _not_in_processes(solution, work, items,
                       "calls on the loop's thread run one after another, and nothing else runs "
                       "meanwhile. func must run in worker processes, all at the same time.")
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("compute_all"))
     most = work.high_water
     if not work.barrier_broken and len(work.worker_pids) >= TOGETHER:
         return
@@ -177,8 +168,9 @@ def test_runs_all_at_once(solution: Solution) -> None:
              if pool.submitted and pool.max_workers < TOGETHER]
     if small:
         pool = small[0]
-        made = (f"made with max_workers={pool.asked}{_where(pool)}" if pool.asked is not None
-                else f"made without max_workers{_where(pool)} had {pool.max_workers} worker "
+        at = at_line(pool.location, " (", ")")
+        made = (f"made with max_workers={pool.asked}{at}" if pool.asked is not None
+                else f"made without max_workers{at} had {pool.max_workers} worker "
                      f"processes - a pool made so takes its size from the machine it runs on, not "
                      f"from `workers` - and")
         raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the process pool "
@@ -196,7 +188,8 @@ def test_uses_at_most_workers_processes(solution: Solution) -> None:
     items = rand.distinct_words(2 * workers + 1)
     work = _work(items)
     _result(solution, work, _compute(solution, work, items, workers=workers))
-    _require_calls(solution, work, items)
+    expect_each_item_once(CALL, [call.item for call in work.calls], items,
+                          solution.definition_of("compute_all"))
     started = max(work.started_processes, len(work.worker_pids))
     if started <= workers:
         return
@@ -205,7 +198,7 @@ def test_uses_at_most_workers_processes(solution: Solution) -> None:
         pool = pools[0]
         how = (f": the pool made with max_workers={pool.asked}" if pool.asked is not None else
                ": the pool made without max_workers, which takes its size from the machine")
-        how += _where(pool, " at ", "")
+        how += at_line(pool.location)
     else:
         how = f" in {len(pools)} process pools"
     raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
@@ -222,7 +215,7 @@ def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> Non
         pool = left.pools[0]
         processes = (f"its {left.running} worker processes were" if left.running != 1 else
                      "its worker process was")
-        raise Fail(f"{after}, but the process pool made{_where(pool, ' at ', '')} was never "
+        raise Fail(f"{after}, but the process pool made{at_line(pool.location)} was never "
                    f"shut down: "
                    f"{processes} still running, waiting for work that never comes. A pool "
                    f"must be shut down when its calls are done - also when one of them raises.",

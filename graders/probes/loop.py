@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 import looptime
 
-from graders.check import Fail
+from graders.check import Fail, at_line
 from graders.isolation import OUTPUT_LIMIT
 from graders.probes import inputs
 from graders.probes.handed import handed
@@ -65,8 +65,7 @@ class Pending:
     location: Location | None
 
     def describe(self) -> str:
-        where = f" at {self.location.file} line {self.location.line}" if self.location else ""
-        return f"{self.name}{where}"
+        return f"{self.name}{at_line(self.location)}"
 
 
 @dataclass
@@ -77,8 +76,8 @@ class Leak:
     location: Location | None
 
     def describe(self) -> str:
-        where = f" ({self.location.file}, line {self.location.line})" if self.location else ""
-        return f"{self.text}{where}"
+        at = f" ({self.location.file}, line {self.location.line})" if self.location else ""
+        return f"{self.text}{at}"
 
 
 @dataclass

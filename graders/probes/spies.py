@@ -16,6 +16,7 @@ import looptime
 if TYPE_CHECKING:  # imported by spy_on_sessions: only exercise 3's checks need aiohttp
     import aiohttp
 
+from graders.check import at_line
 from graders.probes.handed import handed
 from graders.probes.student import caller_location
 from graders.results import Location
@@ -32,8 +33,7 @@ class BlockingCall:
     location: Location | None
 
     def describe(self) -> str:
-        where = f" at {self.location.file} line {self.location.line}" if self.location else ""
-        return f"{self.call}({self.seconds:g}){where}"
+        return f"{self.call}({self.seconds:g}){at_line(self.location)}"
 
 
 @dataclass
@@ -123,8 +123,7 @@ class BusyWait:
     location: Location | None
 
     def describe(self) -> str:
-        where = f" at {self.location.file} line {self.location.line}" if self.location else ""
-        return f"{self.clock}(){where}"
+        return f"{self.clock}(){at_line(self.location)}"
 
 
 # Clock reads by student code on a thread that runs an event loop, past which the code counts as
