@@ -42,8 +42,8 @@ WATCH = """
 import statistics, sys, time
 from pathlib import Path
 from graders.registry import by_number
-from graders import runner
-from graders.commands import watch
+from graders.engine import runner
+from graders.student import watch
 warm = getattr(watch, "warm", None)
 if warm is not None:
     warm()

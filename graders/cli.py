@@ -1,171 +1,89 @@
-"""The `grade` command."""
+"""The `grade` command: every subcommand is registered here, and nowhere else.
+
+A command's module is imported only when that command runs (or `--help` lists it), so grading one
+exercise does not import the instructor's tools. The instructor's commands live in
+`graders/instructor/`, which `grade export` leaves out of a student's copy: there `grade --help`
+lists the student's commands alone.
+"""
 
 from __future__ import annotations
 
 import difflib
-import os
+import importlib
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from graders import __version__, student_progress
-from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, by_number, exercises
-from graders.render import RENDERERS
-from graders.results import Report
+from graders import __version__
+from graders.registry import by_number
 
-
-def resolve_solutions(value: str | None) -> Path:
-    """A folder, or (by default) the kit's `exercises/`. In the kit, `reference` also means its
-    reference solutions from any folder (a student copy has none: there it is just a path)."""
-    if value is None:
-        if not EXERCISES_DIR.is_dir():
-            raise click.UsageError(f"no exercises/ folder at {EXERCISES_DIR}: restore it (git checkout "
-                                   f"exercises) or pass --solutions PATH")
-        return EXERCISES_DIR
-    if value == "reference" and (KIT_ROOT / "reference").is_dir():
-        return KIT_ROOT / "reference"
-    path = Path(value).expanduser()
-    if not path.is_dir():
-        raise click.UsageError(f"--solutions: no folder {value}")
-    return path.resolve()
-
-
-def use_color(output: str | None) -> bool:
-    if output is not None or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-REPORTS = "grade.reports"  # where --report keeps its (format, file) pairs: ctx.meta
-
-
-def remember_reports(ctx: click.Context, _param: click.Parameter,
-                     values: tuple[str, ...]) -> None:
-    pairs = [value.partition("=") for value in values]
-    for value, (fmt, sep, path) in zip(values, pairs, strict=True):
-        if not (sep and path and fmt in RENDERERS):
-            raise click.BadParameter(f"{value!r} is not FORMAT=FILE with FORMAT one of "
-                                     f"{', '.join(sorted(RENDERERS))}", ctx, _param)
-    ctx.meta[REPORTS] = [(fmt, path) for fmt, _, path in pairs]
-
-
-TIMELINE = "grade.timeline"  # where --timeline is kept: ctx.meta
-
-
-def remember_timeline(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    ctx.meta[TIMELINE] = value
-
-
-SEED = "grade.seed"  # where --seed is kept: ctx.meta
-
-
-def remember_seed(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
-    ctx.meta[SEED] = value
-
-
-def renderer(fmt: str) -> Callable[[Report, bool], str]:
-    """RENDERERS[fmt]; with --timeline, text that draws every measured timeline."""
-    if not click.get_current_context().meta.get(TIMELINE):
-        return RENDERERS[fmt]
-    if fmt != "text":
-        raise click.UsageError("--timeline draws in the text format only (json holds each "
-                               "check's timeline in its details)")
-    from graders.render.text import render
-
-    return lambda report, color: render(report, color, timelines=True)
-
-
-def grading_options(command):  # type: ignore[no-untyped-def]
-    command = click.option("--seed", type=click.IntRange(min=0), metavar="N", expose_value=False,
-                           callback=remember_seed,
-                           help="Draw the checks' random data from N instead of from each file's "
-                                "contents: the seed a JSON report records replays that grading."
-                           )(command)
-    command = click.option("--timeline", is_flag=True, expose_value=False,
-                           callback=remember_timeline,
-                           help="Draw what ran when for every check that measured it, passing "
-                                "ones too (a failed one always shows it).")(command)
-    command = click.option("--report", "-r", metavar="FORMAT=FILE", multiple=True,
-                           expose_value=False, callback=remember_reports,
-                           help="Also write the report in FORMAT to FILE (repeatable): one "
-                                "grading, several formats.")(command)
-    command = click.option("--output", "-o", metavar="FILE",
-                           help="Write the report to FILE instead of the terminal.")(command)
-    command = click.option("--format", "-f", "fmt", type=click.Choice(sorted(RENDERERS)),
-                           default="text", show_default=True,
-                           help="Report format.")(command)
-    command = click.option("--solutions", "-s", metavar="PATH",
-                           help="Grade the exercise files in PATH, a folder of solutions, instead "
-                                "of exercises/.")(command)
-    return command
-
-
-def run_and_report(selection: list[Exercise], solutions: str | None, fmt: str,
-                   output: str | None) -> None:
-    from graders.runner import grade  # imports the grading stack: keep `--help` fast
-
-    folder = resolve_solutions(solutions)
-    render = renderer(fmt)
-    seen = student_progress.snapshot(selection, folder)  # the student's files, for `grade list`
-    report: Report = grade(selection, folder, seed=click.get_current_context().meta.get(SEED))
-    if problem := student_progress.remember(report, seen):
-        click.echo(f"grade: warning: {problem}", err=True)
-    text = render(report, use_color(output))
-    for extra, path in click.get_current_context().meta.get(REPORTS, []):
-        write_report(path, RENDERERS[extra](report, False), "--report")
-    if output:
-        write_report(output, text, "--output")
-    else:
-        click.echo(text, nl=False)
-    if fmt == "github":
-        append_step_summary(report)
-    sys.exit(0 if report.passed else 1)
-
-
-def write_report(path: str, text: str, option: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise click.UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
-
-
-def append_step_summary(report: Report) -> None:
-    """In GitHub Actions (`--format github`), the table of checks goes to the job's summary."""
-    from graders.render.github import summary
-
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as step_summary:
-            step_summary.write(summary(report))
-    except OSError as error:
-        click.echo(f"grade: warning: cannot append to $GITHUB_STEP_SUMMARY: {error.strerror}",
-                   err=True)
-
-
-# The student's commands: a mistyped command is matched to one of these first.
-STUDENT_COMMANDS = ("exercise", "hint", "watch", "list", "next", "all")
+# name -> "module:attribute" of the click command. The student's commands come first: a mistyped
+# command is matched to one of them before an instructor's.
+STUDENT_COMMANDS = {
+    "exercise": "graders.student.grading:exercise_command",
+    "all": "graders.student.grading:all_command",
+    "hint": "graders.student.hint:hint_command",
+    "watch": "graders.student.watch:watch_command",
+    "list": "graders.student.listing:list_command",
+    "next": "graders.student.next_step:next_command",
+}
+INSTRUCTOR_COMMANDS = {
+    "verify": "graders.instructor.verify:verify_command",
+    "export": "graders.instructor.export:export_command",
+    "batch": "graders.instructor.batch:batch_command",
+    "merge": "graders.instructor.batch:merge_command",
+    "gradescope-bundle": "graders.instructor.gradescope:gradescope_bundle",
+}
 TAKES_A_NUMBER = ("exercise", "hint", "watch")
 
 
+def registered() -> dict[str, str]:
+    """Every command this copy of the kit has: the instructor's only where their package is."""
+    if not (Path(__file__).parent / "instructor" / "__init__.py").is_file():
+        return dict(STUDENT_COMMANDS)
+    return {**STUDENT_COMMANDS, **INSTRUCTOR_COMMANDS}
+
+
+def load(target: str) -> click.Command:
+    module, _, attribute = target.partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command), target
+    return command
+
+
 class GradeGroup(click.Group):
-    """`grade`, answering a command it does not know with the command that was probably meant:
-    `grade 3` -> `grade exercise 3`, `grade ex 3` -> `grade exercise 3`, `grade hnt` -> `grade hint`."""
+    """`grade`: loads a command when it is used, and answers a command it does not know with the
+    one that was probably meant: `grade 3` -> `grade exercise 3`, `grade hnt` -> `grade hint`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(registered())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = registered().get(cmd_name)
+        return load(target) if target else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The student's commands, then the instructor's (where this copy has them)."""
+        limit = formatter.width - 6 - max(len(name) for name in registered())
+        for title, names in (("Commands", STUDENT_COMMANDS), ("Instructor commands", INSTRUCTOR_COMMANDS)):
+            rows = [(name, load(target).get_short_help_str(limit))
+                    for name, target in registered().items() if name in names]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
     def resolve_command(self, ctx: click.Context,
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if not name or name.startswith("-") or self.get_command(ctx, name) is not None:
+        if not name or name.startswith("-") or name in registered():
             return super().resolve_command(ctx, args)
-        raise click.UsageError(f"No such command {name!r}. {suggestion(name, args[1:], self.commands)}",
-                               ctx)
+        raise click.UsageError(f"No such command {name!r}. "
+                               f"{suggestion(name, args[1:], list(registered()))}", ctx)
 
 
-def suggestion(name: str, rest: list[str], commands: dict[str, click.Command]) -> str:
+def suggestion(name: str, rest: list[str], commands: list[str]) -> str:
     """What to say after "No such command NAME." when NAME is followed by the arguments `rest`."""
     if name.isdigit():
         try:
@@ -173,7 +91,7 @@ def suggestion(name: str, rest: list[str], commands: dict[str, click.Command]) -
         except LookupError as error:
             return f"{str(error)[:1].upper()}{str(error)[1:]}; `grade list` shows every exercise."
         return f"Did you mean `grade exercise {shlex.join([name, *rest])}`?"
-    meant = closest(name.lower(), list(commands), bool(rest) and rest[0].isdigit())
+    meant = closest(name.lower(), commands, bool(rest) and rest[0].isdigit())
     if meant is None:
         return "`grade --help` lists the commands."
     return f"Did you mean `grade {shlex.join([meant, *rest])}`?"
@@ -203,58 +121,7 @@ def cli(ctx: click.Context) -> None:
     stuck; `grade watch` grades each time you save.
     """
     if ctx.invoked_subcommand is None:
-        from graders.commands.next_step import next_command
-
-        ctx.invoke(next_command)
-
-
-@cli.command("exercise")
-@click.argument("number", type=int)
-@grading_options
-def exercise_command(number: int, solutions: str | None, fmt: str, output: str | None) -> None:
-    """Grade exercise NUMBER, for example: grade exercise 3"""
-    try:
-        selected = by_number(number)
-    except LookupError as error:
-        raise click.UsageError(str(error)) from None
-    run_and_report([selected], solutions, fmt, output)
-
-
-@cli.command("all")
-@grading_options
-def all_command(solutions: str | None, fmt: str, output: str | None) -> None:
-    """Grade every exercise."""
-    run_and_report(list(exercises()), solutions, fmt, output)
-
-
-# Other commands live in graders/commands/, one module each, and are registered here.
-# (one import + one add_command line per command module)
-from graders.commands.batch import batch_command  # noqa: E402
-from graders.commands.export import export_command  # noqa: E402
-from graders.commands.verify import verify_command  # noqa: E402
-
-cli.add_command(batch_command)
-cli.add_command(export_command)
-cli.add_command(verify_command)
-from graders.commands.gradescope import gradescope_bundle  # noqa: E402
-
-cli.add_command(gradescope_bundle)
-
-from graders.commands.next_step import next_command  # noqa: E402
-
-cli.add_command(next_command)
-from graders.commands.listing import list_command  # noqa: E402
-
-cli.add_command(list_command)
-from graders.commands.hint import hint_command  # noqa: E402
-
-cli.add_command(hint_command)
-from graders.commands.watch import watch_command  # noqa: E402
-
-cli.add_command(watch_command)
-from graders.commands.batch import merge_command  # noqa: E402
-
-cli.add_command(merge_command)
+        ctx.invoke(load(STUDENT_COMMANDS["next"]))
 
 
 def main(argv: list[str] | None = None) -> None:

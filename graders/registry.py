@@ -67,3 +67,12 @@ def by_number(number: int) -> Exercise:
             return exercise
     known = ", ".join(str(exercise.number) for exercise in exercises())
     raise LookupError(f"there is no exercise {number} (the exercises are {known})")
+
+
+def relative(path: Path) -> str:
+    """`path` as the student would type it from the current folder."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if shown.startswith("..") else shown

@@ -42,6 +42,6 @@ if ! command -v bwrap >/dev/null 2>&1; then
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "$kit"
-"$venv/bin/python" -c 'import graders.runner' # fail the build now, not at the first submission
+"$venv/bin/python" -c 'import graders.engine.runner' # fail the build now, not at the first submission
 # ... and if the sandbox cannot run in this image, say so now (exit status 2).
 (cd "$kit" && "$venv/bin/python" -c 'from graders.trust.sandbox import choose; print("grading sandbox:", choose(True).describe())')

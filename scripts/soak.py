@@ -22,9 +22,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from graders.mutants import mutants, reference_dir
+from graders.engine.runner import grade_plan
+from graders.instructor.mutants import mutants, reference_dir
 from graders.registry import Exercise, exercises
-from graders.runner import grade_plan
 
 BUSY = "while True: pass"
 

@@ -48,7 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def progress_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
     """Grading the kit's own exercises/ must not write the student's .grade/ progress."""
-    from graders import student_progress
+    from graders.student import progress as student_progress
 
     state = tmp_path_factory.mktemp("grade-state")
     monkeypatch.setattr(student_progress, "STATE_DIR", state)

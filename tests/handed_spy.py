@@ -40,8 +40,9 @@ from graders.trust.student_files import is_student_file, set_solutions_dir
 DEPTH = 8
 BUDGET = 300_000
 # Modules whose functions and classes are the check machinery: reaching one is reaching the check.
-MACHINERY = ("graders.check", "graders.plugin", "graders.worker", "graders.trust.integrity",
-             "graders.trust.protocol", "graders.runner", "graders.seeding", "graders.isolation")
+MACHINERY = ("graders.check", "graders.engine.plugin", "graders.engine.worker",
+             "graders.trust.integrity", "graders.trust.protocol", "graders.engine.runner",
+             "graders.engine.seeding", "graders.engine.isolation")
 FOREIGN = ("_pytest", "pytest", "pluggy", "pytest_timeout")
 RESUMABLE = (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE
              | inspect.CO_ASYNC_GENERATOR)

@@ -1,6 +1,6 @@
 """Helpers the kit's tests share: grading a folder, a single file, or a mutant.
 
-Mutant and alternative discovery is the engine's (graders/mutants.py), shared with `grade verify`.
+Mutant and alternative discovery is the engine's (graders/instructor/mutants.py), shared with `grade verify`.
 Set KIT_REFERENCE=/path/to/solutions to run the kit's tests against another reference folder.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from graders.mutants import (
+from graders.engine.runner import grade
+from graders.instructor.mutants import (
     CORRECT_DIR,
     MUTANTS_DIR,
     Mutant,
@@ -20,7 +21,6 @@ from graders.mutants import (
 )
 from graders.registry import EXERCISES_DIR, Exercise
 from graders.results import ExerciseResult
-from graders.runner import grade
 
 __all__ = ["CORRECT", "MUTANTS", "REFERENCE", "STUBS", "Mutant", "alternatives", "exercise_for",
            "grade_file", "mutants"]

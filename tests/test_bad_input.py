@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graders import cli as cli_module
+from graders.cli import cli
+from graders.engine.runner import grade
 from graders.registry import by_number
-from graders.runner import grade
+from graders.student import grading
 
 
 def grade_source(tmp_path: Path, content: bytes) -> list[str]:
@@ -48,8 +49,8 @@ def test_missing_file_in_the_solutions_folder(tmp_path: Path) -> None:
 
 def test_missing_exercises_folder_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
-    monkeypatch.setattr(cli_module, "EXERCISES_DIR", tmp_path / "exercises")
-    result = CliRunner().invoke(cli_module.cli, ["exercise", "1"], standalone_mode=False)
+    monkeypatch.setattr(grading, "EXERCISES_DIR", tmp_path / "exercises")
+    result = CliRunner().invoke(cli, ["exercise", "1"], standalone_mode=False)
     assert "no exercises/ folder" in str(result.exception)
     assert result.exception.__class__.__name__ == "UsageError"
 

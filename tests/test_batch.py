@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
-from graders.batch import Submission, locate, status_of
 from graders.cli import cli
-from graders.progress import Progress
+from graders.instructor.gradebook import Submission, locate, status_of
+from graders.instructor.progress_bar import Progress
 from graders.registry import by_number, exercises
 from graders.results import CheckResult, ExerciseResult, Report
 from graders.trust import rules

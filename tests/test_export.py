@@ -1,6 +1,6 @@
 """`grade export`: a student copy with stubs, lessons, checks and grader, and no solution in it.
 
-The scan for solutions here is written independently of graders/export.py's own: it looks for
+The scan for solutions here is written independently of graders/instructor/student_copy.py's own: it looks for
 the body of every reference function, whitespace-normalised, anywhere in any exported file, and
 for every two consecutive lines of a reference function that are not both in the stub.
 """
@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
 from graders.cli import cli
-from graders.export import export
+from graders.instructor.student_copy import export
 from graders.registry import KIT_ROOT, exercises
 
 
@@ -118,15 +118,16 @@ def in_copy(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=root, capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_the_copy_grades_and_verifies_without_mutants_or_reference(exported: Path) -> None:
+def test_the_copy_grades_and_has_only_the_students_commands(exported: Path) -> None:
     graded = in_copy(exported, "exercise", "1")
     assert graded.returncode == 1 and "not written yet" in graded.stdout
-    no_reference = in_copy(exported, "verify", "-e", "1")
-    assert no_reference.returncode == 2
-    assert no_reference.stderr.startswith("grade: error: --reference: no folder")
-    verified = in_copy(exported, "verify", "-e", "1", "--reference", str(REFERENCE))
-    assert verified.returncode == 0, verified.stdout
-    assert "There are no mutants here" in verified.stdout
+    assert not (exported / "graders" / "instructor").exists()
+    listed = in_copy(exported, "--help")
+    assert listed.returncode == 0 and "grade exercise 3" in listed.stdout
+    assert "Instructor commands" not in listed.stdout and "verify" not in listed.stdout
+    refused = in_copy(exported, "verify", "-e", "1")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("grade: error: No such command 'verify'")
 
 
 def kit_copy(tmp_path: Path) -> Path:

@@ -15,11 +15,11 @@ from kit import REFERENCE, STUBS
 from report_formats import gradescope_problems, workflow_commands
 
 from graders.cli import cli
-from graders.definitions import def_lines
+from graders.engine.definitions import def_lines
+from graders.engine.runner import grade
 from graders.registry import exercises
 from graders.render import RENDERERS, github, gradescope, junit
 from graders.results import CheckResult, ExerciseResult, Location, Report
-from graders.runner import grade
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from graders.registry import EXERCISES_DIR, KIT_ROOT, exercises
 
 SCRIPT = Path(".github/scripts/grade-pr.sh")
 KIT_PARTS = ("graders", "exercises", "pyproject.toml", ".github")
-# Appended to graders/runner.py by the tampering pull request: every check passes.
+# Appended to graders/engine/runner.py by the tampering pull request: every check passes.
 EVERYTHING_PASSES = '''
 
 _real_grade_many = grade_many
@@ -113,7 +113,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 
 def tamper(repo: Path) -> None:
-    with (repo / "graders" / "runner.py").open("a", encoding="utf-8") as runner:
+    with (repo / "graders" / "engine" / "runner.py").open("a", encoding="utf-8") as runner:
         runner.write(EVERYTHING_PASSES)
     (repo / "graders" / "checks" / "conftest.py").write_text("collect_ignore_glob = ['*']\n")
     (repo / "tests").mkdir(exist_ok=True)
@@ -187,7 +187,7 @@ def test_tampering_scores_the_same_and_every_ignored_file_is_named(honest: Grade
     assert scores(tampering.report) == scores(honest.report)
     assert tampering.status == honest.status == 1
     second = exercises()[1]
-    expected = {"graders/runner.py", "graders/checks/conftest.py", "tests/conftest.py",
+    expected = {"graders/engine/runner.py", "graders/checks/conftest.py", "tests/conftest.py",
                 ".github/scripts/grade-pr.sh", ".github/workflows/grade-pr.yml", "pyproject.toml",
                 f"exercises/{second.file_name}", f"answers/{second.file_name}"}
     assert set(tampering.ignored) == expected

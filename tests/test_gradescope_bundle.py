@@ -17,7 +17,7 @@ import pytest
 from kit import REFERENCE, STUBS
 from report_formats import gradescope_problems
 
-from graders.commands.gradescope import write_bundle
+from graders.instructor.gradescope import write_bundle
 from graders.registry import exercises
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from kit import REFERENCE, STUBS
 
+from graders.engine.runner import grade
 from graders.registry import by_number, exercises
-from graders.runner import grade
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_stub_gets_zero(stub_report, number: int) -> None:
 
 
 def test_every_exercise_has_at_least_three_checks() -> None:
-    from graders.runner import check_specs
+    from graders.engine.runner import check_specs
 
     for exercise in exercises():
         assert len(check_specs(exercise)) >= 3, exercise.module_name

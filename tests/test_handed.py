@@ -30,7 +30,7 @@ import pytest
 from kit import REFERENCE
 
 from graders import check as check_machinery
-from graders import runner
+from graders.engine import runner
 from graders.probes import InFlight, ThreadWork
 from graders.probes.handed import handed
 from graders.registry import PACKAGE_DIR, Exercise, exercises
@@ -84,7 +84,7 @@ def test_the_check_machinery_is_found() -> None:
         "record is the check machinery's function graders.check.record"]
     assert handed_spy.walk({"fail": check_machinery.Fail("x")}) == [
         "fail is the check machinery (graders.check.Fail)"]
-    assert handed_spy.walk({"module": runner}) == ["module is the module graders.runner"]
+    assert handed_spy.walk({"module": runner}) == ["module is the module graders.engine.runner"]
     assert handed_spy.walk({"frame": sys._getframe()}) == ["frame is a frame"]
 
 
@@ -118,7 +118,7 @@ def _spy_on(exercise: Exercise, tmp_path: Path) -> dict[str, dict[str, Any]]:
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(exercise.checks_path), "-c",
-         str(PACKAGE_DIR / "grading.ini"), "--rootdir", str(PACKAGE_DIR), "-p", "graders.plugin",
+         str(PACKAGE_DIR / "grading.ini"), "--rootdir", str(PACKAGE_DIR), "-p", "graders.engine.plugin",
          "-p", "pytest_timeout", "--timeout=120", "-p", "handed_spy"],
         env=env, capture_output=True, text=True, timeout=600, check=False)
     assert report.exists(), done.stdout[-2000:] + done.stderr[-2000:]

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE, grade_file
 
-from graders import plugin, runner, worker
-from graders.mutants import Mutant, mutants
+from graders.engine import plugin, runner, worker
+from graders.engine.runner import grade
+from graders.instructor.mutants import Mutant, mutants
 from graders.registry import by_number
 from graders.render import RENDERERS
-from graders.runner import grade
 from graders.trust import rules
 
 HOSTILE = mutants(Path(__file__).parent / "hostile")

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from kit import REFERENCE
 
-from graders import mutate
 from graders.cli import cli
-from graders.commands.verify import render_mutation
+from graders.instructor import mutate
+from graders.instructor.verify import render_mutation
 from graders.registry import KIT_ROOT, by_number, exercises
 
 ASYNCIO_OPERATORS = {"remove-await", "gather-sequential", "task-in-place", "time-sleep",

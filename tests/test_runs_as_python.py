@@ -14,9 +14,9 @@ from pathlib import Path
 
 from kit import REFERENCE
 
+from graders.engine.runner import grade
 from graders.probes.student import Solution
 from graders.registry import by_number
-from graders.runner import grade
 from graders.trust.rules import REFUSED_BUILTINS
 from graders.trust.student_files import set_solutions_dir
 

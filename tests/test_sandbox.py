@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE
 
-from graders import plugin, runner, worker
-from graders.isolation import Ended, Heard, Job, run_jobs
+from graders.engine import plugin, runner, worker
+from graders.engine.isolation import Ended, Heard, Job, run_jobs
+from graders.engine.runner import check_specs, grade, grade_many
 from graders.registry import KIT_ROOT, by_number
-from graders.runner import check_specs, grade, grade_many
 from graders.trust import rules, sandbox
 from graders.trust.protocol import Session
 

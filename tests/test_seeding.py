@@ -10,9 +10,9 @@ from pathlib import Path
 
 from kit import MUTANTS, exercise_for
 
+from graders.engine.runner import grade
+from graders.engine.seeding import seed_of_file
 from graders.results import ExerciseResult
-from graders.runner import grade
-from graders.seeding import seed_of_file
 
 # Its message quotes figures drawn at random: the requests' latencies and the time they took.
 SEQUENTIAL = MUTANTS / "ex03_fetch" / "one_at_a_time.py"

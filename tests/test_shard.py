@@ -12,8 +12,8 @@ from kit import REFERENCE, STUBS
 from test_workflows import actionlint, lint
 from test_workflows import test_least_privilege as least_privilege
 
-from graders.batch import Submission, merge, shard
 from graders.cli import cli
+from graders.instructor.gradebook import Submission, merge, shard
 from graders.registry import KIT_ROOT, exercises
 
 __all__ = ["actionlint"]  # the fixture, shared with tests/test_workflows.py

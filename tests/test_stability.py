@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from kit import REFERENCE, alternatives, mutants
 
+from graders.engine.runner import grade_many
 from graders.registry import Exercise, exercises
-from graders.runner import grade_many
 
 SEEDS = int(os.environ.get("KIT_SEEDS", "2"))
 SENSITIVE_SEEDS = max(SEEDS, int(os.environ.get("KIT_SENSITIVE_SEEDS", "2")))

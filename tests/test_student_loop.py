@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner, Result
 from kit import MUTANTS, REFERENCE, STUBS, grade_file
 
-from graders import student_progress
 from graders.cli import cli, main
-from graders.commands import watch
-from graders.commands.hint import load_hints
 from graders.registry import Exercise, by_number, exercises
 from graders.render import text, timeline
 from graders.results import CheckResult, ExerciseResult, Report
+from graders.student import progress as student_progress
+from graders.student import watch
+from graders.student.hint import load_hints
 
 COUNT = len(exercises())
 
@@ -40,12 +40,12 @@ def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def no_grading(monkeypatch: pytest.MonkeyPatch) -> None:
     """Proof that a command is fast: grading anything fails the test."""
-    import graders.runner
+    import graders.engine.runner
 
     def refuse(*_args: object, **_kwargs: object) -> Report:
         raise AssertionError("this command must not grade")
 
-    monkeypatch.setattr(graders.runner, "grade", refuse)
+    monkeypatch.setattr(graders.engine.runner, "grade", refuse)
 
 
 def invoke(*args: str) -> Result:
@@ -129,9 +129,9 @@ def test_grade_alone_shows_progress_and_the_next_step(student: Path) -> None:
     solve(student, 1)
     assert invoke("exercise", "1", "-s", str(student)).exit_code == 0
     with pytest.MonkeyPatch.context() as patch:
-        import graders.runner
+        import graders.engine.runner
 
-        patch.setattr(graders.runner, "grade", None)  # `grade` alone never grades
+        patch.setattr(graders.engine.runner, "grade", None)  # `grade` alone never grades
         result = invoke()
     assert result.exit_code == 0, result.output
     assert f"1 of {COUNT} exercises done" in result.output
@@ -234,8 +234,8 @@ def test_hints_follow_the_first_failing_check(student: Path) -> None:
 
 @pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
 def test_hint_order_is_every_hint_once(exercise: Exercise) -> None:
-    from graders.commands.hint import hint_order
-    from graders.runner import check_specs
+    from graders.engine.runner import check_specs
+    from graders.student.hint import hint_order
 
     hints = load_hints(exercise)
     plain = tuple(range(1, len(hints) + 1))
@@ -506,7 +506,7 @@ def test_help_for_the_student_commands() -> None:
 
 
 def _max_score(number: int) -> float:
-    from graders.runner import check_specs
+    from graders.engine.runner import check_specs
 
     return sum(spec.points for spec in check_specs(by_number(number)))
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
-from graders.api import api_of_source, differences
 from graders.cli import cli
-from graders.commands.verify import render
+from graders.instructor.api import api_of_source, differences
+from graders.instructor.verification import summarize, verify
+from graders.instructor.verify import render
 from graders.registry import by_number, exercises
-from graders.verify import summarize, verify
 
 NO_MUTANTS = Path("/nonexistent/mutants")
 

@@ -7,7 +7,7 @@ import pytest
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not config.pluginmanager.has_plugin("graders.plugin"):
+    if not config.pluginmanager.has_plugin("graders.engine.plugin"):
         pytest.exit("graders/checks/ holds the grader's checks, which run inside `grade`: run "
                     "`grade exercise N` (with `--solutions DIR` to grade another folder)",
                     returncode=2)

@@ -26,7 +26,6 @@ from typing import Any, Generic, TypeVar
 import looptime
 
 from graders.check import Fail, at_line
-from graders.isolation import OUTPUT_LIMIT
 from graders.probes import inputs
 from graders.probes.handed import handed
 from graders.probes.student import (
@@ -40,6 +39,7 @@ from graders.probes.student import (
 )
 from graders.probes.values import explain
 from graders.results import Location
+from graders.trust.limits import OUTPUT_LIMIT
 
 T = TypeVar("T")
 

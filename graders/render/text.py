@@ -59,7 +59,7 @@ def next_step(report: Report) -> str:
 
 def _solutions_option(folder: str) -> str:
     """' --solutions PATH' when `folder` is not the student's own exercises/."""
-    from graders.student_progress import EXERCISES_DIR, relative
+    from graders.registry import EXERCISES_DIR, relative
 
     if not folder or Path(folder).resolve() == EXERCISES_DIR.resolve():
         return ""

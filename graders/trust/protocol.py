@@ -1,6 +1,6 @@
 """The results protocol between a grading child and `grade`: what a child may send, and when.
 
-A child sends signed JSON lines (graders/plugin.py's Channel): `{"event": "start", ...}` as a
+A child sends signed JSON lines (graders/engine/plugin.py's Channel): `{"event": "start", ...}` as a
 check begins, that check's result as it ends, and `{"event": "end"}` when its session is over.
 `grade` holds each child to that order:
 

@@ -2,7 +2,7 @@
 
 Three modes, chosen once per grading:
 
-- `bwrap` (bubblewrap is installed and works): each grading child is `python -m graders.worker`
+- `bwrap` (bubblewrap is installed and works): each grading child is `python -m graders.engine.worker`
   started under bwrap, as uid 65534 in its own user, pid, network, IPC and UTS namespaces, with
   the whole file system read-only (the kit, its venv, the submission) and a private /tmp. It
   cannot see or signal `grade` or any other child, has no network, has a process limit, and
@@ -118,7 +118,7 @@ def _bwrap() -> str:
 def _unprivileged_runs(bwrap: str) -> bool:
     """Whether an unprivileged uid can start the kit's Python (under bwrap when given): it needs
     to read the interpreter, its standard library, the venv and the kit."""
-    command = [sys.executable, "-c", "import graders.worker"]
+    command = [sys.executable, "-c", "import graders.engine.worker"]
     if bwrap:
         command = [*bwrap_prefix(bwrap, _readable(KIT_ROOT)), *command]
     uid = UID_BASE - 1
@@ -157,7 +157,7 @@ def bwrap_prefix(bwrap: str, readable: list[Path]) -> list[str]:
 def worker_command(bwrap: str, solutions: Path) -> list[str]:
     """The command line of a sandboxed grading child: it reads its plan on stdin."""
     return [*bwrap_prefix(bwrap, _readable(solutions)), sys.executable, "-B", "-m",
-            "graders.worker"]
+            "graders.engine.worker"]
 
 
 def _readable(solutions: Path) -> list[Path]:

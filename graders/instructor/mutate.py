@@ -16,7 +16,7 @@ everything the change does not touch (comments, layout) stays as written and the
 the change. A mutant id, `operator@line:col#hash`, names the operator, where it applied and a hash
 of the mutated source: it stays the same as long as the reference does.
 
-This module produces results; `graders.commands.verify` formats them for people.
+This module produces results; `graders.instructor.verify` formats them for people.
 """
 
 from __future__ import annotations
@@ -633,7 +633,7 @@ def plan(exercise: Exercise, reference: Path, equivalent: dict[str, str],
 def grade_mutants(result: ExerciseMutation, reference: Path, mutants: list[Mutant],
                   parallel: int | None, on_graded: Callable[[], None] | None = None) -> None:
     """Grade the reference and `mutants` of one exercise in one batch of isolated children."""
-    from graders.runner import grade_many  # the grading stack: imported only when grading
+    from graders.engine.runner import grade_many  # the grading stack: imported only when grading
 
     exercise = result.exercise
     with tempfile.TemporaryDirectory(prefix="grade-mutate-") as scratch:

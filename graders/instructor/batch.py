@@ -10,9 +10,9 @@ import click
 
 from graders.registry import exercises
 
-if TYPE_CHECKING:  # graders.batch and the runner import the grading stack: keep `--help` fast
-    from graders.batch import Submission
-    from graders.progress import Progress
+if TYPE_CHECKING:  # graders.instructor.gradebook and the runner import the grading stack: keep `--help` fast
+    from graders.instructor.gradebook import Submission
+    from graders.instructor.progress_bar import Progress
     from graders.results import Report
 
 
@@ -46,8 +46,8 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
     happened. Each submission is graded in the sandbox unless --no-sandbox. Exits 0 once the
     gradebook is written, whatever the grades.
     """
-    from graders.batch import find_submissions
-    from graders.batch import shard as slice_of
+    from graders.instructor.gradebook import find_submissions
+    from graders.instructor.gradebook import shard as slice_of
 
     try:
         slice_of([], shard or "1/1")  # a wrong K/N is said before anything else
@@ -83,8 +83,8 @@ def prepare(output: Path, reports: Path) -> None:
 
 
 def grade_all(found: list[Submission], jobs: int | None, sandboxed: bool) -> dict[str, Report]:
-    from graders.progress import Progress
-    from graders.runner import grade_many
+    from graders.engine.runner import grade_many
+    from graders.instructor.progress_bar import Progress
 
     selection = list(exercises())
     progress = Progress(len(found), "graded", "submissions")
@@ -107,8 +107,8 @@ def count(done: dict[str, int], name: str, exercises_each: int, progress: Progre
 
 
 def write_all(found: list[Submission], graded: dict[str, Report], output: Path, reports: Path) -> None:
-    from graders.batch import gradebook, report_json, write_csv
-    from graders.runner import check_specs
+    from graders.engine.runner import check_specs
+    from graders.instructor.gradebook import gradebook, report_json, write_csv
 
     selection = list(exercises())
     maximums = {ex.module_name: sum(spec.points for spec in check_specs(ex)) for ex in selection}
@@ -134,7 +134,7 @@ def merge_command(gradebooks: tuple[Path, ...], output: Path) -> None:
     """Join the gradebooks of `grade batch --shard K/N` (one per slice) into one, ranked over the
     whole class: the same file an unsharded `grade batch` writes. Each slice's JSON reports are
     already one file per submission: copy the folders together."""
-    from graders.batch import merge, write_rows
+    from graders.instructor.gradebook import merge, write_rows
 
     try:
         header, rows = merge(list(gradebooks))

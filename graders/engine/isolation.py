@@ -2,7 +2,7 @@
 
 A child is forked from `grade` (which has the grading stack imported). Without a sandbox, or
 dropped to a uid of its own (graders/trust/sandbox.py), it runs its target right there; under
-bubblewrap it execs `python -m graders.worker` in the sandbox and reads its plan on stdin. Either
+bubblewrap it execs `python -m graders.engine.worker` in the sandbox and reads its plan on stdin. Either
 way it gets its own session, a memory limit, a cap on the size of files it writes (pytest
 captures output in files, so this caps output), stdin/stdout/stderr away from the terminal, and
 dies with `grade` (PR_SET_PDEATHSIG, and a look at its parent once that is set).
@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.trust import sandbox as sandboxes
+from graders.trust.limits import MEMORY_LIMIT, OUTPUT_LIMIT
 from graders.trust.protocol import Heard
 from graders.trust.sandbox import OFF, Sandbox
 
-MEMORY_LIMIT = 2 * 1024**3
-OUTPUT_LIMIT = 16 * 1024**2
 MAX_FD = min(os.sysconf("SC_OPEN_MAX"), 65536)
 MAX_LINE = 4 * 1024**2  # an unfinished line longer than this is garbage, not a result
 RESULTS_FD = 3  # where a child started with exec finds its results pipe

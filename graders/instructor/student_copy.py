@@ -1,7 +1,8 @@
 """A student-ready copy of the kit: stubs, lessons, checks and the grader, and no solution.
 
 What goes in is a list of what students need (an allow-list, so nothing new leaks by default):
-the stubs of registered exercises (`exercises/`), `graders/`, `pyproject.toml`, `.gitignore`, a
+the stubs of registered exercises (`exercises/`), `graders/` less the instructor's tools
+(`graders/instructor/`: verify, export, batch, Gradescope), `pyproject.toml`, `.gitignore`, a
 licence, the docs that are not for instructors, the pull-request grading workflow and its
 scripts, and a README written from `graders/templates/STUDENT_README.md`. Never: `reference/`,
 `tests/` (mutants, correct alternatives and the kit's own tests, which need them), `.ci/`,
@@ -53,7 +54,7 @@ def copy_kit(source: Path, target: Path) -> None:
     if stubs.is_dir():
         shutil.copytree(stubs, target / "exercises", ignore=unregistered_or_skipped)
     if (source / "graders").is_dir():
-        shutil.copytree(source / "graders", target / "graders", ignore=SKIPPED)
+        shutil.copytree(source / "graders", target / "graders", ignore=engine_and_student_side)
     for name in FILES:
         if (source / name).is_file():
             shutil.copy2(source / name, target / name)
@@ -62,6 +63,12 @@ def copy_kit(source: Path, target: Path) -> None:
         shutil.copy2(doc, target / "docs" / doc.name)
     copy_workflow(source, target)
     (target / "README.md").write_text(student_readme(), encoding="utf-8")
+
+
+def engine_and_student_side(folder: str, names: list[str]) -> set[str]:
+    """In graders/: caches, and the instructor's package (a student has no use for it)."""
+    instructor = {"instructor"} if Path(folder).name == "graders" else set()
+    return set(SKIPPED(folder, names)) | instructor
 
 
 def unregistered_or_skipped(folder: str, names: list[str]) -> set[str]:

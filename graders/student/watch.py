@@ -17,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from graders import student_progress
 from graders.registry import Exercise, by_number, exercises
 from graders.results import Report
+from graders.student import progress as student_progress
 
 Grader = Callable[[Exercise], Report]
 # Gradings in a row while the file keeps changing under them, before showing the last one.
@@ -116,14 +116,14 @@ def warm() -> None:
     """Make this process the warm one that every re-grade forks from: the grading stack imported,
     pytest configured and every exercise's checks collected, once; a save then costs a fork and
     the checks alone."""
-    from graders import worker
+    from graders.engine import worker
 
     worker.prepare(list(exercises()))
 
 
 def grade_and_remember(exercise: Exercise) -> Report:
     """Grade the student's file for `exercise`, recording the result like `grade exercise`."""
-    from graders.runner import grade  # the grading stack: keep `--help` fast
+    from graders.engine.runner import grade  # the grading stack: keep `--help` fast
 
     folder = student_progress.EXERCISES_DIR
     seen = student_progress.snapshot([exercise], folder)
@@ -148,8 +148,8 @@ def saved_files(folder: Path) -> Iterable[set[Path]]:
 def watch_command(number: int | None) -> None:
     """Grade exercise NUMBER (default: the one you are on) each time you save it; when it
     passes, move on to the next exercise. Ctrl-C stops."""
-    from graders.cli import use_color
     from graders.render.text import render
+    from graders.student.grading import use_color
 
     if number is None:
         upcoming = student_progress.current(student_progress.overview())

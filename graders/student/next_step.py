@@ -1,7 +1,7 @@
 """`grade` alone (or `grade next`): how far the student is and what to do next.
 
 Fast: it grades nothing. Status comes from the last gradings kept in `.grade/` and from reading
-the student's files (graders/student_progress.py); it says which command checks the work.
+the student's files (graders/student/progress.py); it says which command checks the work.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import click
 
-from graders import student_progress
-from graders.student_progress import Progress
+from graders.student import progress as student_progress
+from graders.student.progress import Progress
 
 Style = Callable[..., str]
 
@@ -19,7 +19,7 @@ Style = Callable[..., str]
 @click.command("next")
 def next_command() -> None:
     """Your progress and the next exercise to work on (from your last gradings; grades nothing)."""
-    from graders.cli import use_color
+    from graders.student.grading import use_color
 
     style: Style = click.style if use_color(None) else (lambda text, **_: text)
     click.echo(summary(student_progress.overview(), style))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, exercises
+from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, exercises, relative
 from graders.results import Report
 
 # GRADE_STATE_DIR moves it (the kit's own tests keep it in a temporary folder).
@@ -219,15 +219,6 @@ def remember_hint(number: int, hints: Iterable[int]) -> str | None:
     shown = _read(HINTS_FILE)
     shown[str(number)] = sorted(hints_shown(number) | set(hints))
     return _write(HINTS_FILE, shown)
-
-
-def relative(path: Path) -> str:
-    """`path` as the student would type it from the current folder."""
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
-    return str(path) if shown.startswith("..") else shown
 
 
 def _read(name: str) -> dict[str, Any]:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graders.mutants import REFERENCE_ENV
+from graders.instructor.mutants import REFERENCE_ENV
 from graders.registry import EXERCISES_DIR, KIT_ROOT, Exercise, by_number, exercises
 
-if TYPE_CHECKING:  # graders.verify imports the grading stack: keep `--help` fast
-    from graders.mutate import ExerciseMutation, MutationReport
-    from graders.verify import ExerciseVerification, Tally, Verification
+if TYPE_CHECKING:  # graders.instructor.verification imports the grading stack: keep `--help` fast
+    from graders.instructor.mutate import ExerciseMutation, MutationReport
+    from graders.instructor.verification import ExerciseVerification, Tally, Verification
 
 COLUMNS = ("Exercise", "checks", "reference", "stub", "mutants", "correct", "API", "lesson", "hints")
 OK, BAD = "✓", "✗"
@@ -66,8 +66,8 @@ def verify_command(reference: Path, stubs: Path, numbers: tuple[int, ...], repea
     re-verify in one command. With --mutate, measure the checks instead: every mutant of the
     reference not listed as equivalent must be killed (exit 0 only then).
     """
-    from graders.progress import Progress
-    from graders.verify import verify
+    from graders.instructor.progress_bar import Progress
+    from graders.instructor.verification import verify
 
     reference = folder("--reference", reference, f" (an exported copy has no reference/: pass "
                                                  f"--reference PATH or set {REFERENCE_ENV})")
@@ -145,8 +145,8 @@ def summary(result: Verification) -> str:
 
 def mutation_command(selection: list[Exercise], reference: Path, sample: int | None,
                      equivalent: Path | None, jobs: int | None) -> None:
-    from graders import mutate
-    from graders.progress import Progress
+    from graders.instructor import mutate
+    from graders.instructor.progress_bar import Progress
 
     progress: list[Progress] = []
 

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import plugin, worker
 from graders.check import CheckSpec, specs
-from graders.definitions import def_lines
-from graders.isolation import Ended, Job, run_jobs
+from graders.engine import plugin, worker
+from graders.engine.definitions import def_lines
+from graders.engine.isolation import Ended, Job, run_jobs
+from graders.engine.seeding import seed_of_file
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report
-from graders.seeding import seed_of_file
 from graders.trust import rules, sandbox
 from graders.trust.protocol import CheckKey, Session
 

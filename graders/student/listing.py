@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from graders import student_progress
-from graders.commands.next_step import Style
-from graders.student_progress import Progress
+from graders.student import progress as student_progress
+from graders.student.next_step import Style
+from graders.student.progress import Progress
 
 COLOURS = {"done": "green", "started": "yellow", "not started": None}
 
@@ -14,7 +14,7 @@ COLOURS = {"done": "green", "started": "yellow", "not started": None}
 @click.command("list")
 def list_command() -> None:
     """Every exercise: number, title, status (done, started, not started) and last score."""
-    from graders.cli import use_color
+    from graders.student.grading import use_color
 
     style: Style = click.style if use_color(None) else (lambda text, **_: text)
     click.echo(table(student_progress.overview(), style))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from graders.mutants import reference_dir
+from graders.instructor.mutants import reference_dir
 from graders.registry import KIT_ROOT
 
 COMMIT_MESSAGE = "Asyncio exercises: stubs, lessons and the grader"
@@ -37,7 +37,7 @@ def export_command(directory: Path, init_git: bool) -> None:
     instructor pages. Every exported file is scanned for the reference solutions (reference/ and
     $KIT_REFERENCE if set): if any survives, nothing is written and the command exits 1.
     """
-    from graders.export import export, start_repository
+    from graders.instructor.student_copy import export, start_repository
 
     target = target_folder(directory)
     if target.is_dir():

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import click
 
-from graders import student_progress
 from graders.registry import Exercise, by_number
+from graders.student import progress as student_progress
 
 WIDTH = 88
 

@@ -21,12 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders import api
 from graders.check import CheckSpec, specs
-from graders.mutants import CORRECT_DIR, MUTANTS_DIR, Mutant, exercise_for, mutant_files, read_mutant
+from graders.engine.runner import grade_many
+from graders.instructor import api
+from graders.instructor.mutants import (
+    CORRECT_DIR,
+    MUTANTS_DIR,
+    Mutant,
+    exercise_for,
+    mutant_files,
+    read_mutant,
+)
 from graders.registry import KIT_ROOT, Exercise, by_number
 from graders.results import ExerciseResult
-from graders.runner import grade_many
 
 LESSON_SECTIONS = ("What it is", "Why it matters", "Your task", "Example")
 MIN_HINTS = 2

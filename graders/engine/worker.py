@@ -1,7 +1,7 @@
 """What runs inside the isolated grading process: pytest over one exercise's checks.
 
 Forked from `grade`, the isolation layer calls `run_checks`; in the sandbox, bubblewrap runs
-`python -m graders.worker` (this module's `main`), which reads its plan as JSON on stdin and sends
+`python -m graders.engine.worker` (this module's `main`), which reads its plan as JSON on stdin and sends
 its results to file descriptor 3.
 """
 
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graders.plugin import Channel
+from graders.engine.plugin import Channel
+from graders.engine.seeding import Seeds
 from graders.registry import PACKAGE_DIR, Exercise, by_number
-from graders.seeding import Seeds
 from graders.trust.integrity import Guard
 from graders.trust.student_files import set_solutions_dir
 
@@ -94,7 +94,7 @@ def _prepare(selection: list[Exercise]) -> Prepared:
     args = [*(str(exercise.checks_path) for exercise in selection),
             "-c", str(PACKAGE_DIR / "grading.ini"),
             "--rootdir", str(PACKAGE_DIR),
-            "-p", "graders.plugin",
+            "-p", "graders.engine.plugin",
             "-p", "pytest_timeout",
             f"--timeout={CHECK_TIMEOUT}",
             # Made in the grading process: pytest must leave its process-wide fault handler
@@ -180,7 +180,7 @@ def _hide(fd: int) -> int:
 
 def main() -> None:
     """The sandboxed child: read the plan, set the limits the sandbox leaves to it, grade."""
-    from graders import isolation, plugin
+    from graders.engine import isolation, plugin
     from graders.trust import rules, sandbox
 
     global CHECK_TIMEOUT

@@ -1,6 +1,6 @@
 """The pytest plugin that turns each check's outcome into a result for the report.
 
-Loaded with `-p graders.plugin` in the process that runs the checks. It owns the fixtures checks
+Loaded with `-p graders.engine.plugin` in the process that runs the checks. It owns the fixtures checks
 use (`solution`, `blocking`) and a `Channel` that writes one JSON line per check to a pipe the
 grading process reads. It never formats output for people: that is the renderers' job.
 """

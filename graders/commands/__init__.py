@@ -1,1 +1,0 @@
-"""Sub-commands of `grade` beyond grading itself, one module each."""
