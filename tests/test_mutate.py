@@ -130,3 +130,12 @@ def test_a_survivor_is_shown_with_its_diff_and_fails_the_run(tmp_path: Path) -> 
     assert f"Survived in exercise 10 (ex10_cooperative): {survivor.id}" in shown
     assert f"+++ mutant {survivor.id}" in shown and "reference/ex10_cooperative.py" in shown
     assert "1 of 2 mutants graded (all) survived" in shown
+
+
+@pytest.mark.parametrize(("options", "named"), [(["--repeat", "2"], "--repeat does not"),
+                                                (["--stubs", "exercises", "-n", "3"],
+                                                 "--repeat and --stubs do not")])
+def test_options_mutation_testing_would_ignore_are_refused(options: list[str], named: str) -> None:
+    result = CliRunner().invoke(cli, ["verify", "--mutate", "-e", "1", *options])
+    assert result.exit_code == 2
+    assert f"{named} go with --mutate" in result.output

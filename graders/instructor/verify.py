@@ -73,6 +73,13 @@ def verify_command(reference: Path, stubs: Path, numbers: tuple[int, ...], repea
                                                  f"--reference PATH or set {REFERENCE_ENV})")
     selection = selected(numbers)
     if mutate:
+        ctx = click.get_current_context()
+        ignored = [f"--{name}" for name in ("repeat", "stubs")
+                   if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT]
+        if ignored:
+            verb = "do" if len(ignored) > 1 else "does"
+            raise click.UsageError(f"{' and '.join(ignored)} {verb} not go with --mutate (it "
+                                   f"grades each mutant of the reference once)")
         mutation_command(selection, reference, sample, equivalent, jobs)
     if sample is not None or equivalent is not None:
         raise click.UsageError("--sample and --equivalent go with --mutate")
