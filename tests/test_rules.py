@@ -182,7 +182,7 @@ def run(source: str) -> dict[str, object]:
     "import asyncio\ngetattr(asyncio, '_' + '_loader__')",
     "import asyncio\ngetattr(asyncio.get_event_loop_policy(), '_' + 'local')",
     "import typing\ngetattr(typing, 's' + 'ys')",
-    "import asyncio\nhasattr(asyncio, '_' + '_spec__')",
+    "import asyncio\nhasattr(asyncio, '_' + 'get_running_loop')",
     "import asyncio\ngetattr(asyncio, 'all_' + 'tasks')",
     "class S(str):\n    def startswith(self, *a):\n        return False\n"
     "getattr(print, S('__self__'))",
@@ -190,6 +190,17 @@ def run(source: str) -> dict[str, object]:
 def test_names_built_at_run_time_meet_the_same_rules(source: str) -> None:
     with pytest.raises(RuleError, match="not allowed in exercise files|plain str"):
         run(source)
+
+
+def test_asking_whether_an_object_has_a_dunder_is_allowed_reading_it_is_not() -> None:
+    source = ("class Later:\n    def __await__(self):\n        yield\n"
+              "def awaitable(x):\n    return hasattr(x, '__await__')\n"
+              "answers = awaitable(Later()), awaitable(1), hasattr(1, '_' + '_add__')\n")
+    assert check_source(source, "ex04_failures.py") is None
+    assert run(source)["answers"] == (True, False, True)
+    refused = check_source("x = getattr(1, '__add__')\n", "ex04_failures.py")
+    assert refused is not None and "dunder" in refused.why
+    assert check_source("hasattr(1, '_private')\n", "ex04_failures.py") is not None
 
 
 def test_a_method_read_through_its_class_at_run_time_is_refused() -> None:

@@ -159,6 +159,15 @@ def attribute_refused(name: str) -> str | None:
     return None
 
 
+def presence_refused(name: str) -> str | None:
+    """Why asking whether an object has attribute `name` (hasattr) is refused. Asking for a dunder
+    is allowed (`hasattr(job, "__await__")`: is it awaitable?): the answer is a bool, never the
+    object, so it reaches nothing."""
+    if name.startswith("__") and name.endswith("__"):
+        return None
+    return attribute_refused(name)
+
+
 def check_source(source: str, file_name: str) -> Violation | None:
     """The first rule `source` breaks, or None; None too if it does not parse (loading says so)."""
     if not ENFORCED:
@@ -422,8 +431,9 @@ class _Rules(ast.NodeVisitor):
         """Whether `node` is the receiver of the method being defined (self or cls)."""
         return isinstance(node, ast.Name) and node.id in RECEIVERS and node.id == self._receiver()
 
-    def _allow_attribute(self, node: ast.AST, name: str, shown: str) -> None:
-        why = attribute_refused(name)
+    def _allow_attribute(self, node: ast.AST, name: str, shown: str,
+                         refused: Callable[[str], str | None] = attribute_refused) -> None:
+        why = refused(name)
         if why:
             self.refuse(node, shown, why, "exercise code needs only public names"
                         if name.startswith("_") else "")
@@ -476,7 +486,9 @@ class _Rules(ast.NodeVisitor):
                 and len(node.args) >= 2:
             name = node.args[1]
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                self._allow_attribute(node, name.value, f"{function.id}(..., {name.value!r})")
+                self._allow_attribute(node, name.value, f"{function.id}(..., {name.value!r})",
+                                      presence_refused if function.id == "hasattr" else
+                                      attribute_refused)
         formats = isinstance(function, ast.Attribute) and function.attr in ("format",
                                                                               "format_map")
         if formats and isinstance(function.value, ast.Name) and function.value.id == "str":
@@ -545,10 +557,11 @@ def restricted_builtins(own_file: str) -> dict[str, Any]:
     return allowed
 
 
-def _refuse_name(name: object, call: str) -> str:
+def _refuse_name(name: object, call: str,
+                 refused: Callable[[str], str | None] = attribute_refused) -> str:
     if type(name) is not str:
         raise RuleError(f"{call} takes a plain str attribute name")
-    why = attribute_refused(name)
+    why = refused(name)
     if why:
         raise RuleError(f"{call}(..., {name!r}) is not allowed in exercise files ({why})")
     return name
@@ -571,4 +584,4 @@ def _guarded_getattr(own_file: str) -> Callable[..., Any]:
 
 
 def _guarded_hasattr(obj: object, name: str) -> bool:
-    return builtins.hasattr(obj, _refuse_name(name, "hasattr"))
+    return builtins.hasattr(obj, _refuse_name(name, "hasattr", presence_refused))
