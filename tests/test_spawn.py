@@ -30,9 +30,9 @@ TESTS = Path(__file__).parent
 NOFORK = TESTS / "nofork"
 HOSTILE = {(item.exercise.number, item.path.stem): item for item in mutants(TESTS / "hostile")}
 # Hostile files graded without fork (with the rules off, so that their code runs): a child that
-# exits or crashes is reported as a forked one is. Without SIGALRM no check is interrupted in
+# exits, crashes or tampers is reported as a forked one is. Without SIGALRM no check is interrupted in
 # the child: the silence limit stops a hang, says so, and settles the rest of its exercise.
-WITHOUT_FORK = [(1, "os_exit"), (1, "sys_exit"), (1, "segfault"),
+WITHOUT_FORK = [(1, "os_exit"), (1, "sys_exit"), (1, "segfault"), (1, "patches_pytest_runner"),
                 (3, "blocks_loop_on_threading_event"), (3, "swallows_every_interruption")]
 HANGS_SAY = "no result came for 4 s of real time, so the process was killed"
 
@@ -111,6 +111,21 @@ def test_without_fork_a_hostile_file_fails_and_says_why(graded_without_fork: dic
     assert all(check["message"] for check in checks.values() if check["status"] != "passed")
     if hangs:  # the checks after it that would reach the hang again are not run
         assert any(check["message"].startswith("Not run: your code hung") for check in checks.values())
+
+
+def test_without_fork_forged_results_fail_the_check(tmp_path: Path) -> None:
+    # Graded alone: lines it did not sign can only be this submission's (in a batch they are
+    # ignored instead, graders/trust/protocol.py).
+    hostile = HOSTILE[1, "forges_results"]
+    shutil.copy(hostile.path, tmp_path / hostile.exercise.file_name)
+    plan = {"forges": [str(tmp_path), [1]]}
+    done = without_fork(str(NOFORK / "grade_without_fork.py"),
+                        json.dumps({"plan": plan, "rules": False}))
+    assert done.returncode == 0, done.stderr[-3000:]
+    checks = {check["name"]: check for check in checks_of(json.loads(done.stdout)["forges"], 1)}
+    for name in hostile.fails:
+        assert checks[name]["status"] != "passed"
+        assert hostile.says in checks[name]["message"], checks[name]["message"]
 
 
 def test_without_fork_the_grade_command_works(tmp_path: Path) -> None:
