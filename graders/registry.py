@@ -26,6 +26,8 @@ class Exercise:
     # `stub = "broken"`: the stub is a program with planted mistakes, not functions raising
     # NotImplementedError; it still scores zero, but its checks name the mistakes.
     broken_stub: bool = False
+    # `needs_fork = true`: its checks start worker processes by fork (not graded without it).
+    needs_fork: bool = False
 
     @property
     def module_name(self) -> str:
@@ -56,6 +58,7 @@ def exercises() -> tuple[Exercise, ...]:
             functions=tuple(entry.get("functions", ())),
             sensitive=bool(entry.get("sensitive", False)),
             broken_stub=entry.get("stub") == "broken",
+            needs_fork=bool(entry.get("needs_fork", False)),
         )
         for entry in sorted(entries, key=lambda entry: entry["number"])
     )

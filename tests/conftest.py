@@ -53,3 +53,10 @@ def progress_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_fac
     state = tmp_path_factory.mktemp("grade-state")
     monkeypatch.setattr(student_progress, "STATE_DIR", state)
     monkeypatch.setenv("GRADE_STATE_DIR", str(state))
+
+
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Grade with children forked, then started afresh (graders/engine/spawned.py)."""
+    monkeypatch.setenv("GRADE_START", request.param)
+    return str(request.param)

@@ -30,7 +30,7 @@ def grade_source(tmp_path: Path, content: bytes) -> list[str]:
     (b"import asyncio\nraise RuntimeError('boom')\n", "Importing ex01_coroutines.py raised RuntimeError"),
 ])
 def test_broken_files_fail_every_check_with_a_message(tmp_path: Path, content: bytes,
-                                                      phrase: str) -> None:
+                                                      phrase: str, start_method: str) -> None:
     messages = grade_source(tmp_path, content)
     assert any(phrase in message for message in messages), messages
     assert not any("bug in the kit" in message for message in messages), messages

@@ -9,9 +9,12 @@ from graders.engine.runner import grade
 from graders.registry import by_number, exercises
 
 
-@pytest.fixture(scope="module")
-def reference_report():
-    return grade(list(exercises()), REFERENCE)
+@pytest.fixture(scope="module", params=["fork", "spawn"])
+def reference_report(request: pytest.FixtureRequest):
+    # Children forked, then started afresh (graders/engine/spawned.py): the same marks.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADE_START", request.param)
+        return grade(list(exercises()), REFERENCE)
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path:
 @pytest.mark.parametrize("hostile", ["segfault", "os_exit", "patches_probe_counters",
                                      "hang_catching_base_exception"])
 def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path,
-                                                beneath_the_rules: None) -> None:
+                                                beneath_the_rules: None, start_method: str) -> None:
     # parallel=1: both exercises start in the same child, as they do in a batch.
     shutil.copy(Path(__file__).parent / "hostile" / "ex01_coroutines" / f"{hostile}.py",
                 tmp_path / "ex01_coroutines.py")
@@ -127,7 +127,7 @@ def test_a_crash_costs_only_its_own_exercise(tmp_path: Path, beneath_the_rules: 
 
 
 def test_processes_started_by_student_code_do_not_outlive_grading(
-        tmp_path: Path, beneath_the_rules: None) -> None:
+        tmp_path: Path, beneath_the_rules: None, start_method: str) -> None:
     marker = f"kit-orphan-{tmp_path.name}"
     source = tmp_path / "src.py"
     source.write_text(

@@ -1,6 +1,8 @@
 """Run grading children under hard limits and judge what they send back, line by line.
 
-A child is forked from `grade` (which has the grading stack imported). Without a sandbox, or
+A child is forked from `grade` (which has the grading stack imported); where there is no fork
+(Windows) or GRADE_START=spawn says so, graders/engine/spawned.py starts it afresh instead and
+judges it with the same code. Without a sandbox, or
 dropped to a uid of its own (graders/trust/sandbox.py), it runs its target right there; under
 bubblewrap it execs `python -m graders.engine.worker` in the sandbox and reads its plan on stdin. Either
 way it gets its own session, a memory limit, a cap on the size of files it writes (pytest
@@ -17,10 +19,8 @@ child started is killed with it. Whatever ends `grade` (SIGINT, SIGTERM) kills i
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import gc
 import os
-import resource
 import select
 import signal
 import sys
@@ -36,10 +36,20 @@ from graders.trust.limits import MEMORY_LIMIT, OUTPUT_LIMIT
 from graders.trust.protocol import Heard
 from graders.trust.sandbox import OFF, Sandbox
 
-MAX_FD = min(os.sysconf("SC_OPEN_MAX"), 65536)
+try:  # POSIX only: where they are missing (Windows) grading starts its children by spawn
+    import fcntl
+    import resource
+except ImportError:  # pragma: no cover - exercised by tests/test_spawn.py in a subprocess
+    fcntl = resource = None  # type: ignore[assignment]
+
+MAX_FD = min(os.sysconf("SC_OPEN_MAX"), 65536) if hasattr(os, "sysconf") else 0
 MAX_LINE = 4 * 1024**2  # an unfinished line longer than this is garbage, not a result
 RESULTS_FD = 3  # where a child started with exec finds its results pipe
 PR_SET_PDEATHSIG = 1
+# How children start: `fork` (the default where os.fork exists) or `spawn` (a fresh
+# `python -m graders.engine.worker`, graders/engine/spawned.py; the only way where there is no
+# fork, as on Windows). The sandbox always starts its children its own way.
+START_ENV = "GRADE_START"
 
 
 @dataclass
@@ -165,6 +175,8 @@ def _die_with(parent: int) -> None:
 
 
 def _limits(process_limit: bool) -> None:
+    if resource is None:
+        return  # no such limits here: the time limits still hold
     _limit(resource.RLIMIT_AS, MEMORY_LIMIT)
     _limit(resource.RLIMIT_FSIZE, OUTPUT_LIMIT)
     _limit(resource.RLIMIT_CORE, 0)
@@ -315,11 +327,25 @@ def _ended_by_signals() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def start_method(box: Sandbox = OFF) -> str:
+    """How this grading starts its children: "fork" or "spawn" (as $GRADE_START says, else fork
+    where it exists); under bubblewrap "exec" (forked, then bwrap runs the worker)."""
+    if box.mode != "off":
+        return "exec" if box.mode == "bwrap" else "fork"
+    wanted = os.environ.get(START_ENV, "").strip().lower()
+    return "spawn" if wanted == "spawn" or not hasattr(os, "fork") else "fork"
+
+
 def run_jobs(jobs: list[Job], parallel: int, on_end: Callable[[Ended], list[Job]],
              box: Sandbox = OFF) -> None:
     """Run `jobs` in children (sandboxed as `box` says), at most `parallel` at a time; report
     each as it ends. `on_end` may return follow-up jobs (e.g. the checks a crashed child did not
     reach)."""
+    if start_method(box) == "spawn":
+        from graders.engine import spawned
+
+        spawned.run_jobs(jobs, parallel, on_end)
+        return
     waiting = list(reversed(jobs))
     running: dict[int, _Running] = {}
     with _ended_by_signals():
@@ -352,20 +378,29 @@ def _pump(running: dict[int, _Running]) -> list[Ended]:
         child = running[fd]
         chunk = os.read(fd, 65536)
         if not chunk:
-            if child.buffer:  # an unfinished last line: not something the kit sent
-                _hear(child, [bytes(child.buffer)])
+            _feed(child, chunk)
             ended.append(_finish(running.pop(fd), None))
             continue
-        child.buffer += chunk
-        *lines, rest = child.buffer.split(b"\n")
-        child.buffer = bytearray(rest)
-        if len(child.buffer) > MAX_LINE:
-            lines.append(bytes(child.buffer))
-            child.buffer.clear()
-        if not _hear(child, lines):
+        if not _feed(child, chunk):
             del running[fd]
             ended.append(_finish(child, Ended(child.job.key, stopped=True)))
     return ended
+
+
+def _feed(child: _Running, chunk: bytes) -> bool:
+    """Judge the complete lines of what arrived (b"": the pipe closed); False when a line was
+    tampering (the child must be stopped)."""
+    if not chunk:
+        if child.buffer:  # an unfinished last line: not something the kit sent
+            _hear(child, [bytes(child.buffer)])
+        return True
+    child.buffer += chunk
+    *lines, rest = child.buffer.split(b"\n")
+    child.buffer = bytearray(rest)
+    if len(child.buffer) > MAX_LINE:
+        lines.append(bytes(child.buffer))
+        child.buffer.clear()
+    return _hear(child, lines)
 
 
 def _hear(child: _Running, lines: list[bytes]) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from graders.check import CheckSpec, specs
 from graders.engine import plugin, worker
 from graders.engine.definitions import def_lines
-from graders.engine.isolation import Ended, Job, run_jobs
+from graders.engine.isolation import Ended, Job, run_jobs, start_method
 from graders.engine.seeding import seed_of_file
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report
@@ -62,6 +62,11 @@ class _Grading:
         self.seeds = {exercise.module_name: self.seed if self.seed is not None
                       else seed_of_file(self.folder / exercise.file_name)
                       for exercise in self.exercises}
+        if not hasattr(os, "fork"):  # Windows: say so rather than fail in the checks' probes
+            for exercise in self.exercises:
+                if exercise.needs_fork:
+                    for spec in self.specs[exercise.module_name]:
+                        self.results[_key(exercise, spec)] = _needs_fork(spec)
 
     def missing(self) -> list[tuple[Exercise, CheckSpec]]:
         return [(exercise, spec) for exercise in self.exercises
@@ -194,7 +199,7 @@ def grade_plan(
     # started with exec (bwrap) makes its own.
     everything = {exercise.module_name: exercise
                   for _, selection in plan.values() for exercise in selection}
-    if box.mode != "bwrap":
+    if start_method(box) == "fork":
         worker.prepare(list(everything.values()))
     # Enough children to keep every core busy, and no more: each child starts pytest once.
     gradings = []
@@ -208,17 +213,22 @@ def grade_plan(
     by_key = {id(grading): grading for grading in gradings}
     reported: set[tuple[int, str]] = set()
 
-    def collect(ended: Ended) -> list[Job]:
-        grading = by_key[ended.key]  # type: ignore[index]
-        follow_up = grading.take(ended)
+    def report_done(grading: _Grading) -> None:
         for exercise in grading.exercises:
             key = (id(grading), exercise.module_name)
             if on_done and key not in reported and grading.done(exercise):
                 reported.add(key)
                 on_done(grading.name, grading.result(exercise))
+
+    def collect(ended: Ended) -> list[Job]:
+        grading = by_key[ended.key]  # type: ignore[index]
+        follow_up = grading.take(ended)
+        report_done(grading)
         return follow_up
 
-    run_jobs([grading.job() for grading in gradings], parallel, collect, box)
+    for grading in gradings:  # settled before any child ran (exercises not graded here)
+        report_done(grading)
+    run_jobs([grading.job() for grading in gradings if grading.missing()], parallel, collect, box)
     seconds = time.monotonic() - started
     reports = {}
     for name, (folder, selection) in plan.items():
@@ -234,6 +244,13 @@ def _key(exercise: Exercise, spec: CheckSpec) -> CheckKey:
 
 def _tampered(spec: CheckSpec, message: str) -> CheckResult:
     return CheckResult(spec.name, spec.title, "failed", 0, spec.points, message=message)
+
+
+def _needs_fork(spec: CheckSpec) -> CheckResult:
+    return CheckResult(spec.name, spec.title, "error", 0, spec.points, message=(
+        "Not graded on this computer: this exercise's checks start worker processes by fork, "
+        "which Windows does not have. Grade it in WSL (or on Linux or macOS); the other "
+        "exercises grade here as usual."))
 
 
 def _not_run(spec: CheckSpec, hung: CheckSpec) -> CheckResult:

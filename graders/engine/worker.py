@@ -2,20 +2,21 @@
 
 Forked from `grade`, the isolation layer calls `run_checks`; in the sandbox, bubblewrap runs
 `python -m graders.engine.worker` (this module's `main`), which reads its plan as JSON on stdin and sends
-its results to file descriptor 3.
+its results to file descriptor 3; started afresh where `grade` does not fork
+(graders/engine/spawned.py), it sends them to what was its stdout.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import io
 import json
 import os
 import random
-import resource
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,12 @@ from graders.engine.seeding import Seeds
 from graders.registry import PACKAGE_DIR, Exercise, by_number
 from graders.trust.integrity import Guard
 from graders.trust.student_files import set_solutions_dir
+
+try:  # POSIX only (not on Windows, where grading spawns its children)
+    import fcntl
+    import resource
+except ImportError:  # pragma: no cover - exercised by tests/test_spawn.py in a subprocess
+    fcntl = resource = None  # type: ignore[assignment]
 
 # pytest-timeout's per-check limit, in real seconds: it only stops code that hangs; correct code
 # finishes in milliseconds because simulated latency runs in virtual time.
@@ -173,27 +180,73 @@ def signer(key: bytes) -> Callable[[bytes], bytes]:
 
 def _hide(fd: int) -> int:
     """Move the results pipe to an unpredictable descriptor that child processes do not inherit."""
-    hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.SystemRandom().randint(300, 900))
+    if fcntl is None:  # os.dup's copy is not inherited either, at the next free number
+        hidden = os.dup(fd)
+    else:
+        hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.SystemRandom().randint(300, 900))
     os.close(fd)
     return hidden
 
 
 def main() -> None:
-    """The sandboxed child: read the plan, set the limits the sandbox leaves to it, grade."""
+    """The child started with exec: read the plan, set the limits left to it, grade."""
     from graders.engine import isolation, plugin
     from graders.trust import rules, sandbox
 
     global CHECK_TIMEOUT
-    request = json.loads(sys.stdin.buffer.read())
-    # Inside the sandbox's user namespace the count is of this sandbox's processes only.
-    isolation._limit(resource.RLIMIT_NPROC, sandbox.PROCESS_LIMIT)
+    request = json.loads(sys.stdin.buffer.readline())
+    if request.get("spawned"):
+        results_fd = _spawned(int(request["parent"]))
+    else:
+        results_fd = isolation.RESULTS_FD
+        # Inside the sandbox's user namespace the count is of this sandbox's processes only.
+        isolation._limit(resource.RLIMIT_NPROC, sandbox.PROCESS_LIMIT)
     CHECK_TIMEOUT = request["check_timeout"]
+    if not hasattr(signal, "SIGALRM"):
+        # Without SIGALRM (Windows) pytest-timeout's other method ends the whole process, with
+        # no verdict, for each check that hangs: the parent's silence limit stops a hang instead
+        # (and then settles the rest of its exercise).
+        CHECK_TIMEOUT = 0
     plugin.HANG_GUARD = request["hang_guard"]
     rules.ENFORCED = request["rules"]
     plan = [(by_number(number), functions) for number, functions in request["plan"]]
-    code = run_checks(plan, Path(request["solutions"]), isolation.RESULTS_FD,
+    code = run_checks(plan, Path(request["solutions"]), results_fd,
                       bytes.fromhex(request["key"]), request["seeds"])
     os._exit(code)
+
+
+def _spawned(parent: int) -> int:
+    """A child started afresh (graders/engine/spawned.py): what the isolation layer does for a
+    forked one, as far as the platform allows. Its stdout becomes the results stream (not
+    inherited); stdin, stdout and stderr go to the null device; the plan's pipe, left open by
+    `grade`, is watched: it closes when `grade` ends, and so does this process."""
+    from graders.engine import isolation
+
+    results = os.dup(1)
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.setmode(results, os.O_BINARY)  # lines as sent, not with \r\n
+    watched = os.dup(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    if hasattr(os, "setsid"):
+        isolation._die_with(parent)  # Popen made its session
+    isolation._limits(process_limit=False)  # as a forked child without a uid of its own
+    threading.Thread(target=_exit_with_grade, args=(watched,), daemon=True,
+                     name="grade-watch").start()
+    return results
+
+
+def _exit_with_grade(fd: int) -> None:
+    try:
+        while os.read(fd, 1024):
+            pass
+    except OSError:
+        return  # graded code closed it: Linux's SIGKILL and the parent's kill still hold
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,10 @@ SETTLE_TICKS = 20
 # Calls recorded at most (more are counted, not recorded).
 CAPACITY = 256
 
-_FORK = multiprocessing.get_context("fork")
+try:
+    _FORK: Any = multiprocessing.get_context("fork")
+except ValueError:  # no fork (Windows): exercise 13 is not graded there, but this imports
+    _FORK = multiprocessing.get_context()
 _sleep = asyncio.sleep
 _pause = threading.Event().wait  # a sleep nobody can patch (time.sleep may be spied on)
 _monotonic = time.monotonic

@@ -14,8 +14,8 @@ Three modes, chosen once per grading:
   to an unprivileged uid of its own (setgid/setuid), so it cannot write the kit or the venv nor
   signal `grade` or another child; the process limit holds, and every process of that uid is
   killed when the child ends.
-- `off` (a student's own machine): forked children run as the student, with only the
-  isolation layer's limits (own session, memory, output, time).
+- `off` (a student's own machine): children (forked, or spawned where there is no fork) run as
+  the student, with only the isolation layer's limits (own session, memory, output, time).
 
 `GRADE_SANDBOX=on|off` chooses for commands that do not say (`grade exercise`, `grade all`:
 off by default); `grade batch` asks for it unless `--no-sandbox`. When the sandbox is asked
