@@ -243,13 +243,13 @@ class _WatchedQueue:
         with COND:
             if not block:
                 return self.get_nowait()
-            give_up_at = None if timeout is None else _monotonic() + timeout
+            if timeout is not None:  # a wait that ends by itself is no park
+                if not self._items and not COND.wait_for(lambda: self._items, timeout):
+                    raise queue.Empty
+                return self._items.popleft()
             with _parked_while(lambda: not self._items):
                 while not self._items:
-                    left = None if give_up_at is None else give_up_at - _monotonic()
-                    if left is not None and left <= 0:
-                        raise queue.Empty
-                    COND.wait(left)
+                    COND.wait()
                 return self._items.popleft()
 
     def get_nowait(self) -> Any:
