@@ -1,13 +1,22 @@
 """The stillness proof ends a probe's wait at once when nothing can come any more, and never
-while some thread may still bring what it waits for."""
+while some thread may still bring what it waits for.
+
+Each scenario runs in a Python of its own, as a check runs in a grading process of its own: a
+thread the proof cannot account for (pytest-xdist's, here) rightly leaves it without proof.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from graders.probes import ThreadWork, run_virtual
 
@@ -26,7 +35,25 @@ def _work(**options: Any) -> ThreadWork:
     return ThreadWork({item: item.upper() for item in ITEMS}, **options)
 
 
-def test_calls_awaited_in_turn_give_up_at_once() -> None:
+def _alone(scenario: str) -> None:
+    """Run `scenario()` of this module in a Python of its own; fail as it fails."""
+    here = Path(__file__).resolve()
+    code = (f"import sys; sys.path[:0] = [{str(here.parent)!r}, {str(here.parent.parent)!r}]; "
+            f"import {here.stem}; {here.stem}.{scenario}()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("scenario", ["calls_awaited_in_turn_give_up_at_once",
+                                      "a_one_worker_pool_gives_up_at_once",
+                                      "calls_together_meet",
+                                      "a_thread_doing_something_unknown_is_waited_for"])
+def test_stillness(scenario: str) -> None:
+    _alone(scenario)
+
+
+def calls_awaited_in_turn_give_up_at_once() -> None:
     async def in_turn(func: Any) -> list[str]:
         return [await asyncio.to_thread(func, item) for item in ITEMS]
 
@@ -36,7 +63,7 @@ def test_calls_awaited_in_turn_give_up_at_once() -> None:
     assert seconds < work.patience  # the proof, not the patience, ended the wait
 
 
-def test_a_one_worker_pool_gives_up_at_once() -> None:
+def a_one_worker_pool_gives_up_at_once() -> None:
     async def one_worker(func: Any) -> list[str]:
         loop = asyncio.get_running_loop()
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
@@ -48,7 +75,7 @@ def test_a_one_worker_pool_gives_up_at_once() -> None:
     assert work.barrier_broken and work.proven_still
 
 
-def test_calls_together_meet() -> None:
+def calls_together_meet() -> None:
     async def together(func: Any) -> list[str]:
         return list(await asyncio.gather(*(asyncio.to_thread(func, item) for item in ITEMS)))
 
@@ -58,7 +85,7 @@ def test_calls_together_meet() -> None:
         assert not work.barrier_broken and not work.proven_still
 
 
-def test_a_thread_doing_something_unknown_is_waited_for() -> None:
+def a_thread_doing_something_unknown_is_waited_for() -> None:
     """A thread blocked where the proof cannot see (here an Event with a timeout) may still call
     func: the wait goes on, and the barrier fills."""
 
