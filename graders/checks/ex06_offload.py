@@ -2,12 +2,13 @@
 
 Where each call ran is proved by thread identity (the event loop's own thread means the loop was
 blocked) and by a heartbeat on the loop that each call waits to see tick; how many ran at once by
-a counter and a `threading.Barrier` of four, within the six workers of the default pool on a
-two-core machine. The order of the results is checked with func's calls made to finish out of
-order (reversed, then drawn), each one only after the loop has seen the one before it finish, so
-code that collects results as they come can never be right by luck. The real-time limits on
-those waits only stop code that would otherwise wait for ever: correct code passes them in
-milliseconds.
+a counter and a barrier of four, within the six workers of the default pool on a two-core
+machine. The order of the results is checked with func's calls made to finish out of order
+(reversed, then drawn), each one only after the loop has seen the one before it finish, so code
+that collects results as they come can never be right by luck. Those waits end as soon as it is
+proven that nothing else can happen (graders.probes.stillness: every thread waits on another and
+the loop is idle); their real-time limits only stop code that would otherwise wait for ever in a
+state that proof does not cover. Correct code passes them in milliseconds.
 """
 
 from __future__ import annotations
@@ -147,9 +148,9 @@ def test_keeps_the_loop_free(solution: Solution) -> None:
     if work.loop_stalled:
         raise Fail(f"{CALL} ran func in worker threads, but the event loop stood still while "
                    f"they ran: a heartbeat task that ticks every {heartbeat.interval:g} s of loop "
-                   f"time did not tick once in {work.patience:g} s of real time while func waited "
-                   f"for it. Something in offload_all blocks the loop while it waits for the "
-                   f"threads (a blocking .result(), .join() or time.sleep on the loop's thread).",
+                   f"time did not tick once while func waited for it {work.waited()}. Something "
+                   f"in offload_all blocks the loop while it waits for the threads (a blocking "
+                   f".result(), .join() or time.sleep on the loop's thread).",
                    solution.definition_of("offload_all"))
     expect_each_item_once(CALL, [call.item for call in work.calls], items,
                           solution.definition_of("offload_all"))
@@ -182,8 +183,8 @@ def test_runs_all_at_once(solution: Solution) -> None:
                    f"{pool.max_workers} at once, and {TOGETHER} items need {TOGETHER} workers.",
                    pool.location or where, details)
     how = "one at a time" if most <= 1 else f"at most {most} at a time"
-    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited {work.patience:g} s "
-               f"of real time for the others to join it, and never more than {most} ran at once. "
+    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others to "
+               f"join it {work.waited()}, and never more than {most} ran at once. "
                f"Each call must already be running while the next ones start.",
                where, details)
 
@@ -225,8 +226,8 @@ def _require_free_after_failure(work: ThreadWork, error: BaseException, bad: str
     others = len(work.calls) - 1
     raise Fail(f"func raised {error!r} for item {bad!r} while its {others} other calls were still "
                f"running in worker threads, and from then on the event loop stood still: a "
-               f"heartbeat task that ticks every 0.01 s of loop time did not tick once in "
-               f"{work.patience:g} s of real time while those calls waited for it. Something in "
+               f"heartbeat task that ticks every 0.01 s of loop time did not tick once while "
+               f"those calls waited for it {work.waited()}. Something in "
                f"offload_all blocks the loop's thread while other calls still run after one has "
                f"failed (a thread pool shut down, or left through its with-block, waits for its "
                f"threads on the loop's thread; so does a blocking .result()). The error must "

@@ -13,8 +13,9 @@ unaffected.
 
 A call on the loop's own thread never waits: it could only time out. If the calls never all run
 together (one at a time, a pool too small) or the loop cannot run its rounds (it is blocked), a
-waiting call gives up after PATIENCE real seconds and from then on no call waits (`gave_up`):
-the limit only stops code that would otherwise hang; correct code never meets it.
+waiting call gives up after PATIENCE real seconds, or as soon as it is proven that nothing can
+come any more (graders.probes.stillness), and from then on no call waits (`gave_up`): the limit
+only stops code that would otherwise hang; correct code never meets it.
 
 Around a run: `with work.watching(), finish.watching():`, and the student's coroutine awaited
 through `finish.running(...)`, which tells it the loop.
@@ -26,11 +27,11 @@ import asyncio
 import concurrent.futures
 import concurrent.futures.thread
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from graders.probes import stillness
 from graders.probes.threads import PATIENCE, in_work_item
 
 T = TypeVar("T")
@@ -39,7 +40,6 @@ T = TypeVar("T")
 # the student's code within a handful of rounds, whatever collects it.
 HOPS = 32
 
-_monotonic = time.monotonic
 # Per thread: the call whose result this thread is about to hand over, and whether the thread is
 # one started while watching (it hands results over when it ends).
 _handing = threading.local()
@@ -59,7 +59,7 @@ class FinishOrder:
         self._unhanded = 0  # calls begun whose result has not been handed to the loop yet
         self._marker: _Held | None = None
         self._seen: set[int] = set()  # positions in `order`
-        self._changed = threading.Condition()
+        self._changed = stillness.COND  # the waits are parked (stillness.wait_until) under it
 
     def function(self) -> Callable[[Any], Any]:
         """What student code gets: a plain function, whose state no attribute of it reaches."""
@@ -98,6 +98,7 @@ class FinishOrder:
     async def running(self, awaitable: Awaitable[T]) -> T:
         """Await the student's coroutine, knowing the loop that runs it."""
         self._loop = asyncio.get_running_loop()
+        stillness.watch_loop(self._loop)
         # Keep looptime's clock still while a call's result is on its way to the loop: a thread
         # pool's future reads as done a moment before it calls the callbacks that tell the loop,
         # and a clock that jumped then would end the run at its deadline.
@@ -112,15 +113,11 @@ class FinishOrder:
             self._unhanded -= 1
 
     def _wait_for_turn(self, position: int) -> None:
-        give_up = _monotonic() + self._patience
         with self._changed:
-            while not self.gave_up and not self._may_finish(position):
-                left = give_up - _monotonic()
-                if left <= 0:
-                    self.gave_up = True  # one call waiting in vain is proof enough
-                    self._changed.notify_all()
-                    return
-                self._changed.wait(left)
+            if stillness.wait_until(lambda: self.gave_up or self._may_finish(position),
+                                    self._patience) != stillness.READY:
+                self.gave_up = True  # one call waiting in vain is proof enough
+                self._changed.notify_all()
 
     def _may_finish(self, position: int) -> bool:
         return self._calls >= len(self.order) and all(
@@ -167,7 +164,8 @@ class FinishOrder:
         concurrent.futures.Future._invoke_callbacks = invoke_callbacks  # type: ignore[attr-defined]
         threading.Thread.start = start  # type: ignore[method-assign]
         try:
-            yield
+            with stillness.tracking():
+                yield
         finally:
             concurrent.futures.Future._invoke_callbacks = invoke  # type: ignore[attr-defined]
             threading.Thread.start = begin  # type: ignore[method-assign]

@@ -19,6 +19,9 @@ ahead of it, as looptime itself does only for `run_in_executor` futures.
 
 Real-time limits (`PATIENCE`) only stop code that would otherwise wait for ever; a correct
 solution passes the barrier or sees a tick within milliseconds, so they never decide its verdict.
+A wait also ends as soon as it is proven that nothing can come any more (graders.probes.stillness:
+every thread waits for another, and the loop has nothing to do), so failing code does not wait
+out the limit either.
 """
 
 from __future__ import annotations
@@ -28,13 +31,13 @@ import concurrent.futures
 import concurrent.futures.thread
 import sys
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from graders.probes import stillness
 from graders.probes.counters import InFlight
 from graders.probes.heartbeat import Heartbeat
 from graders.probes.student import caller_location
@@ -46,8 +49,6 @@ from graders.trust.student_files import is_student_file
 # would wait for ever without it.
 PATIENCE = 5.0
 
-_monotonic = time.monotonic
-_pause = threading.Event().wait  # a sleep nobody can patch (time.sleep may be spied on)
 _get_running_loop = asyncio.events._get_running_loop
 _submit = concurrent.futures.ThreadPoolExecutor.submit
 _start = threading.Thread.start
@@ -79,7 +80,7 @@ class ThreadWork:
 
     - `failures`: items for which it raises the given exception instead.
     - `barrier`: how many calls must be in flight together (0: none); the calls wait at a
-      `threading.Barrier` for up to PATIENCE seconds; `barrier_broken` says it never filled.
+      barrier for up to PATIENCE seconds; `barrier_broken` says it never filled.
     - `heartbeat`: each call on a worker thread waits (up to PATIENCE) for the heartbeat to tick
       after it started; `loop_stalled` says one waited in vain: the loop was blocked meanwhile.
 
@@ -99,16 +100,14 @@ class ThreadWork:
     barrier_broken: bool = False
     loop_stalled: bool = False
     stalled_after_failure: bool = False
-    _barrier: threading.Barrier | None = field(default=None, repr=False)
+    proven_still: bool = False  # a wait that gave up ended because nothing could come any more
+    _arrived: int = field(default=0, repr=False)  # calls waiting at the barrier
+    _met: int = field(default=0, repr=False)  # times the barrier filled
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _failed: threading.Event = field(default_factory=threading.Event, repr=False)
+    _failed: bool = field(default=False, repr=False)
     _failed_in_executor: bool = field(default=False, repr=False)
     _handed_off: threading.Event = field(default_factory=threading.Event, repr=False)
     _no_failure: bool = field(default=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.barrier:
-            self._barrier = threading.Barrier(self.barrier, timeout=self.patience)
 
     def __call__(self, item: Any) -> Any:
         ident = threading.get_ident()
@@ -127,8 +126,10 @@ class ThreadWork:
         if self.heartbeat is not None:
             record.ticks_during = len(self.heartbeat.ticks) - ticks_before
         if item in self.failures:
-            self._failed_in_executor = not on_loop and in_work_item()
-            self._failed.set()
+            with stillness.COND:
+                self._failed_in_executor = not on_loop and in_work_item()
+                self._failed = True
+                stillness.COND.notify_all()
             raise self.failures[item]
         return self.answers[item]
 
@@ -142,42 +143,71 @@ class ThreadWork:
         return func
 
     def _meet_the_others(self) -> None:
-        if self._barrier is None:
+        """A barrier of `barrier` calls (as threading.Barrier: once broken, it stays broken),
+        under the stillness lock so that a wait nothing can fill any more ends at once."""
+        if not self.barrier:
             return
-        try:
-            self._barrier.wait()
-        except threading.BrokenBarrierError:
-            self.barrier_broken = True
+        with stillness.COND:
+            if self.barrier_broken:
+                return
+            self._arrived += 1
+            if self._arrived == self.barrier:
+                self._arrived = 0
+                self._met += 1
+                stillness.COND.notify_all()
+                return
+            met = self._met
+            ended = stillness.wait_until(lambda: self._met != met or self.barrier_broken,
+                                         self.patience)
+            if ended != stillness.READY:
+                self._gave_up(ended)
+                self.barrier_broken = True
+                stillness.COND.notify_all()
 
     def _wait_for_tick(self, heartbeat: Heartbeat) -> bool:
         seen = len(heartbeat.ticks)
-        give_up = _monotonic() + self.patience
-        while len(heartbeat.ticks) <= seen:
-            if self.loop_stalled or _monotonic() > give_up:
-                # One call waiting in vain is proof enough; the others need not wait as long.
-                self.loop_stalled = True
-                return False
-            _pause(0.002)
-        return True
+        ended = stillness.wait_until(lambda: len(heartbeat.ticks) > seen or self.loop_stalled,
+                                     self.patience, needs_ticks=True, poll=0.002)
+        if ended == stillness.READY and len(heartbeat.ticks) > seen:
+            return True
+        # One call waiting in vain is proof enough; the others need not wait as long.
+        self._gave_up(ended)
+        self.loop_stalled = True
+        stillness.changed()
+        return False
 
     def _outlast_the_failure(self, heartbeat: Heartbeat) -> None:
         """Keep running until a failing call has raised and the loop has ticked after the
         failure reached it; a loop that cannot tick meanwhile is blocked while calls still run."""
-        if self._no_failure or not self._failed.wait(self.patience):
+        if self._no_failure or stillness.wait_until(lambda: self._failed,
+                                                    self.patience) != stillness.READY:
             self._no_failure = True  # the failing item was not called meanwhile: nothing to see
             return
-        give_up = _monotonic() + self.patience
         seen: dict[str, int] = {}
-        while True:
+
+        def loop_went_on() -> bool:
+            if self.stalled_after_failure:
+                return True
             ticks = len(heartbeat.ticks)
             for stage in self._failure_stages():
                 seen.setdefault(stage, ticks)
-            if any(ticks >= at + AFTER_FAILURE_TICKS[stage] for stage, at in seen.items()):
-                return
-            if self.stalled_after_failure or _monotonic() > give_up:
-                self.stalled_after_failure = True  # one call waiting in vain is proof enough
-                return
-            _pause(0.002)
+            return any(ticks >= at + AFTER_FAILURE_TICKS[stage] for stage, at in seen.items())
+
+        ended = stillness.wait_until(loop_went_on, self.patience, needs_ticks=True, poll=0.002)
+        if ended != stillness.READY:
+            self._gave_up(ended)
+            self.stalled_after_failure = True  # one call waiting in vain is proof enough
+            stillness.changed()
+
+    def _gave_up(self, ended: str) -> None:
+        if ended == stillness.STILL:
+            self.proven_still = True
+
+    def waited(self) -> str:
+        """How long a wait that gave up waited, for a message."""
+        if self.proven_still:
+            return "until nothing else could happen"
+        return f"for {self.patience:g} s of real time"
 
     def _failure_stages(self) -> list[str]:
         stages = []
@@ -207,6 +237,8 @@ class ThreadWork:
 
         def submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Any, /, *args: Any,
                    **kwargs: Any) -> concurrent.futures.Future[Any]:
+            stillness.watch_loop(_get_running_loop())
+            stillness.watch_queue(executor)
             _starting.in_submit = True
             try:
                 future = _submit(executor, fn, *args, **kwargs)
@@ -225,6 +257,7 @@ class ThreadWork:
             if getattr(_starting, "in_submit", False):
                 _start(thread)  # an executor's own worker thread: its work items are held
                 return
+            stillness.watch_loop(_get_running_loop())
             wake = _hold_loop_time(lambda: thread.ident is not None and not thread.is_alive(),
                                    held)
             if wake is not None:
@@ -243,6 +276,7 @@ class ThreadWork:
             error = future._exception  # type: ignore[attr-defined]
             if error is not None and any(error is failure for failure in self.failures.values()):
                 self._handed_off.set()
+                stillness.changed()
 
         patches = [(concurrent.futures.ThreadPoolExecutor, "submit", submit),
                    (threading.Thread, "start", start),
@@ -251,7 +285,8 @@ class ThreadWork:
         for owner, name, replacement in patches:
             setattr(owner, name, replacement)
         try:
-            yield
+            with stillness.tracking():
+                yield
         finally:
             for owner, name, original in originals:
                 setattr(owner, name, original)
