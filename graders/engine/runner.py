@@ -208,8 +208,8 @@ def grade_plan(
         # Unsigned lines in a child's pipe are that submission's doing unless another
         # submission could have written them (several graded at once, outside the sandbox).
         attributable = box.isolates or len(plan) == 1
-        gradings += [_Grading(name, folder, selection[part::parts], specs, seed=seed,
-                              attributable=attributable) for part in range(parts)]
+        gradings += [_Grading(name, folder, share, specs, seed=seed, attributable=attributable)
+                     for share in _shares(selection, specs, parts)]
     by_key = {id(grading): grading for grading in gradings}
     reported: set[tuple[int, str]] = set()
 
@@ -236,6 +236,20 @@ def grade_plan(
         results = [owner[ex.module_name].result(ex) for ex in selection]
         reports[name] = Report(results, str(folder), seconds)
     return reports
+
+
+def _shares(selection: list[Exercise], specs: dict[str, list[CheckSpec]],
+            parts: int) -> list[list[Exercise]]:
+    """`selection` dealt into `parts` children that end about together: the exercise with the
+    most checks first, each to the child with the fewest checks so far. (An exercise stays in
+    one child: once its code hangs, its later checks there say so at once.)"""
+    shares: list[list[Exercise]] = [[] for _ in range(parts)]
+    counts = [0] * parts
+    for exercise in sorted(selection, key=lambda ex: -len(specs[ex.module_name])):
+        least = counts.index(min(counts))
+        shares[least].append(exercise)
+        counts[least] += len(specs[exercise.module_name])
+    return [sorted(share, key=selection.index) for share in shares]
 
 
 def _key(exercise: Exercise, spec: CheckSpec) -> CheckKey:

@@ -4,16 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import http
-from collections.abc import Iterator
+import inspect
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from unittest.mock import patch
 
+from aiohttp import ClientResponse, ClientSession
 from aioresponses import CallbackResult, aioresponses
 
 from graders.probes.counters import InFlight
 
 _sleep = asyncio.sleep
+_REQUEST = inspect.signature(ClientSession._request)
+
+
+class _Response(ClientResponse):
+    """A fake response as aioresponses makes it, but with its stand-in loop out of debug mode:
+    in debug mode each response captured the whole stack as it was made (a traceback a fake
+    response never reports)."""
+
+    def __init__(self, method: str, url: Any, *, loop: Any, **kwargs: Any) -> None:
+        loop.get_debug.return_value = False
+        super().__init__(method, url, loop=loop, **kwargs)
+
+
+_Response.__name__ = _Response.__qualname__ = "ClientResponse"  # as the student knows it
+
+
+class _Responses(aioresponses):
+    """aioresponses, with ClientSession._request replaced by a plain function instead of an
+    autospec mock: building that autospec at every start was most of a fake request's cost. A
+    call is held to _request's signature all the same, raising TypeError as the call is made."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        respond = self._request_mock
+
+        def request(session: ClientSession, *args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+            _REQUEST.bind(session, *args, **kwargs)
+            return respond(session, *args, **kwargs)
+
+        self.patcher = patch("aiohttp.client.ClientSession._request", new=request)
 
 
 @dataclass
@@ -35,7 +68,7 @@ class FakeServer:
 
     routes: dict[str, Route] = field(default_factory=dict)
     in_flight: InFlight = field(default_factory=InFlight)
-    _mock: aioresponses | None = None
+    _mock: _Responses | None = None
 
     def add(self, url: str, body: str, *, status: int = 200, latency: float = 1.0) -> Route:
         route = Route(url, body, status, latency)
@@ -49,12 +82,13 @@ class FakeServer:
             await _sleep(route.latency)
         # aiohttp's raise_for_status() asserts a reason phrase, which aioresponses leaves out.
         reason = http.HTTPStatus(route.status).phrase
-        return CallbackResult(status=route.status, body=route.body, reason=reason)
+        return CallbackResult(status=route.status, body=route.body, reason=reason,
+                              response_class=_Response)
 
     @contextmanager
     def serve(self) -> Iterator[FakeServer]:
         # repeat=True: aioresponses races when one registration is fetched concurrently (#165).
-        with aioresponses() as mock:
+        with _Responses() as mock:
             self._mock = mock
             # A closure, not the bound method: aioresponses keeps the callback, and what it
             # keeps must not lead to this server's routes and counters.

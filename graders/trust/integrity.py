@@ -88,54 +88,64 @@ def _caller_frame() -> FrameType | None:
 
 
 class Snapshot:
-    """The identity of every function and class member the checks rely on, to notice patches."""
+    """The identity of every function and class member the checks rely on, to notice patches.
+
+    Armed, it keeps a shallow copy of each namespace (what a fast look compares against); the
+    identities a slow look compares are read off those copies only once something changed."""
 
     def __init__(self, modules: Iterable[ModuleType], classes: Iterable[type] = (),
                  ignore: Iterable[str] = ()) -> None:
         self.ignore = set(ignore)
         self.modules = list(modules)
         self.classes = list(classes)
-        self.functions, self.members = self._take()
         self._copies = self._copy()
+        self._armed: tuple[dict[str, int], dict[str, int]] | None = None
 
-    def _namespaces(self) -> list[dict[str, object]]:
-        found = [vars(module) for module in self.modules] + [vars(cls) for cls in self.classes]
-        found += [vars(value) for module in self.modules for value in list(vars(module).values())
+    def _namespaces(self) -> list[tuple[str, bool, dict[str, object]]]:
+        """(prefix of its names, whether it is a class's, namespace) for each watched namespace."""
+        found = [(module.__name__, False, vars(module)) for module in self.modules]
+        found += [(f"{cls.__module__}.{cls.__qualname__}", True, vars(cls))
+                  for cls in self.classes]
+        found += [(f"{module.__name__}.{name}", True, vars(value)) for module in self.modules
+                  for name, value in list(vars(module).items())
                   if isinstance(value, type) and value.__module__ == module.__name__]
         return found  # type: ignore[return-value]
 
-    def _copy(self) -> list[tuple[dict[str, object], dict[str, object], tuple[str, ...]]]:
+    def _copy(self) -> list[tuple[str, bool, dict[str, object], dict[str, object], tuple[str, ...]]]:
         ignored = {name.rpartition(".")[0]: name.rpartition(".")[2] for name in self.ignore}
         copies = []
-        for namespace in self._namespaces():
+        for prefix, is_class, namespace in self._namespaces():
             # A name the checks swap on purpose (time.sleep) is left out of the fast look too.
             skip = tuple(attribute for owner, attribute in ignored.items()
                          if namespace.get("__name__") == owner and attribute in namespace)
-            copies.append((namespace, _without(namespace, skip), skip))
+            copies.append((prefix, is_class, namespace, _without(namespace, skip), skip))
         return copies
 
     def unchanged(self) -> bool:
         """A fast look (dict comparison runs in C): nothing in any namespace changed at all."""
         try:
             return all((_without(namespace, skip) if skip else namespace) == copy
-                       for namespace, copy, skip in self._copies)
+                       for _, _, namespace, copy, skip in self._copies)
         except Exception:  # noqa: BLE001 - a value whose == misbehaves: take the slow look
             return False
 
+    @property
+    def functions(self) -> dict[str, int]:
+        return self._original()[0]
+
+    @property
+    def members(self) -> dict[str, int]:
+        return self._original()[1]
+
+    def _original(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The identities as armed, from the copies (which keep the armed values alive)."""
+        if self._armed is None:
+            self._armed = _identities((prefix, is_class, copy)
+                                      for prefix, is_class, _, copy, _ in self._copies)
+        return self._armed
+
     def _take(self) -> tuple[dict[str, int], dict[str, int]]:
-        functions: dict[str, int] = {}
-        members: dict[str, int] = {}
-        classes = [(f"{cls.__module__}.{cls.__qualname__}", cls) for cls in self.classes]
-        for module in self.modules:
-            for name, value in list(vars(module).items()):
-                if callable(value):
-                    functions[f"{module.__name__}.{name}"] = id(value)
-                if isinstance(value, type) and value.__module__ == module.__name__:
-                    classes.append((f"{module.__name__}.{name}", value))
-        for prefix, cls in classes:
-            for attribute, member in list(vars(cls).items()):
-                members[f"{prefix}.{attribute}"] = id(member)
-        return functions, members
+        return _identities(self._namespaces())
 
     def changes(self) -> list[str]:
         if self.unchanged():
@@ -146,6 +156,20 @@ class Snapshot:
         # A member added to a class is a patch too (a new module attribute is not: imports add them).
         replaced += sorted(members.keys() - self.members.keys())
         return [f"replaces {name}" for name in replaced if name not in self.ignore]
+
+
+def _identities(namespaces: Iterable[tuple[str, bool, dict[str, object]]]
+                ) -> tuple[dict[str, int], dict[str, int]]:
+    """The ids of the callables of module namespaces and of every member of class namespaces."""
+    functions: dict[str, int] = {}
+    members: dict[str, int] = {}
+    for prefix, is_class, namespace in namespaces:
+        for name, value in list(namespace.items()):
+            if is_class:
+                members[f"{prefix}.{name}"] = id(value)
+            elif callable(value):
+                functions[f"{prefix}.{name}"] = id(value)
+    return functions, members
 
 
 def _without(namespace: dict[str, object], names: tuple[str, ...]) -> dict[str, object]:
