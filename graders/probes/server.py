@@ -33,6 +33,22 @@ class _Response(ClientResponse):
 _Response.__name__ = _Response.__qualname__ = "ClientResponse"  # as the student knows it
 
 
+class _StandIn:
+    """What aioresponses makes a fake response's loop of, in place of a `unittest.mock.Mock`
+    (two per response, each inspecting itself for coroutine methods as it was made): any
+    attribute is another stand-in, and a call returns `return_value` (by default a stand-in)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        child = _StandIn()
+        setattr(self, name, child)
+        return child
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> Any:
+        return self.__dict__.setdefault("return_value", _StandIn())
+
+
 class _Responses(aioresponses):
     """aioresponses, with ClientSession._request replaced by a plain function instead of an
     autospec mock: building that autospec at every start was most of a fake request's cost. A
@@ -47,6 +63,15 @@ class _Responses(aioresponses):
             return respond(session, *args, **kwargs)
 
         self.patcher = patch("aiohttp.client.ClientSession._request", new=request)
+        self.stand_in = patch("aioresponses.core.Mock", new=_StandIn)
+
+    def start(self) -> None:
+        self.stand_in.start()
+        super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        self.stand_in.stop()
 
 
 @dataclass
