@@ -319,7 +319,7 @@ def run_virtual(
             task = loop.create_task(main())
             watch.deadline = _loop_time(loop) + limit  # type: ignore[arg-type]
             loop.call_at(watch.deadline, watch.on_deadline, task)
-            with stillness.tracking():  # a loop's thread blocked for ever fails at once
+            with stillness.tracking(), stillness.driving():  # blocked for ever: fails at once
                 _drive(loop, task)
             _settle(outcome, task, watch, times)
             stopped = _stopped_by_time_limit(outcome, created)

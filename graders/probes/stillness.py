@@ -30,11 +30,13 @@ the patience would have done, sooner); what follows from it is judged afresh.
 Correct code never waits on a probe with nothing else running, so the proof never ends its wait:
 the verdict does not depend on it, only the time failing code takes.
 
-A deadlock: an event loop's thread blocked in `Event().wait()` (no timeout) while the run is still
-and no probe's wait is left to give up. Nothing can ever set that event, and the loop can run
-nothing else: the wait raises `Deadlock` at once, which the checks report as the hang it is (what
-the check's real-time limit would have stopped, seconds later). Here "still" must hold for ever,
-not only for the patience: an idle loop with any timer of student code pending is no proof.
+A deadlock: the thread of a loop a probe drives (`driving`, run_virtual's) blocked in
+`Event().wait()` (no timeout) while the run is still and no probe's wait is left to give up.
+Nothing can ever set that event, and the loop can run nothing else: the wait raises `Deadlock` at
+once, which the check reports as the hang it is (what its real-time limit would have stopped,
+seconds later). Here "still" must hold for ever, not only for the patience: an idle loop with any
+timer of other code pending is no proof. Correct code never blocks a loop's thread for ever, so
+this too changes only the time failing code takes.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ _parked: dict[int, _Park] = {}
 _loops: dict[int, _Loop] = {}  # by the loop thread
 _tracking = 0
 _starting = 0  # threads started that may not run Python code yet (invisible to the proof)
+_driven: set[int] = set()  # threads running a probe's loop (run_virtual): where a hang is judged
 
 
 def helper_task(task: asyncio.Task[Any] | None) -> None:
@@ -344,7 +347,9 @@ def _watched_event_wait(event: threading.Event, timeout: float | None = None) ->
             or _getframe(1).f_globals.get("__name__") == "threading"):
         return _event_wait(event, timeout)
     me = _get_ident()
-    park = _Park(stuck=lambda: not event.is_set(), blocks_loop=_get_running_loop() is not None)
+    # Only the loop a probe drives: there the error reaches the check, which reports the hang.
+    blocks_loop = me in _driven and _get_running_loop() is not None
+    park = _Park(stuck=lambda: not event.is_set(), blocks_loop=blocks_loop)
     with COND:
         if me in _parked:  # already parked by an outer wait of ours
             return _event_wait(event, timeout)
@@ -397,6 +402,22 @@ _PATCHES: list[tuple[Any, str, Any, Any]] = [
     (threading, "_start_new_thread", _threading_start_new_thread, _watched_start_new_thread),
     (_thread, "start_new_thread", _start_new_thread, _watched_start_new_thread),
 ]
+
+
+@contextmanager
+def driving() -> Iterator[None]:
+    """Around a probe's run of a loop on this thread: a wait there that nothing can end any more
+    raises Deadlock."""
+    me = _get_ident()
+    with COND:
+        outer = me in _driven
+        _driven.add(me)
+    try:
+        yield
+    finally:
+        if not outer:
+            with COND:
+                _driven.discard(me)
 
 
 @contextmanager
