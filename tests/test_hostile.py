@@ -146,15 +146,15 @@ def test_processes_started_by_student_code_do_not_outlive_grading(
 def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     production_limits(monkeypatch)
-    source = FETCH / "blocks_loop_on_threading_event.py"
+    source = FETCH / "blocks_loop_for_a_long_while.py"
     result = grade_file(by_number(3), source, tmp_path)
     checks = {check.name: check for check in result.checks}
     assert len(checks) == len(runner.check_specs(by_number(3))) > 2
     first = checks.pop("fetch_url_returns_body")
-    line = line_of(source, "threading.Event().wait()")
+    line = line_of(source, "threading.Event().wait(600)")
     assert first.status == "timeout" and first.location is not None
     assert first.location.line == line
-    assert f"fetch_url() was running `threading.Event().wait()` (ex03_fetch.py, line {line})" \
+    assert f"fetch_url() was running `threading.Event().wait(600)` (ex03_fetch.py, line {line})" \
         in first.message
     assert "after 10 s of real time" in first.message
     # It raises for a 4xx/5xx status before it blocks: graded as usual.
@@ -166,6 +166,32 @@ def test_a_blocked_loop_is_named_once_and_costs_one_time_limit(
         assert f'"{first.title}"' in check.message and "event loop" not in check.message
         assert check.location == first.location
         assert f"Stopped after {plugin.HANG_GUARD:g} s of real time" in check.message, check.message
+
+
+def test_a_loop_blocked_for_good_is_stopped_at_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`threading.Event().wait()` with no timeout on the loop's thread, and no other thread: the
+    stillness proof ends it at once (the messages say so, not the time limit's seconds)."""
+    production_limits(monkeypatch)
+    source = FETCH / "blocks_loop_on_threading_event.py"
+    result = grade_file(by_number(3), source, tmp_path)
+    checks = {check.name: check for check in result.checks}
+    first = checks.pop("fetch_url_returns_body")
+    line = line_of(source, "threading.Event().wait()")
+    assert first.status == "timeout" and first.location is not None
+    assert first.location.line == line
+    assert f"fetch_url() was running `threading.Event().wait()` (ex03_fetch.py, line {line})" \
+        in first.message
+    assert "nothing could ever set" in first.message and "at once" in first.message
+    assert "of real time" not in first.message
+    assert checks.pop("fetch_url_raises_for_error_status").passed
+    for check in checks.values():
+        if check.passed:
+            continue
+        assert check.status == "timeout", (check.name, check.message)
+        assert f'"{first.title}"' in check.message and "event loop" not in check.message
+        assert check.location == first.location
+        assert check.message.startswith("Stopped at once at the same place"), check.message
 
 
 @pytest.mark.parametrize(("hostile", "production"), [("blocks_alarm_then_sleeps_in_c", True),

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from graders.probes import ThreadWork, run_virtual
+from graders.probes.stillness import Deadlock
 
 ITEMS = ["a", "b", "c", "d"]
 
@@ -48,7 +49,12 @@ def _alone(scenario: str) -> None:
 @pytest.mark.parametrize("scenario", ["calls_awaited_in_turn_give_up_at_once",
                                       "a_one_worker_pool_gives_up_at_once",
                                       "calls_together_meet",
-                                      "a_thread_doing_something_unknown_is_waited_for"])
+                                      "a_thread_doing_something_unknown_is_waited_for",
+                                      "a_loop_blocked_on_an_event_for_good_fails_at_once",
+                                      "a_loop_blocked_on_a_pool_that_waits_too_fails_at_once",
+                                      "an_event_another_thread_will_set_is_waited_for",
+                                      "an_event_a_starting_thread_will_set_is_waited_for",
+                                      "an_event_a_timer_will_set_is_waited_for"])
 def test_stillness(scenario: str) -> None:
     _alone(scenario)
 
@@ -105,3 +111,86 @@ def a_thread_doing_something_unknown_is_waited_for() -> None:
     work = _work(barrier=2)
     _run(work, late_thread)
     assert not work.barrier_broken and not work.proven_still
+
+
+# A loop's thread in threading.Event().wait() with no timeout. If the proof did not end a true
+# deadlock the scenario would hang (and _alone's limit fail it); if it ended a wait that another
+# thread would have ended, the scenario would see Deadlock.
+
+def _blocked_for_good(coroutine: Any) -> bool:
+    """Whether run_virtual ended `coroutine` with the proof's Deadlock."""
+    try:
+        outcome = run_virtual(coroutine, limit=60)
+    except Deadlock:
+        return True
+    outcome.result("the coroutine")
+    return False
+
+
+def a_loop_blocked_on_an_event_for_good_fails_at_once() -> None:
+    async def blocks() -> None:
+        done = threading.Event()
+        asyncio.get_running_loop().call_soon(done.set)  # the loop would set it: never runs
+        done.wait()
+
+    assert _blocked_for_good(blocks)
+
+
+def a_loop_blocked_on_a_pool_that_waits_too_fails_at_once() -> None:
+    """The pool's worker waits for an event only the blocked loop would set."""
+
+    ready = threading.Event()
+
+    async def blocks() -> None:
+        done = threading.Event()
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        pool.submit(lambda: (ready.wait(), done.set()))
+        asyncio.get_running_loop().call_soon(ready.set)
+        done.wait()
+
+    assert _blocked_for_good(blocks)
+    ready.set()  # the worker, still waiting, may end
+
+
+def an_event_another_thread_will_set_is_waited_for() -> None:
+    async def waits() -> None:
+        done = threading.Event()
+        threading.Thread(target=lambda: (time.sleep(0.2), done.set())).start()
+        done.wait()
+
+    assert not _blocked_for_good(waits)
+
+
+def an_event_a_starting_thread_will_set_is_waited_for() -> None:
+    """A thread started with _thread has no frame of its own at first: it still counts."""
+    import _thread
+
+    async def waits() -> None:
+        for _ in range(50):
+            done = threading.Event()
+            _thread.start_new_thread(done.set, ())
+            done.wait()
+
+    assert not _blocked_for_good(waits)
+
+
+def an_event_a_timer_will_set_is_waited_for() -> None:
+    """A loop on another thread, idle until a timer far off sets the event."""
+
+    def other_loop(started: threading.Event, done: threading.Event) -> None:
+        async def later() -> None:
+            from graders.probes import stillness
+            stillness.watch_loop(asyncio.get_running_loop())
+            started.set()
+            await asyncio.sleep(60)
+            done.set()
+
+        run_virtual(later, limit=120)
+
+    async def waits() -> None:
+        started, done = threading.Event(), threading.Event()
+        threading.Thread(target=other_loop, args=(started, done)).start()
+        started.wait()
+        done.wait()
+
+    assert not _blocked_for_good(waits)

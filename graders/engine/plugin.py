@@ -18,6 +18,7 @@ import pytest
 from graders.check import CheckSpec, Fail, take_recorded
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
+from graders.probes.stillness import Deadlock
 from graders.probes.student import (
     Solution,
     Stop,
@@ -60,8 +61,8 @@ def verdict(spec: CheckSpec, error: BaseException | None,
     elif isinstance(error, Fail):
         result.message, result.location = error.message, error.location
         result.details.update(error.details)
-    elif is_timeout(error):
-        result.status = "timeout"
+    elif is_timeout(error) or isinstance(error, Deadlock):
+        result.status = "timeout"  # a deadlock is a hang, proven before the time limit came
         result.message, result.location = _hangs.judge(spec, error)
     elif (where := location_of_traceback(error.__traceback__)) is not None:
         result.message, result.location = describe_call_error("Your code", error), where
@@ -92,6 +93,9 @@ class _Hangs:
         first = self.first.get(self.exercise)
         if first is None:
             self.first[self.exercise] = _Hang(spec.title, stop)
+        if isinstance(error, Deadlock):
+            return _deadlock_message(stop, first), stop.location
+        if first is None:
             return _hang_message(stop, limit), stop.location
         return _again_message(stop, limit, first), stop.location
 
@@ -124,6 +128,27 @@ def _hang_message(stop: Stop, limit: float) -> str:
           if where else "")
     return (f"This check did not finish in time ({limit:g} s of real time): the code under test "
             f"hangs or blocks. Look for an endless loop or a blocking call.{at}")
+
+
+def _deadlock_message(stop: Stop, first: _Hang | None) -> str:
+    """The loop's thread waited, with no timeout, for an event no thread could set any more
+    (graders.probes.stillness proved it): stopped at once, not by the time limit."""
+    where = stop.location
+    if first is not None and where is not None and where == first.stop.location:
+        return (f"Stopped at once at the same place, {where.file} line {where.line}, where nothing "
+                f"could ever end the wait: the hang reported in the check \"{first.title}\".")
+    if stop.loop_blocked and stop.function and where is not None:
+        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+                f"({where.file}, line {where.line}), a wait with no timeout for a threading "
+                f"Event that nothing could ever set: every other thread was waiting too, and "
+                f"the blocked loop could run nothing, so the check stopped it at once. While a "
+                f"coroutine runs without reaching an await, no other task or callback runs and "
+                f"the loop's clock stands still. Look for a call that blocks (a threading Event "
+                f"or Lock, time.sleep, blocking I/O) or a loop that never awaits.")
+    at = (f" It was at {where.file} line {where.line} (`{stop.code}`)." if where else "")
+    return (f"The event loop's thread waited, with no timeout, for a threading Event that nothing "
+            f"could ever set (every other thread was waiting too): the check stopped it at once."
+            f"{at}")
 
 
 def _again_message(stop: Stop, limit: float, first: _Hang) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 import looptime
 
 from graders.check import Fail, at_line
-from graders.probes import inputs
+from graders.probes import inputs, stillness
 from graders.probes.handed import handed
 from graders.probes.student import (
     caller_location,
@@ -319,7 +319,8 @@ def run_virtual(
             task = loop.create_task(main())
             watch.deadline = _loop_time(loop) + limit  # type: ignore[arg-type]
             loop.call_at(watch.deadline, watch.on_deadline, task)
-            _drive(loop, task)
+            with stillness.tracking(), stillness.driving():  # blocked for ever: fails at once
+                _drive(loop, task)
             _settle(outcome, task, watch, times)
             stopped = _stopped_by_time_limit(outcome, created)
             if stopped is not None:
@@ -358,14 +359,19 @@ def _drive(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
 
 
 def _stopped_by_time_limit(outcome: Outcome[Any], tasks: list[_WatchedTask]) -> BaseException | None:
-    """pytest-timeout's error if it stopped a step of this run: the task running that step caught
-    it, and maybe kept it to itself (a task nobody awaits)."""
-    if is_timeout(outcome.error):
+    """pytest-timeout's error if it stopped a step of this run, or the stillness proof's if a step
+    blocked the loop for ever: the task running that step caught it, and maybe kept it to itself
+    (a task nobody awaits)."""
+    if _is_hang(outcome.error):
         return outcome.error
     for task in tasks:
-        if task.done() and not task.cancelled() and is_timeout(asyncio.Task.exception(task)):
+        if task.done() and not task.cancelled() and _is_hang(asyncio.Task.exception(task)):
             return task.exception()
     return None
+
+
+def _is_hang(error: BaseException | None) -> bool:
+    return is_timeout(error) or isinstance(error, stillness.Deadlock)
 
 
 def _settle(outcome: Outcome[Any], task: asyncio.Task[Any], watch: _Watch,

@@ -14,8 +14,12 @@ says what it waits for. The run is *still* when every thread of the process is p
   heartbeat's (while work runs in threads looptime's clock follows real time, so such a timer
   cannot fire before the wait's own patience ends it anyway). A heartbeat's timer only counts for
   waits that need ticks: it runs no student code.
+- a `threading.Event().wait()` without a timeout, on an event not set (`Event.set` notifies
+  under COND);
 A thread that is none of those (running, starting, ending, or blocked somewhere unknown) may still
-do anything, and there is no proof. Then the real-time patience stays the last resort.
+do anything, and there is no proof. Then the real-time patience stays the last resort. A thread
+only starting (`_thread.start_new_thread` called, no Python frame of its own yet) is counted as
+one that may do anything: `tracking` counts those.
 
 Every park, every change of what a wait waits for, every wake-up of the loop from another thread
 (`call_soon_threadsafe` writes to the loop's pipe: it is watched) and every entry into the
@@ -25,10 +29,19 @@ the patience would have done, sooner); what follows from it is judged afresh.
 
 Correct code never waits on a probe with nothing else running, so the proof never ends its wait:
 the verdict does not depend on it, only the time failing code takes.
+
+A deadlock: the thread of a loop a probe drives (`driving`, run_virtual's) blocked in
+`Event().wait()` (no timeout) while the run is still and no probe's wait is left to give up.
+Nothing can ever set that event, and the loop can run nothing else: the wait raises `Deadlock` at
+once, which the check reports as the hang it is (what its real-time limit would have stopped,
+seconds later). Here "still" must hold for ever, not only for the patience: an idle loop with any
+timer of other code pending is no proof. Correct code never blocks a loop's thread for ever, so
+this too changes only the time failing code takes.
 """
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import asyncio.futures
 import collections
@@ -54,6 +67,16 @@ _current_frames = sys._current_frames
 _get_ident = threading.get_ident
 _result = concurrent.futures.Future.result
 _join = threading.Thread.join
+_event_wait = threading.Event.wait
+_event_set = threading.Event.set
+_start_new_thread = _thread.start_new_thread
+_threading_start_new_thread = threading._start_new_thread  # type: ignore[attr-defined]
+_get_running_loop = asyncio._get_running_loop
+_getframe = sys._getframe
+# Real seconds between looks at an event a parked wait waits for: only a safety net for a set()
+# that bypasses the patched one (a bound method taken before tracking began); the patched set()
+# wakes the wait at once.
+_RELOOK = 0.05
 _set_result_unless_cancelled = asyncio.futures._set_result_unless_cancelled  # type: ignore[attr-defined]
 # Tasks whose steps run no student code (heartbeats): their timers wake nothing that matters.
 _HELPER_TASKS: WeakSet[asyncio.Task[Any]] = WeakSet()
@@ -65,7 +88,13 @@ class _Park:
     since: float = field(default_factory=_monotonic)
     gives_up: bool = False  # a probe's wait, which may end when the run is still
     needs_ticks: bool = False  # what it waits for comes from a heartbeat
+    blocks_loop: bool = False  # on an event loop's thread, with no timeout: a deadlock once still
     given_up: bool = False
+
+
+class Deadlock(BaseException):
+    """Raised in an event loop's thread that waits, with no timeout, for what no thread can ever
+    bring any more. A BaseException: `except Exception` in student code must not swallow it."""
 
 
 @dataclass(eq=False)
@@ -74,11 +103,14 @@ class _Loop:
     thread: int
     idle: bool = False  # in its selector, with nothing to do, not woken since
     helper_timer: bool = False  # a heartbeat's timer is pending
+    later_timer: bool = False  # a timer of other code is pending, past PATIENCE
 
 
 _parked: dict[int, _Park] = {}
 _loops: dict[int, _Loop] = {}  # by the loop thread
 _tracking = 0
+_starting = 0  # threads started that may not run Python code yet (invisible to the proof)
+_driven: set[int] = set()  # threads running a probe's loop (run_virtual): where a hang is judged
 
 
 def helper_task(task: asyncio.Task[Any] | None) -> None:
@@ -139,25 +171,35 @@ def _parked_while(stuck: Callable[[], bool]) -> Iterator[None]:
 
 
 def _settle() -> None:
-    """Under COND: if the run is still, the wait that has waited longest gives up."""
+    """Under COND: if the run is still, the wait that has waited longest gives up. With no
+    probe's wait left (their patience would have ended them first), a loop's thread blocked for
+    ever is a deadlock: its wait gives up."""
     waits = [park for park in _parked.values() if park.gives_up and not park.given_up]
-    if not waits or not _still(any(park.needs_ticks for park in waits)):
+    if waits:
+        if _still(any(park.needs_ticks for park in waits)):
+            min(waits, key=lambda park: park.since).given_up = True
+            COND.notify_all()
         return
-    min(waits, key=lambda park: park.since).given_up = True
-    COND.notify_all()
+    blocked = [park for park in _parked.values() if park.blocks_loop and not park.given_up]
+    if blocked and _still(needs_ticks=False, forever=True):
+        min(blocked, key=lambda park: park.since).given_up = True
+        COND.notify_all()
 
 
-def _still(needs_ticks: bool) -> bool:
+def _still(needs_ticks: bool, forever: bool = False) -> bool:
+    """Every thread parked and stuck (`forever`: for good, not only for PATIENCE)."""
+    if _starting:
+        return False  # a thread with no frame yet: unseen, it may still do anything
     for ident in _current_frames():
         park = _parked.get(ident)
         if park is not None:
-            if not park.stuck():
-                return False
+            if park.given_up or not park.stuck():
+                return False  # about to run again
             continue
         looping = _loops.get(ident)
         if looping is None or not looping.idle or looping.loop._ready:  # type: ignore[attr-defined]
             return False  # a thread that may still do anything
-        if needs_ticks and looping.helper_timer:
+        if (needs_ticks and looping.helper_timer) or (forever and looping.later_timer):
             return False
     return True
 
@@ -178,7 +220,7 @@ def watch_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     def watched_select(timeout: float | None = None) -> Any:
         with COND:
             if _loops.get(state.thread) is state and (timeout is None or timeout > 0):
-                state.idle, state.helper_timer = _quiet(loop)
+                state.idle, state.helper_timer, state.later_timer = _quiet(loop)
                 if state.idle:
                     _settle()
         try:
@@ -198,22 +240,25 @@ def watch_loop(loop: asyncio.AbstractEventLoop | None) -> None:
         _loops[state.thread] = state
 
 
-def _quiet(loop: Any) -> tuple[bool, bool]:
-    """(nothing can wake the loop but another thread, a heartbeat's timer is pending)."""
+def _quiet(loop: Any) -> tuple[bool, bool, bool]:
+    """(nothing can wake the loop within PATIENCE but another thread, a heartbeat's timer is
+    pending, a timer of other code is pending past PATIENCE)."""
     if loop._ready or getattr(loop, "_signal_handlers", None):
-        return False, False
+        return False, False, False
     if set(loop._selector.get_map()) != {loop._ssock.fileno()}:
-        return False, False
+        return False, False, False
     now = loop.time()
-    helper = False
+    helper = later = False
     for handle in loop._scheduled:
         if handle._cancelled:
             continue
         if _wakes_helper(handle):
             helper = True
         elif handle.when() - now <= PATIENCE:
-            return False, False
-    return True, helper
+            return False, False, False
+        else:
+            later = True
+    return True, helper, later
 
 
 def _wakes_helper(handle: Any) -> bool:
@@ -296,6 +341,85 @@ def _watched_join(thread: threading.Thread, timeout: float | None = None) -> Non
         return _join(thread, timeout)
 
 
+def _watched_event_wait(event: threading.Event, timeout: float | None = None) -> bool:
+    # threading's own waits (Thread.start's, for a thread with no frame yet) stay unknown.
+    if (timeout is not None or event.is_set()
+            or _getframe(1).f_globals.get("__name__") == "threading"):
+        return _event_wait(event, timeout)
+    me = _get_ident()
+    # Only the loop a probe drives: there the error reaches the check, which reports the hang.
+    blocks_loop = me in _driven and _get_running_loop() is not None
+    park = _Park(stuck=lambda: not event.is_set(), blocks_loop=blocks_loop)
+    with COND:
+        if me in _parked:  # already parked by an outer wait of ours
+            return _event_wait(event, timeout)
+        _parked[me] = park
+        try:
+            while not event.is_set():
+                if not _tracking:  # tracking ended meanwhile: no set() notifies COND any more
+                    break
+                _settle()
+                if park.given_up:
+                    raise Deadlock("it waits for a threading.Event that nothing can set any more")
+                COND.wait(_RELOOK)
+        finally:
+            del _parked[me]
+    return _event_wait(event, timeout)
+
+
+def _watched_event_set(event: threading.Event) -> None:
+    with COND:
+        _event_set(event)
+        COND.notify_all()
+
+
+def _watched_start_new_thread(function: Callable[..., Any], args: tuple[Any, ...],
+                              kwargs: dict[str, Any] | None = None) -> int:
+    """Count the thread as starting until it runs Python code of its own (then it is seen)."""
+    global _starting
+
+    def begun(*args: Any, **kwargs: Any) -> Any:
+        global _starting
+        with COND:
+            _starting -= 1
+        return function(*args, **kwargs)
+
+    with COND:
+        _starting += 1
+    try:
+        return _start_new_thread(begun, args, kwargs or {})
+    except BaseException:
+        with COND:
+            _starting -= 1
+        raise
+
+
+_PATCHES: list[tuple[Any, str, Any, Any]] = [
+    (concurrent.futures.Future, "result", _result, _watched_result),
+    (threading.Thread, "join", _join, _watched_join),
+    (threading.Event, "wait", _event_wait, _watched_event_wait),
+    (threading.Event, "set", _event_set, _watched_event_set),
+    (threading, "_start_new_thread", _threading_start_new_thread, _watched_start_new_thread),
+    (_thread, "start_new_thread", _start_new_thread, _watched_start_new_thread),
+]
+
+
+@contextmanager
+def driving() -> Iterator[None]:
+    """Around a probe's run of a loop on this thread: a wait there that nothing can end any more
+    raises Deadlock."""
+    me = _get_ident()
+    with COND:
+        outer = me in _driven
+        _driven.add(me)
+    try:
+        yield
+    finally:
+        if not outer:
+            with COND:
+                _driven.discard(me)
+
+
 @contextmanager
 def tracking() -> Iterator[None]:
     """Around a run: blocking calls of student code park their thread. Nested uses are one."""
@@ -304,8 +428,8 @@ def tracking() -> Iterator[None]:
         _tracking += 1
         first = _tracking == 1
     if first:
-        concurrent.futures.Future.result = _watched_result  # type: ignore[method-assign]
-        threading.Thread.join = _watched_join  # type: ignore[method-assign]
+        for owner, name, _, watched in _PATCHES:
+            setattr(owner, name, watched)
     try:
         yield
     finally:
@@ -314,6 +438,7 @@ def tracking() -> Iterator[None]:
             last = _tracking == 0
             if last:
                 _loops.clear()
+                COND.notify_all()  # parked event waits go back to the event's own wait
         if last:
-            concurrent.futures.Future.result = _result  # type: ignore[method-assign]
-            threading.Thread.join = _join  # type: ignore[method-assign]
+            for owner, name, original, _ in _PATCHES:
+                setattr(owner, name, original)
