@@ -15,11 +15,13 @@ from aiohttp import ClientResponse, ClientSession
 from aioresponses import CallbackResult, aioresponses
 
 from graders.probes.counters import InFlight
+from graders.probes.handed import handed
 
 _sleep = asyncio.sleep
 _REQUEST = inspect.signature(ClientSession._request)
 
 
+@handed  # what student code gets from `session.get(...)`: aiohttp's ClientResponse and no more
 class _Response(ClientResponse):
     """A fake response as aioresponses makes it, but with its stand-in loop out of debug mode:
     in debug mode each response captured the whole stack as it was made (a traceback a fake
