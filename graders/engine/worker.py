@@ -9,6 +9,7 @@ its results to file descriptor 3; started afresh where `grade` does not fork
 from __future__ import annotations
 
 import configparser
+import gc
 import hashlib
 import hmac
 import io
@@ -52,8 +53,12 @@ def run_checks(plan: list[tuple[Exercise, list[str]]], solutions: Path, results_
     # check of its plan); a child started with exec prepares its own.
     ready = next((prepared for key, prepared in reversed(_prepared.items())
                   if key[0] == CHECK_TIMEOUT and wanted <= prepared.items.keys()), None)
-    return run_prepared(ready or prepare([exercise for exercise, _ in plan]), plan, solutions,
-                        results_fd, key, seeds)
+    if ready is None:
+        ready = prepare([exercise for exercise, _ in plan])
+        # As a forked child does: what the grading stack made stays out of the collections the
+        # probes run in every check (they scan only what the checks create).
+        gc.freeze()
+    return run_prepared(ready, plan, solutions, results_fd, key, seeds)
 
 
 @dataclass
