@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kit import REFERENCE
+from kit import REFERENCE, marked, wait_for
 
 from graders.engine import plugin, runner, worker
 from graders.engine.isolation import Ended, Heard, Job, run_jobs
@@ -262,26 +262,6 @@ def test_a_child_that_kills_its_parent_does_not_stop_grading(tmp_path: Path) -> 
     assert [check.title for check in graded.checks] == titles()  # the report is whole
 
 
-def marked(marker: str) -> list[int]:
-    """The processes whose environment holds `marker` (ours only: a unique marker)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(os.getpid()):
-            try:
-                if marker.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
-def wait_for(condition, limit: float = 60) -> bool:  # type: ignore[no-untyped-def]
-    give_up = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > give_up:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def spawner(marker: str) -> str:

@@ -15,12 +15,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from kit import REFERENCE, STUBS
+from kit import REFERENCE, STUBS, marked, wait_for
 
 from graders.engine import isolation, runner
 from graders.instructor.mutants import Mutant, mutants
@@ -165,18 +164,6 @@ HANGS = ("import asyncio\nimport subprocess\nimport time\n\n"
          "    return asyncio.run(greet(name, delay))\n")
 
 
-def marked(marker: str) -> list[int]:
-    """The processes whose environment holds `marker`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(os.getpid()):
-            try:
-                if marker.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
 
 def workers(marker: str) -> list[int]:
     """The grading children among the processes marked `marker`."""
@@ -189,14 +176,6 @@ def workers(marker: str) -> list[int]:
             pass
     return found
 
-
-def wait_for(condition: Any, limit: float = 60) -> bool:
-    give_up = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > give_up:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
