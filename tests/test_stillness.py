@@ -194,3 +194,12 @@ def an_event_a_timer_will_set_is_waited_for() -> None:
         done.wait()
 
     assert not _blocked_for_good(waits)
+
+
+def test_what_starts_a_thread_on_this_python_is_counted() -> None:
+    """threading starts threads through `_start_new_thread` up to 3.12 and through
+    `_start_joinable_thread` from 3.13: the proof must count the one this Python calls."""
+    from graders.probes.stillness import _STARTERS
+
+    called = set(threading.Thread.start.__code__.co_names)
+    assert called & {name for owner, name, _ in _STARTERS if owner is threading}

@@ -69,8 +69,6 @@ _result = concurrent.futures.Future.result
 _join = threading.Thread.join
 _event_wait = threading.Event.wait
 _event_set = threading.Event.set
-_start_new_thread = _thread.start_new_thread
-_threading_start_new_thread = threading._start_new_thread  # type: ignore[attr-defined]
 _get_running_loop = asyncio._get_running_loop
 _getframe = sys._getframe
 # Real seconds between looks at an event a parked wait waits for: only a safety net for a set()
@@ -373,25 +371,39 @@ def _watched_event_set(event: threading.Event) -> None:
         COND.notify_all()
 
 
-def _watched_start_new_thread(function: Callable[..., Any], args: tuple[Any, ...],
-                              kwargs: dict[str, Any] | None = None) -> int:
-    """Count the thread as starting until it runs Python code of its own (then it is seen)."""
-    global _starting
+def _counting_starts(start: Callable[..., Any]) -> Callable[..., Any]:
+    """`start` (a function that starts a thread running its first argument), counting the thread
+    as starting until it runs Python code of its own (then it is seen)."""
 
-    def begun(*args: Any, **kwargs: Any) -> Any:
+    def counted(function: Callable[..., Any], *rest: Any, **options: Any) -> Any:
         global _starting
-        with COND:
-            _starting -= 1
-        return function(*args, **kwargs)
 
-    with COND:
-        _starting += 1
-    try:
-        return _start_new_thread(begun, args, kwargs or {})
-    except BaseException:
+        def begun(*args: Any, **kwargs: Any) -> Any:
+            global _starting
+            with COND:
+                _starting -= 1
+            return function(*args, **kwargs)
+
         with COND:
-            _starting -= 1
-        raise
+            _starting += 1
+        try:
+            return start(begun, *rest, **options)
+        except BaseException:
+            with COND:
+                _starting -= 1
+            raise
+
+    return counted
+
+
+# What starts a thread: `_thread.start_new_thread`, and what `threading` calls (up to Python 3.12
+# `_start_new_thread`, from 3.13 `_start_joinable_thread`), wherever this Python has them.
+_STARTERS = [(owner, name, getattr(owner, name))
+             for owner, name in ((threading, "_start_new_thread"),
+                                 (threading, "_start_joinable_thread"),
+                                 (_thread, "start_new_thread"),
+                                 (_thread, "start_joinable_thread"))
+             if hasattr(owner, name)]
 
 
 _PATCHES: list[tuple[Any, str, Any, Any]] = [
@@ -399,8 +411,7 @@ _PATCHES: list[tuple[Any, str, Any, Any]] = [
     (threading.Thread, "join", _join, _watched_join),
     (threading.Event, "wait", _event_wait, _watched_event_wait),
     (threading.Event, "set", _event_set, _watched_event_set),
-    (threading, "_start_new_thread", _threading_start_new_thread, _watched_start_new_thread),
-    (_thread, "start_new_thread", _start_new_thread, _watched_start_new_thread),
+    *((owner, name, start, _counting_starts(start)) for owner, name, start in _STARTERS),
 ]
 
 
