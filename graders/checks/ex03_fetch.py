@@ -5,12 +5,11 @@ from __future__ import annotations
 import http
 from dataclasses import dataclass
 
-import aiohttp
-
 from graders.check import Fail, check, expect, record
 from graders.probes import BlockingSpy, FakeServer, Outcome, Solution, run_virtual, spy_on_sessions
 from graders.probes import inputs as rand
 from graders.probes.loop import describe_call_error
+from graders.probes.server import ClientResponseError, ClientSession
 from graders.probes.spies import SessionSpy
 from graders.probes.student import location_of_traceback
 from graders.probes.values import left_behind, shown
@@ -58,7 +57,7 @@ def _fetch_one(solution: Solution, status: int = 200) -> FetchedOne:
     spies: list[SessionSpy] = []
 
     async def with_session() -> str:
-        async with aiohttp.ClientSession() as session:
+        async with ClientSession() as session:
             with spy_on_sessions() as sessions:  # only the sessions fetch_url opens
                 spies.append(sessions)
                 return await fetch_url(session, url)
@@ -75,7 +74,7 @@ def test_fetch_url_returns_body(solution: Solution) -> None:
     for status in SUCCESSES:
         fetched = _fetch_one(solution, status)
         where = solution.definition_of("fetch_url")
-        if isinstance(fetched.outcome.error, aiohttp.ClientResponseError):
+        if isinstance(fetched.outcome.error, ClientResponseError):
             raise Fail(f"For a {_phrase(status)} response fetch_url raised ClientResponseError; a "
                        f"2xx status is a success: return the body.", where)
         value = fetched.outcome.result("fetch_url(session, url)")
@@ -96,13 +95,13 @@ def _error_statuses() -> list[int]:
 def test_fetch_url_raises_for_error_status(solution: Solution) -> None:
     for status in _error_statuses():
         outcome = _fetch_one(solution, status).outcome
-        if isinstance(outcome.error, aiohttp.ClientResponseError) and outcome.error.status == status:
+        if isinstance(outcome.error, ClientResponseError) and outcome.error.status == status:
             continue
         if outcome.error is None:
             raise Fail(f"For a {_phrase(status)} response fetch_url returned {shown(outcome.value)} "
                        f"as if it were data; it should raise aiohttp.ClientResponseError so the "
                        f"caller sees the failure.", solution.definition_of("fetch_url"))
-        if isinstance(outcome.error, aiohttp.ClientResponseError):
+        if isinstance(outcome.error, ClientResponseError):
             raise Fail(f"For a {_phrase(status)} response fetch_url raised ClientResponseError with "
                        f"status {outcome.error.status}; it should carry the response's status.",
                        solution.definition_of("fetch_url"))
@@ -237,7 +236,7 @@ def test_fetch_all_uses_one_session(solution: Solution) -> None:
 
 def _in_group(error: BaseException | None) -> bool:
     """Whether `error` is a ClientResponseError, or a group (a TaskGroup's) that holds one."""
-    if isinstance(error, aiohttp.ClientResponseError):
+    if isinstance(error, ClientResponseError):
         return True
     if isinstance(error, BaseExceptionGroup):
         return any(_in_group(inner) for inner in error.exceptions)
