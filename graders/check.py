@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -70,6 +71,14 @@ def expect_each_item_once(call: str, called: list[object], items: list[str],
     got, expected = sorted(map(repr, called)), sorted(map(repr, items))
     expect(got == expected, f"{call} called func {len(got)} times, with {got}; it should call it "
                             f"once for each of the {len(items)} items {expected}.", location)
+
+
+def refuse_awaitables(call: str, value: object, location: Location | None) -> None:
+    """Fail if `value` is a list or tuple holding coroutines or futures, not func's results."""
+    if isinstance(value, list | tuple) and any(
+            asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
+        raise Fail(f"{call} returned coroutines or futures instead of func's results: each one "
+                   f"must be awaited to get its result.", location)
 
 
 _recorded: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from graders.check import Fail, at_line, check, expect_each_item_once
+from graders.check import Fail, at_line, check, expect_each_item_once, refuse_awaitables
 from graders.probes import Heartbeat, Outcome, Solution, ThreadWork, run_virtual
 from graders.probes import inputs as rand
 from graders.probes.finishing import FinishOrder
@@ -115,10 +115,7 @@ def _require_order(solution: Solution, items: list[str], finishing: list[str],
         outcome = run_virtual(lambda: finish.running(offload_all(func, list(items))), limit=60)
     value = outcome.result(CALL)
     where = solution.definition_of("offload_all")
-    if isinstance(value, list | tuple) and any(
-            asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
-        raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
-                   f"must be awaited to get its result.", where)
+    refuse_awaitables(CALL, value, where)
     expected = [work.answers[item] for item in items]
     if not (isinstance(value, list) and value == expected):
         finished = ""

@@ -12,10 +12,9 @@ only stop code that would otherwise wait for ever: correct code passes them in m
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
+from graders.check import Fail, at_line, check, expect, expect_each_item_once, record, refuse_awaitables
 from graders.probes import Outcome, Solution, run_virtual
 from graders.probes import inputs as rand
 from graders.probes.processes import ComputeError, ProcessWork, WorkLost, pickling_error
@@ -113,10 +112,7 @@ def test_returns_results_in_order(solution: Solution) -> None:
     work = _work(items, barrier=ORDERED, finish_order=finish)
     value = _result(solution, work, _compute(solution, work, items, workers=ORDERED))
     where = solution.definition_of("compute_all")
-    if isinstance(value, list | tuple) and any(
-            asyncio.iscoroutine(item) or asyncio.isfuture(item) for item in value):
-        raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
-                   f"must be awaited to get its result.", where)
+    refuse_awaitables(CALL, value, where)
     expected = [work.answers[item] for item in items]
     finished = [work.answers[item] for item in finish]
     how = (" It is in the order the calls finished." if value == finished and

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from graders.trust import sandbox as sandboxes
 from graders.trust.limits import MEMORY_LIMIT, OUTPUT_LIMIT
@@ -61,6 +62,9 @@ class Job:
     listen: Callable[[bytes], Heard] = lambda _line: Heard.PROGRESS
     request: bytes = b""  # what a child started with exec reads on stdin (its plan)
     solutions: Path | None = None  # the folder a sandboxed child grades
+
+
+R = TypeVar("R", bound="_Running")
 
 
 @dataclass
@@ -363,16 +367,23 @@ def run_jobs(jobs: list[Job], parallel: int, on_end: Callable[[Ended], list[Job]
                 os.close(child.fd)
 
 
-def _pump(running: dict[int, _Running]) -> list[Ended]:
+def _overdue(running: dict[Any, R], finish: Callable[[R, Ended], Ended]) -> tuple[list[Ended], float]:
+    """Stop (with `finish`) the children past their silence limit or wall budget; and how long
+    the others may be waited on before the next is due (0 if none is left)."""
     ended = []
     now = time.monotonic()
-    for fd, child in list(running.items()):
+    for key, child in list(running.items()):
         if child.due() <= now:
-            del running[fd]
-            ended.append(_finish(child, child.why_due(now)))
+            del running[key]
+            ended.append(finish(child, child.why_due(now)))
+    wait = max(0.0, min(child.due() for child in running.values()) - now) if running else 0.0
+    return ended, wait
+
+
+def _pump(running: dict[int, _Running]) -> list[Ended]:
+    ended, wait = _overdue(running, _finish)
     if not running:
         return ended
-    wait = max(0.0, min(child.due() for child in running.values()) - now)
     readable, _, _ = select.select(list(running), [], [], wait)
     for fd in readable:
         child = running[fd]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import BinaryIO
 
-from graders.engine.isolation import Ended, Job, _ended_by_signals, _feed, _Running
+from graders.engine.isolation import Ended, Job, _ended_by_signals, _feed, _overdue, _Running
 from graders.registry import KIT_ROOT
 
 WORKER = [sys.executable, "-B", "-m", "graders.engine.worker"]
@@ -106,15 +106,9 @@ def _read(serial: int, pipe: BinaryIO, heard: queue.SimpleQueue[tuple[int, bytes
 
 
 def _pump(running: dict[int, _Spawned], heard: queue.SimpleQueue[tuple[int, bytes]]) -> list[Ended]:
-    ended = []
-    now = time.monotonic()
-    for serial, child in list(running.items()):
-        if child.due() <= now:
-            del running[serial]
-            ended.append(_finish(child, child.why_due(now)))
+    ended, wait = _overdue(running, _finish)
     if not running:
         return ended
-    wait = max(0.0, min(child.due() for child in running.values()) - now)
     try:
         serial, chunk = heard.get(timeout=wait)
     except queue.Empty:
