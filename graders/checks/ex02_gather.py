@@ -1,16 +1,21 @@
-"""Checks for exercise 2: make_breakfast cooks three dishes at the same time."""
+"""Checks for exercise 2: make_breakfast cooks three dishes at the same time.
+
+The kitchen lives on the judge's side: each dish the student's code asks for is a message, and
+the judge counts the dishes on the stove at once on its own clock. Evidence each check passes on
+(graders/probes/judge.py): the list returned, rebuilt as plain data, and the kitchen's counts.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from graders.check import Fail, check, expect, record
-from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
+from graders.probes import InFlight
 from graders.probes import inputs as rand
-from graders.probes.handed import handed
-from graders.probes.values import left_behind, shown
+from graders.probes.judge import Call, Handed, Run, Submission
+from graders.probes.values import is_coroutine, left_behind, shown
 
 HINTS = (
     "Awaiting the three dishes one after another cooks them one at a time. You need to start all "
@@ -22,14 +27,24 @@ HINTS = (
     "is already a list, in the order you passed the dishes.",
 )
 
+# Evidence each check's pass rests on: what the judge saw itself.
+EVIDENCE = {
+    "returns_results_in_order": "the list returned, equal to the three results in order, and the "
+                                "kitchen cooked each dish, 12 times",
+    "cooks_at_the_same_time": "the kitchen saw 3 dishes on the stove at once and served all 3",
+    "nothing_left_behind": "the kitchen saw each of the 3 dishes started exactly once",
+}
+
 DISHES = ("boil_eggs", "toast_bread", "brew_coffee")
-_sleep = asyncio.sleep
 
 
 @dataclass
-class Cooking:
-    """Three dishes with random cooking times; counts how many cook at once. The check keeps it:
-    make_breakfast gets its `kitchen()`."""
+class Cooking(Handed):
+    """Three dishes with random cooking times; counts how many cook at once, on the judge's
+    clock. make_breakfast gets it as `kitchen`: three coroutine methods, nothing more."""
+
+    name: ClassVar[str] = "Kitchen"
+    methods: ClassVar[dict[str, str]] = {dish: "async" for dish in DISHES}
 
     # Slowest first, so the order dishes finish in is never the order they were asked for.
     durations: dict[str, float] = field(default_factory=lambda: dict(
@@ -42,43 +57,30 @@ class Cooking:
 
     async def _cook(self, dish: str) -> str:
         async with self.in_flight.track(dish):
-            await _sleep(self.durations[dish])
+            await asyncio.sleep(self.durations[dish])
         self.served.append(dish)
         return self.results[dish]
 
-    def expected(self) -> list[str]:
-        return [self.results[dish] for dish in DISHES]
-
-    def kitchen(self) -> Kitchen:
-        """What make_breakfast is given: the three dishes, and nothing that leads back here."""
-        return Kitchen(lambda dish: self._cook(dish))
-
-
-@handed
-class Kitchen:
-    """The kitchen make_breakfast is given: three coroutine methods, nothing more."""
-
-    def __init__(self, cook: Callable[[str], Awaitable[str]]) -> None:
-        self._cook = cook
-
-    async def boil_eggs(self) -> str:
+    async def boil_eggs(self, call: Call) -> str:
         return await self._cook("boil_eggs")
 
-    async def toast_bread(self) -> str:
+    async def toast_bread(self, call: Call) -> str:
         return await self._cook("toast_bread")
 
-    async def brew_coffee(self) -> str:
+    async def brew_coffee(self, call: Call) -> str:
         return await self._cook("brew_coffee")
+
+    def expected(self) -> list[str]:
+        return [self.results[dish] for dish in DISHES]
 
     def __repr__(self) -> str:
         return "kitchen"
 
 
-def _cook(solution: Solution) -> tuple[Cooking, Outcome[list[str]]]:
-    make_breakfast = solution.function("make_breakfast", coroutine=True)
+def _cook(submission: Submission) -> tuple[Cooking, Run]:
     kitchen = Cooking()
-    handed_over = kitchen.kitchen()
-    return kitchen, run_virtual(lambda: make_breakfast(handed_over))
+    return kitchen, submission.call("make_breakfast", kitchen, coroutine=True,
+                                    call="make_breakfast(kitchen)")
 
 
 # Breakfasts the order check cooks. A set of three tasks (asyncio.wait's `done`) comes out in
@@ -90,71 +92,76 @@ BREAKFASTS = 12
 
 
 @check("make_breakfast returns the three results in order", points=2)
-def test_returns_results_in_order(solution: Solution) -> None:
+def test_returns_results_in_order(submission: Submission) -> None:
     for number in range(1, BREAKFASTS + 1):
-        kitchen, outcome = _cook(solution)
-        value = outcome.result("make_breakfast(kitchen)")
-        if not (isinstance(value, list) and value == kitchen.expected()):
-            raise _wrong_breakfast(solution, kitchen, outcome, value,
-                                   "" if number == 1 else f"On breakfast {number} of {BREAKFASTS}, ")
+        kitchen, run = _cook(submission)
+        value = run.result("make_breakfast(kitchen)")
+        when = "" if number == 1 else f"On breakfast {number} of {BREAKFASTS}, "
+        if not (type(value) is list and value == kitchen.expected()):
+            raise _wrong_breakfast(submission, kitchen, run, value, when)
+        expect(sorted(kitchen.served) == sorted(DISHES),
+               f"{when}make_breakfast returned the right list, but the kitchen cooked "
+               f"{len(kitchen.served)} of the 3 dishes: the results must come from cooking them.",
+               submission.definition_of("make_breakfast"))
 
 
-def _wrong_breakfast(solution: Solution, kitchen: Cooking, outcome: Outcome[list[str]],
-                     value: object, when: str) -> Fail:
-    where = solution.definition_of("make_breakfast")
-    if isinstance(value, list | tuple) and any(asyncio.iscoroutine(item) for item in value):
+def _wrong_breakfast(submission: Submission, kitchen: Cooking, run: Run, value: Any,
+                     when: str) -> Fail:
+    where = submission.definition_of("make_breakfast")
+    if isinstance(value, list | tuple) and any(is_coroutine(item) for item in value):
         return Fail(f"{when}make_breakfast returned coroutine objects instead of results: a "
                     f"coroutine must be awaited (directly or through gather) to run.",
-                    outcome.first_leak_location() or where)
+                    run.first_leak_location() or where)
     expected = kitchen.expected()
     finished = [kitchen.results[dish] for dish in kitchen.served]
     how = ""
-    if (isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
+    if (isinstance(value, list | tuple) and all(type(item) is str for item in value)
             and sorted(value) == sorted(expected)):
         how = (f" - a {type(value).__name__}, not a list" if list(value) == expected
                else " - the order the dishes finished in" if list(value) == finished
                else " - the right dishes in another order")
-    left = left_behind(outcome)
+    left = left_behind(run)
     behind = f" Meanwhile {left}." if left else ""
     return Fail(f"{when}make_breakfast returned {shown(value)}{how}; expected {expected!r} (the "
                 f"results of boil_eggs, toast_bread and brew_coffee, in that order, as a "
-                f"list).{behind}", outcome.first_leak_location() if left else where)
+                f"list).{behind}", run.first_leak_location() if left else where)
 
 
 @check("make_breakfast cooks the three dishes at the same time", points=3)
-def test_cooks_at_the_same_time(solution: Solution, blocking: BlockingSpy) -> None:
-    kitchen, outcome = _cook(solution)
-    outcome.result("make_breakfast(kitchen)")
-    if blocking.calls:
-        raise Fail(blocking.message(), blocking.calls[0].location)
+def test_cooks_at_the_same_time(submission: Submission) -> None:
+    kitchen, run = _cook(submission)
+    run.result("make_breakfast(kitchen)")
+    where = submission.definition_of("make_breakfast")
+    if run.blocking:
+        raise Fail(run.blocking_message(), run.blocking_location())
     needed = max(kitchen.durations.values())
-    most, where = kitchen.in_flight.high_water, solution.definition_of("make_breakfast")
+    most = kitchen.in_flight.high_water
     record(timeline=kitchen.in_flight.timeline())
     if most == 0:
-        raise Fail(f"No dish was cooked at all: none of the 3 started and {outcome.elapsed:.1f} s of "
+        raise Fail(f"No dish was cooked at all: none of the 3 started and {run.elapsed:.1f} s of "
                    f"simulated time passed. A coroutine runs only when it is awaited (directly "
                    f"or through gather).", where)
     if most < 3:
-        raise Fail(f"The dishes were cooked {_how(most)}: {outcome.elapsed:.1f} s of simulated "
+        raise Fail(f"The dishes were cooked {_how(most)}: {run.elapsed:.1f} s of simulated "
                    f"time; cooking all three at the same time needs {needed:.1f} s.", where)
-    left = left_behind(outcome)
+    left = left_behind(run)
     behind = f" Meanwhile {left}." if left else ""
     expect(len(kitchen.served) == 3,
            f"Only {len(kitchen.served)} of the 3 dishes were served: make_breakfast must wait "
-           f"for all three.{behind}", outcome.first_leak_location() if left else where)
+           f"for all three.{behind}", run.first_leak_location() if left else where)
 
 
 @check("every dish is awaited and nothing is left running", points=2)
-def test_nothing_left_behind(solution: Solution) -> None:
-    kitchen, outcome = _cook(solution)
-    left = left_behind(outcome)
+def test_nothing_left_behind(submission: Submission) -> None:
+    kitchen, run = _cook(submission)
+    left = left_behind(run)
     if left:
         raise Fail(f"make_breakfast(kitchen) left work behind: {left}.",
-                   outcome.first_leak_location())
-    outcome.result("make_breakfast(kitchen)")
+                   run.first_leak_location())
+    run.result("make_breakfast(kitchen)")
     started = kitchen.in_flight.started
     expect(started == 3, f"make_breakfast started {started} dishes; each of the 3 should be "
-                         f"cooked exactly once.", solution.definition_of("make_breakfast"))
+                         f"cooked exactly once.", submission.definition_of("make_breakfast"))
 
 
 def _how(most: int) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from graders.check import CheckSpec, Fail, take_recorded
+from graders.probes.judge import Submission
 from graders.probes.loop import describe_call_error
 from graders.probes.spies import BlockingSpy, spy_on_blocking
 from graders.probes.stillness import Deadlock
@@ -29,6 +30,7 @@ from graders.probes.student import (
 )
 from graders.results import CheckResult, Location, check_dict
 from graders.trust.integrity import Guard
+from graders.trust.student_files import solutions_dir
 
 # Real seconds each later check of an exercise gets once one of its checks ran into the time limit
 # (in this process). Still only a hang guard: correct code needs milliseconds of real time, since
@@ -42,6 +44,19 @@ HANG_GUARD = 3.0
 def solution(request: pytest.FixtureRequest) -> Solution:
     """The student's module for the exercise this checks module grades."""
     return Solution(request.module.__name__.rsplit(".", 1)[-1])
+
+
+@pytest.fixture
+def submission(request: pytest.FixtureRequest) -> Iterator[Submission]:
+    """The student's module in a process of its own, which the check talks to by messages
+    (graders/probes/judge.py); stopped when the check ends."""
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    judged = Submission(module, solutions_dir() / f"{module}.py")
+    judged.start()  # before the check builds its world: the process gets none of it
+    try:
+        yield judged
+    finally:
+        judged.close()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,8 @@ import re
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
+from graders.trust.wire import Opaque
+
 if TYPE_CHECKING:
     from graders.probes.loop import Outcome
 
@@ -37,7 +39,10 @@ _CORO_ONLY = ("create_task", "run", "run_coroutine_threadsafe")
 
 
 def unawaited(value: Any) -> str | None:
-    """What `value` is, if it is a coroutine, task or future standing where a result should be."""
+    """What `value` is, if it is a coroutine, task or future standing where a result should be
+    (here, or as the submission process described it: a `wire.Opaque`)."""
+    if isinstance(value, Opaque):
+        return _unawaited_opaque(value)
     if asyncio.iscoroutine(value):
         name = getattr(value, "__qualname__", "a coroutine function")
         return f"a coroutine object: {name}(...) was called but never awaited, so it never ran"
@@ -50,6 +55,28 @@ def unawaited(value: Any) -> str | None:
     if asyncio.isfuture(value):
         return "a future that was never awaited (await it to get its result)"
     return None
+
+
+def _unawaited_opaque(value: Opaque) -> str | None:
+    if value.kind == "coroutine":
+        return (f"a coroutine object: {value.name or 'a coroutine function'}(...) was called but "
+                f"never awaited, so it never ran")
+    if value.kind == "task":
+        return (f"a task running {value.name or 'a coroutine'}() that was never awaited (await it "
+                f"to get its result)")
+    if value.kind == "gathering":
+        return ("the future asyncio.gather(...) returns, never awaited (await it to get the "
+                "results)")
+    if value.kind == "future":
+        return "a future that was never awaited (await it to get its result)"
+    return None
+
+
+def is_coroutine(value: Any) -> bool:
+    """A coroutine object, here or as the submission process described one."""
+    if isinstance(value, Opaque):
+        return value.kind == "coroutine"
+    return asyncio.iscoroutine(value)
 
 
 def _items(value: Any) -> list[Any]:
@@ -69,7 +96,7 @@ def shown(value: Any, width: int = 80) -> str:
     if inner:
         kind = type(value).__name__
         return f"a {kind} holding {len(inner)} things never awaited (first: {inner[0]})"
-    text = _ADDRESS.sub("", repr(value))
+    text = value.text if isinstance(value, Opaque) else _ADDRESS.sub("", repr(value))
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

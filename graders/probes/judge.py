@@ -1,0 +1,555 @@
+"""The judge's side of a check: the submission process, the world it acts on, and the clock.
+
+A check asks `Submission` to call one of the student's functions. The call runs in a process of
+its own (graders/probes/submission.py, forked from the judge, holding nothing but the student's
+module and one socket); everything the student's code does to the world comes back here as a
+message, and every world object a check hands over is a `Handed` that lives here: the judge sees
+each of its calls, with the time on the judge's clock.
+
+The clock is the judge's: a virtual-time event loop (`JudgeLoop`) on which the world's own
+coroutines run (a dish that takes 3 s, a server's latency). Time moves only when both sides are
+still: the submission has said it is idle until a deadline and the judge's loop has nothing
+ready. Then it moves to the earlier of the submission's deadline and the world's next timer.
+
+What a `Run` holds is of two kinds. Evidence the judge saw itself: the value returned (rebuilt as
+plain data), the time the call took on the judge's clock, and whatever the world's objects
+recorded. And the submission's self-reports (`report`: blocking calls, coroutines never awaited,
+tasks left running): they may cost points and name a mistake, never earn one.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import errno
+import os
+import selectors
+import signal
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from graders.check import Fail
+from graders.probes.loop import Leak, Outcome, Pending
+from graders.probes.spies import BlockingCall
+from graders.results import Location
+from graders.trust import wire
+from graders.trust.limits import OUTPUT_LIMIT
+
+# Simulated seconds past a call's own limit after which the judge stops waiting: the submission's
+# side ends a run at its limit (plus a grace for code that swallows cancellation) by itself.
+_SLACK = 60.0
+
+
+class Handed:
+    """A world object a check hands to student code. The student's code gets a stand-in whose
+    methods are messages to the judge; the judge runs the method named in `methods` (each an
+    `async def` here, on the judge's clock) and answers with its result.
+
+    `methods` maps each public method to "async" (a coroutine method for the student) or "sync"
+    (a plain one, which blocks the calling thread until the judge answers)."""
+
+    name: ClassVar[str] = "object"
+    methods: ClassVar[dict[str, str]] = {}
+
+    def shape(self) -> dict[str, Any]:
+        return {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a handed object's method, as the submission described it. Which thread and
+    task it came from is a self-report: good for a message, not for a verdict."""
+
+    method: str
+    thread: str
+    on_loop: bool
+    task: str | None
+    at: float  # the judge's clock when the call arrived
+
+
+class Broken(Exception):
+    """The submission process ended, hung past every limit, or broke the protocol."""
+
+
+class _Conversation:
+    """The judge's half of the protocol for the duration of one request."""
+
+    def __init__(self, submission: Submission) -> None:
+        self.submission = submission
+        self.idle = False
+        self.until: float | None = None
+        self.outbox: list[dict[str, Any]] = []
+        self.answer: asyncio.Future[dict[str, Any]] | None = None
+        self.limit_at: float | None = None
+
+
+class _JudgeSelector:
+    """Where the judge's loop waits: the conversation with the submission decides what happens
+    when the loop has nothing ready."""
+
+    def __init__(self, real: selectors.BaseSelector, loop: JudgeLoop) -> None:
+        self._real, self._loop = real, loop
+
+    def select(self, timeout: float | None = None) -> list[Any]:
+        events = self._real.select(0)
+        if events or timeout == 0:
+            return events
+        self._loop.step(None if timeout is None else self._loop.now + timeout)
+        return self._real.select(0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+class JudgeLoop(asyncio.SelectorEventLoop):
+    """A virtual-time loop whose time is the one clock of a grading."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__()
+        self.now = 0.0
+        self.submission = submission
+        self._selector = _JudgeSelector(self._selector, self)  # type: ignore[assignment]
+
+    def time(self) -> float:
+        return self.now
+
+    def step(self, next_timer: float | None) -> None:
+        """The judge's loop has nothing ready; `next_timer` is its next timer (or None)."""
+        talk = self.submission.talk
+        if talk is None:
+            if next_timer is not None:
+                self.now = next_timer
+            return
+        if talk.idle and talk.outbox:
+            self.submission.wake()
+            return
+        if not talk.idle:
+            self.submission.listen()
+            return
+        wanted = [time for time in (next_timer, talk.until) if time is not None]
+        if not wanted:
+            self.submission.deadlocked()
+            return
+        soonest = min(wanted)
+        if talk.limit_at is not None and soonest > talk.limit_at:
+            self.submission.over_limit()
+            return
+        self.now = max(self.now, soonest)
+        if talk.until is not None and self.now >= talk.until:
+            self.submission.wake()
+
+
+@dataclass
+class Run(Outcome[Any]):
+    """What one call did: the judge's evidence and the submission's self-reports."""
+
+    call: str = ""
+    raised: wire.Raised | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    broken: str = ""  # the judge's own finding: the process ended, hung or broke the protocol
+
+    def result(self, call: str) -> Any:
+        """The value the call returned; a Fail naming what went wrong otherwise."""
+        if self.broken:
+            raise Fail(f"{call} {self.broken}")
+        if self.spun:
+            raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
+                       f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
+                       f"polls with `await asyncio.sleep(0)` instead of awaiting what it waits for.")
+        if self.timed_out:
+            raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
+        if self.raised is not None:
+            raise Fail(describe_raised(call, self.raised), _location(self.raised.location))
+        return self.value
+
+    @property
+    def blocking(self) -> list[BlockingCall]:
+        """The blocking calls the submission reported on an event loop's thread (a self-report)."""
+        calls = self.report.get("blocking")
+        if not isinstance(calls, list):
+            return []
+        return [BlockingCall(str(call.get("call", "")), _number(call.get("seconds")),
+                             _location(_where_of(call.get("location"))))
+                for call in calls if isinstance(call, dict)]
+
+    def blocking_message(self) -> str:
+        first = self.blocking[0]
+        return (f"time.sleep was called inside a coroutine ({first.describe()}): it blocks the "
+                f"event loop, so no other coroutine can run meanwhile. Await a non-blocking "
+                f"sleep instead.")
+
+    def blocking_location(self) -> Location | None:
+        return self.blocking[0].location if self.blocking else None
+
+
+def describe_raised(call: str, raised: wire.Raised) -> str:
+    """What student code raised, as the kit has always said it (graders.probes.loop)."""
+    if raised.is_a("NotImplementedError"):
+        return f"{call} is not written yet: it still raises NotImplementedError."
+    if raised.is_a("SystemExit"):
+        code = raised.args[0] if raised.args else None
+        return (f"{call} called sys.exit({code!r}) ({raised.text}): exercise code must return "
+                f"its result, never end the program.")
+    if raised.is_a("CancelledError"):
+        return f"{call} was cancelled (CancelledError escaped from it)."
+    if raised.is_a("OSError") and raised.args and raised.args[0] == errno.EFBIG:
+        return (f"{call} printed more than {OUTPUT_LIMIT // 1024**2} MB of output; grading keeps "
+                f"no more than that ({raised.text}).")
+    return f"{call} raised {raised.text}" + (f". {raised.explained}" if raised.explained else "")
+
+
+def _location(where: Any) -> Location | None:
+    if isinstance(where, list | tuple) and len(where) == 2 and type(where[0]) is str \
+            and type(where[1]) is int:
+        return Location(where[0], where[1])
+    return None
+
+
+def _number(value: Any) -> float:
+    return float(value) if type(value) in (int, float) else 0.0
+
+
+def _where_of(location: Any) -> Any:
+    """A location as the submission's report holds it: [file, line], or a dict of both."""
+    if isinstance(location, dict):
+        return [location.get("file"), location.get("line")]
+    return location
+
+
+def _pendings(items: Any) -> list[Pending]:
+    if not isinstance(items, list):
+        return []
+    return [Pending(str(item.get("text", "")), _location(item.get("location")))
+            for item in items if isinstance(item, dict)]
+
+
+def _leaks(items: Any) -> list[Leak]:
+    return [Leak(pending.name, pending.location) for pending in _pendings(items)]
+
+
+class Submission:
+    """The student's module in a process of its own, for one check: it is started on first use
+    and stopped when the check ends."""
+
+    # For the kit's own tests: every self-report of the submission's side forged clean.
+    forge_reports: ClassVar[bool] = False
+
+    def __init__(self, module_name: str, path: Path) -> None:
+        self.module_name, self.path, self.file_name = module_name, path, path.name
+        self.pid = 0
+        self.sock: socket.socket | None = None
+        self.loop: JudgeLoop | None = None
+        self.talk: _Conversation | None = None
+        self.handles: dict[int, Handed] = {}
+        self.calls: list[Call] = []
+        self._serving: dict[int, asyncio.Task[None]] = {}
+        self._definitions: dict[str, Location] | None = None
+        self._gone = ""
+
+    # --- the process ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Fork the submission process now (a check's fixture does, before the check builds its
+        world, so that the process holds nothing of it)."""
+        if self.sock is None and not self._gone:
+            self._start()
+
+    def _start(self) -> None:
+        from graders.probes import submission
+
+        self.loop = JudgeLoop(self)
+        self.pid, self.sock = submission.start(self.module_name, self.forge_reports)
+
+    def close(self) -> None:
+        if self.sock is not None:
+            try:
+                wire.send(self.sock, {"op": "stop"})
+            except OSError:
+                pass
+            self.sock.close()
+            self.sock = None
+        if self.pid:
+            _end(self.pid)
+            self.pid = 0
+        if self.loop is not None:
+            for task in asyncio.all_tasks(self.loop):
+                task.cancel()
+            self.loop.close()
+            self.loop = None
+
+    # --- what a check asks ------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Import the student's file there; a Fail saying why it could not be."""
+        answer = self._request({"op": "load"})
+        self._fail_if_refused(answer)
+
+    def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
+             thread: str = "main", spy_clocks: bool = False,
+             spin_rounds: int | None = None) -> Run:
+        """Call the student's `function` with `args` (plain data and `Handed` objects) there:
+        a coroutine function on a fresh event loop of the judge's clock, at most `limit`
+        simulated seconds; a plain function directly (`thread="new"`: from a new thread)."""
+        request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
+                                   "args": self._encode(list(args)), "limit": limit,
+                                   "thread": thread, "spy_clocks": spy_clocks,
+                                   "handles": self._shapes()}
+        if spin_rounds is not None:
+            request["spin_rounds"] = spin_rounds
+        assert self.loop is not None or self.sock is None
+        started = self.loop.now if self.loop is not None else 0.0
+        answer = self._request(request, limit_at=started + limit + _SLACK)
+        self._fail_if_refused(answer)
+        assert self.loop is not None
+        return self._run(call or function, answer, self.loop.now - started)
+
+    def definition_of(self, name: str) -> Location | None:
+        """Where the student's file defines `name` (read from its text: nothing of it runs here)."""
+        if self._definitions is None:
+            self._definitions = _definitions(self.path)
+        return self._definitions.get(name)
+
+    # --- the conversation -------------------------------------------------------------------
+
+    def _request(self, message: dict[str, Any], limit_at: float | None = None) -> dict[str, Any]:
+        if self._gone:
+            return {"op": "broken", "why": self._gone}
+        if self.sock is None:
+            self._start()
+        assert self.loop is not None and self.sock is not None
+        talk = self.talk = _Conversation(self)
+        talk.limit_at = limit_at
+        talk.answer = self.loop.create_future()
+        message["now"] = self.loop.now
+        try:
+            self._send(message)
+            return self.loop.run_until_complete(talk.answer)
+        except Broken as error:
+            self._give_up(str(error))
+            return {"op": "broken", "why": self._gone}
+        except BaseException:  # the check's time limit: the submission is stopped with it
+            self._give_up("did not finish in time")
+            raise
+        finally:
+            self.talk = None
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self.sock is not None
+        try:
+            wire.send(self.sock, message)
+        except OSError:
+            raise Broken(self._exit_text()) from None
+
+    def listen(self) -> None:
+        """Take one message from the submission (it is busy: the judge waits for it)."""
+        assert self.sock is not None and self.talk is not None and self.loop is not None
+        try:
+            message = wire.receive(self.sock)
+        except wire.Closed:
+            raise Broken(self._exit_text()) from None
+        except (wire.WireError, OSError) as error:
+            raise Broken(f"broke the grading protocol ({error})") from None
+        try:
+            self._take(message)
+        except (wire.WireError, KeyError, TypeError, ValueError) as error:
+            raise Broken(f"broke the grading protocol ({type(error).__name__})") from None
+
+    def _take(self, message: dict[str, Any]) -> None:
+        talk, loop = self.talk, self.loop
+        assert talk is not None and loop is not None and talk.answer is not None
+        op = message["op"]
+        if op == "idle":
+            until = message.get("until")
+            if until is not None and type(until) not in (int, float):
+                raise wire.WireError("a deadline that is not a number")
+            talk.idle, talk.until = True, None if until is None else max(float(until), loop.now)
+        elif op == "invoke":
+            self._invoked(message)
+        elif op == "cancel":
+            task = self._serving.pop(message["id"], None)
+            if task is not None:
+                task.cancel()
+        elif op in ("done", "failed"):
+            talk.idle = False
+            if not talk.answer.done():
+                talk.answer.set_result(message)
+        else:
+            raise wire.WireError(f"an unknown operation {op!r}")
+
+    def _invoked(self, message: dict[str, Any]) -> None:
+        assert self.loop is not None
+        number, method = message["handle"], message["method"]
+        handed = self.handles.get(number) if type(number) is int else None
+        call_id = message["id"]
+        if type(call_id) is not int:
+            raise wire.WireError("a call without a number")
+        args = self._decode(message.get("args", []))
+        kwargs = self._decode(message.get("kwargs", {"$": "dict", "v": []}))
+        if not isinstance(args, list) or not isinstance(kwargs, dict) or \
+                not all(type(key) is str for key in kwargs):
+            raise wire.WireError("arguments that are not a list and a dict")
+        call = Call(str(method), str(message.get("thread", "")), message.get("on_loop") is True,
+                    message.get("task") if type(message.get("task")) is str else None,
+                    self.loop.now)
+        self.calls.append(call)
+        if handed is None or type(method) is not str or method not in handed.methods:
+            self._reply(call_id, error=AttributeError(f"no method {method!r}"))
+            return
+        self._serving[call_id] = self.loop.create_task(
+            self._serve(call_id, getattr(handed, method), call, args, kwargs))
+
+    async def _serve(self, call_id: int, method: Callable[..., Any], call: Call, args: list[Any],
+                     kwargs: dict[str, Any]) -> None:
+        try:
+            value = await method(call, *args, **kwargs)
+        except asyncio.CancelledError:
+            return  # the student's code cancelled its call: nobody waits for a reply
+        except Exception as error:  # noqa: BLE001 - the world's answer is an exception
+            self._reply(call_id, error=error)
+            return
+        finally:
+            self._serving.pop(call_id, None)
+        self._reply(call_id, value=value)
+
+    def _reply(self, call_id: int, value: Any = None, error: BaseException | None = None) -> None:
+        if self.talk is None:
+            return
+        reply: dict[str, Any] = {"id": call_id}
+        if error is not None:
+            reply["error"] = wire.encode_error(error, f"{type(error).__name__}: {error}")
+        else:
+            reply["value"] = self._encode(value)
+            reply["handles"] = self._shapes()
+        self.talk.outbox.append(reply)
+
+    def wake(self) -> None:
+        """Tell the idle submission the time, with the world's replies."""
+        talk, loop = self.talk, self.loop
+        assert talk is not None and loop is not None
+        replies, talk.outbox = talk.outbox, []
+        talk.idle, talk.until = False, None
+        self._send({"op": "wake", "now": loop.now, "replies": replies})
+
+    def deadlocked(self) -> None:
+        raise Broken("waited for something that could never happen: nothing in its process "
+                     "could run and nothing was due to happen (a deadlock).")
+
+    def over_limit(self) -> None:
+        raise Broken("had not finished long after its limit in simulated time.")
+
+    def _give_up(self, why: str) -> None:
+        self._gone = why
+        if self.pid:
+            _end(self.pid)
+            self.pid = 0
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def _exit_text(self) -> str:
+        status = _reap(self.pid) if self.pid else None
+        self.pid = 0
+        if status is not None and os.WIFSIGNALED(status):
+            return (f"crashed: its process was killed by signal {os.WTERMSIG(status)} "
+                    f"({signal.Signals(os.WTERMSIG(status)).name}).")
+        code = os.WEXITSTATUS(status) if status is not None else None
+        return (f"ended its process (exit status {code}) before returning. Your code may have "
+                f"called os._exit() or sys.exit(): exercise code must return its result.")
+
+    # --- values -------------------------------------------------------------------------------
+
+    def _encode(self, value: Any) -> Any:
+        return wire.encode(value, self._number_of)
+
+    def _number_of(self, value: object) -> int | None:
+        if not isinstance(value, Handed):
+            return None
+        for number, handed in self.handles.items():
+            if handed is value:
+                return number
+        number = len(self.handles) + 1
+        self.handles[number] = value
+        return number
+
+    def _shapes(self) -> dict[str, Any]:
+        return {str(number): handed.shape() for number, handed in self.handles.items()}
+
+    def _decode(self, data: Any) -> Any:
+        return _with_handles(wire.decode(data), self.handles)
+
+    def _fail_if_refused(self, answer: dict[str, Any]) -> None:
+        if answer.get("op") == "failed":
+            message = answer.get("message")
+            raise Fail(message if type(message) is str else "Your file could not be graded.",
+                       _location(answer.get("location")))
+        if answer.get("op") == "broken":
+            raise Fail(f"Your code {answer['why']}")
+
+    def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
+        report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
+        run = Run(call=call, elapsed=elapsed, report=report)
+        if "error" in answer:
+            try:
+                run.raised = wire.decode_error(answer["error"])
+            except wire.WireError:
+                run.broken = "broke the grading protocol (an unreadable exception)."
+        else:
+            try:
+                run.value = self._decode(answer.get("value"))
+            except wire.WireError:
+                run.broken = "broke the grading protocol (an unreadable value)."
+        run.spun, run.timed_out = report.get("spun") is True, report.get("timed_out") is True
+        limit = report.get("limit")
+        run.limit = float(limit) if type(limit) in (int, float) else 0.0
+        rounds = report.get("spin_rounds")
+        run.spin_rounds = rounds if type(rounds) is int else run.spin_rounds
+        run.stuck = _pendings(report.get("stuck"))
+        run.leftover_tasks = _pendings(report.get("leftover_tasks"))
+        run.unawaited_tasks = _pendings(report.get("unawaited_tasks"))
+        run.never_awaited = _leaks(report.get("never_awaited"))
+        run.unretrieved = _leaks(report.get("unretrieved"))
+        return run
+
+
+def _with_handles(value: Any, handles: dict[int, Handed]) -> Any:
+    if isinstance(value, wire.HandleRef):
+        return handles.get(value.number, wire.Opaque("object", "object", "an unknown object"))
+    if isinstance(value, list):
+        return [_with_handles(item, handles) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_with_handles(item, handles) for item in value)
+    if isinstance(value, dict):
+        return {key: _with_handles(item, handles) for key, item in value.items()}
+    return value
+
+
+def _reap(pid: int) -> int | None:
+    """The wait status of a submission process that closed its end (it is ending)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
+def _definitions(path: Path) -> dict[str, Location]:
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    return {node.name: Location(path.name, node.lineno) for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+
+
+def _end(pid: int) -> int | None:
+    """Kill the submission process and reap it; its wait status (None if it was gone)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
