@@ -31,7 +31,8 @@ HINTS = (
 EVIDENCE = {
     "returns_results_in_order": "the list returned, equal to the three results in order, and the "
                                 "kitchen cooked each dish, 12 times",
-    "cooks_at_the_same_time": "the kitchen saw 3 dishes on the stove at once and served all 3",
+    "cooks_at_the_same_time": "the kitchen saw 3 dishes on the stove at once and served all 3, "
+                              "and a heartbeat on the loop was never held up",
     "nothing_left_behind": "the kitchen saw each of the 3 dishes started exactly once",
 }
 
@@ -77,10 +78,14 @@ class Cooking(Handed):
         return "kitchen"
 
 
-def _cook(submission: Submission) -> tuple[Cooking, Run]:
+# Simulated seconds between the heartbeat's beats (dishes take 1 to 4 s).
+BEAT = 0.25
+
+
+def _cook(submission: Submission, heartbeat: float | None = None) -> tuple[Cooking, Run]:
     kitchen = Cooking()
     return kitchen, submission.call("make_breakfast", kitchen, coroutine=True,
-                                    call="make_breakfast(kitchen)")
+                                    call="make_breakfast(kitchen)", heartbeat=heartbeat)
 
 
 # Breakfasts the order check cooks. A set of three tasks (asyncio.wait's `done`) comes out in
@@ -129,11 +134,13 @@ def _wrong_breakfast(submission: Submission, kitchen: Cooking, run: Run, value: 
 
 @check("make_breakfast cooks the three dishes at the same time", points=3)
 def test_cooks_at_the_same_time(submission: Submission) -> None:
-    kitchen, run = _cook(submission)
+    kitchen, run = _cook(submission, heartbeat=BEAT)
     run.result("make_breakfast(kitchen)")
     where = submission.definition_of("make_breakfast")
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
+    if run.stall > 1e-6:
+        raise Fail(run.stall_message("make_breakfast(kitchen)"), where)
     needed = max(kitchen.durations.values())
     most = kitchen.in_flight.high_water
     record(timeline=kitchen.in_flight.timeline())

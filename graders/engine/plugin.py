@@ -104,7 +104,8 @@ class _Hangs:
         self.exercise = ""
 
     def judge(self, spec: CheckSpec, error: BaseException) -> tuple[str, Location | None]:
-        stop, limit = stop_of(error), timeout_seconds(error) or 0.0
+        # A submission process says where it was (graders/probes/judge.py); else the traceback.
+        stop, limit = getattr(error, "stop", None) or stop_of(error), timeout_seconds(error) or 0.0
         first = self.first.get(self.exercise)
         if first is None:
             self.first[self.exercise] = _Hang(spec.title, stop)

@@ -34,10 +34,14 @@ from typing import Any, ClassVar
 from graders.check import Fail
 from graders.probes.loop import Leak, Outcome, Pending
 from graders.probes.spies import BlockingCall
+from graders.probes.stillness import Deadlock
+from graders.probes.student import Stop
 from graders.results import Location
 from graders.trust import wire
 from graders.trust.limits import OUTPUT_LIMIT
 
+# Real seconds the judge waits for a stuck submission to say where it is, before stopping it.
+WHERE_PATIENCE = 2.0
 # Simulated seconds past a call's own limit after which the judge stops waiting: the submission's
 # side ends a run at its limit (plus a grace for code that swallows cancellation) by itself.
 _SLACK = 60.0
@@ -56,6 +60,29 @@ class Handed:
 
     def shape(self) -> dict[str, Any]:
         return {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+
+
+class Heartbeat(Handed):
+    """Beats the submission's runtime sends from a task of its own on the loop that runs the
+    call, each `period` seconds of the judge's clock: a loop that keeps running answers every
+    one, a loop held by blocking code misses them. What the judge sees is when each beat came."""
+
+    name: ClassVar[str] = "Heartbeat"
+    methods: ClassVar[dict[str, str]] = {"beat": "async"}
+
+    def __init__(self, period: float) -> None:
+        self.period = period
+        self.times: list[float] = []
+
+    async def beat(self, call: Call) -> None:
+        self.times.append(call.at)
+        await asyncio.sleep(self.period)
+
+    def longest_stall(self, start: float, end: float) -> float:
+        """The longest stretch of the judge's time in [start, end] with no beat, past a period."""
+        marks = [start, *(time for time in self.times if start <= time <= end), end]
+        gaps = [later - earlier for earlier, later in zip(marks, marks[1:], strict=False)]
+        return max((gap - self.period for gap in gaps), default=0.0)
 
 
 @dataclass(frozen=True)
@@ -150,6 +177,9 @@ class Run(Outcome[Any]):
     raised: wire.Raised | None = None
     report: dict[str, Any] = field(default_factory=dict)
     broken: str = ""  # the judge's own finding: the process ended, hung or broke the protocol
+    # With a heartbeat: the longest stretch of simulated time, past one period, in which the
+    # loop answered no beat (the judge's own finding: 0.0 for a loop that was never held).
+    stall: float = 0.0
 
     def result(self, call: str) -> Any:
         """The value the call returned; a Fail naming what went wrong otherwise."""
@@ -184,6 +214,36 @@ class Run(Outcome[Any]):
     def blocking_location(self) -> Location | None:
         return self.blocking[0].location if self.blocking else None
 
+    def stall_message(self, call: str) -> str:
+        """The heartbeat's finding, for a check that asked for one and saw the loop held."""
+        return (f"{call} held the event loop's thread for {self.stall:.2f} s of simulated time: "
+                f"no other coroutine could run meanwhile. Look for a call that blocks (time.sleep, "
+                f"a threading wait, blocking I/O) inside a coroutine, and await instead.")
+
+    def location_of(self, where: Any) -> Location | None:
+        """A location as the submission's report holds it."""
+        return _location(_where_of(where))
+
+    def reported(self, key: str) -> float:
+        """A number the submission reported (0 when it did not)."""
+        return _number(self.report.get(key))
+
+    def watched(self, name: str) -> list[tuple[Any, ...]]:
+        """The arguments of each call of the student's `name` that ran to its end (reported)."""
+        calls = self.report.get("watched", {})
+        found = calls.get(name) if isinstance(calls, dict) else None
+        if not isinstance(found, list):
+            return []
+        decoded = []
+        for args in found:
+            try:
+                value = wire.decode(args)
+            except wire.WireError:
+                continue
+            if isinstance(value, list):
+                decoded.append(tuple(value))
+        return decoded
+
 
 def describe_raised(call: str, raised: wire.Raised) -> str:
     """What student code raised, as the kit has always said it (graders.probes.loop)."""
@@ -217,6 +277,12 @@ def _where_of(location: Any) -> Any:
     if isinstance(location, dict):
         return [location.get("file"), location.get("line")]
     return location
+
+
+def _stop(message: dict[str, Any]) -> Stop:
+    function, code = message.get("function"), message.get("code")
+    return Stop(_location(message.get("location")), function if type(function) is str else "",
+                code if type(code) is str else "", message.get("loop_blocked") is True)
 
 
 def _pendings(items: Any) -> list[Pending]:
@@ -287,24 +353,39 @@ class Submission:
         answer = self._request({"op": "load"})
         self._fail_if_refused(answer)
 
+    def kinds(self, names: list[str], expected: dict[str, str]) -> dict[str, str]:
+        """What the module's `names` are there ("async", "def", "missing", "other"): a
+        self-report, to name a mistake (`expected`: what the lesson asks for)."""
+        answer = self._request({"op": "kinds", "names": names, "expected": expected})
+        self._fail_if_refused(answer)
+        kinds = answer.get("kinds")
+        return {name: str(kinds.get(name)) for name in names} if isinstance(kinds, dict) else {}
+
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
-             thread: str = "main", spy_clocks: bool = False,
-             spin_rounds: int | None = None) -> Run:
+             thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
+             heartbeat: float | None = None, spin_rounds: int | None = None) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
         simulated seconds; a plain function directly (`thread="new"`: from a new thread)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
-                                   "handles": self._shapes()}
+                                   "watch": list(watch), "handles": self._shapes()}
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        beats = Heartbeat(heartbeat) if heartbeat else None
+        if beats is not None:
+            request["heartbeat"] = self._encode(beats)
+            request["handles"] = self._shapes()
         assert self.loop is not None or self.sock is None
         started = self.loop.now if self.loop is not None else 0.0
         answer = self._request(request, limit_at=started + limit + _SLACK)
         self._fail_if_refused(answer)
         assert self.loop is not None
-        return self._run(call or function, answer, self.loop.now - started)
+        run = self._run(call or function, answer, self.loop.now - started)
+        if beats is not None:
+            run.stall = beats.longest_stall(started, self.loop.now)
+        return run
 
     def definition_of(self, name: str) -> Location | None:
         """Where the student's file defines `name` (read from its text: nothing of it runs here)."""
@@ -330,7 +411,12 @@ class Submission:
         except Broken as error:
             self._give_up(str(error))
             return {"op": "broken", "why": self._gone}
-        except BaseException:  # the check's time limit: the submission is stopped with it
+        except Deadlock as error:
+            error.stop = self._ask_where()  # type: ignore[attr-defined]
+            self._give_up("waited for ever")
+            raise
+        except BaseException as error:  # the check's time limit: the submission is stopped with it
+            error.stop = self._ask_where()  # type: ignore[attr-defined]
             self._give_up("did not finish in time")
             raise
         finally:
@@ -434,8 +520,27 @@ class Submission:
         self._send({"op": "wake", "now": loop.now, "replies": replies})
 
     def deadlocked(self) -> None:
-        raise Broken("waited for something that could never happen: nothing in its process "
-                     "could run and nothing was due to happen (a deadlock).")
+        """The submission said it is idle with no deadline, and the world has nothing to do:
+        nothing can ever happen again (a thread of it waits with no timeout for what no thread
+        can bring). The check reports the hang at once, as the time limit would have."""
+        raise Deadlock("the submission's process can never go on")
+
+    def _ask_where(self) -> Stop | None:
+        """Where the student's code is, as its process says when asked (for the message only)."""
+        if not self.pid or self.sock is None:
+            return None
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+            self.sock.settimeout(WHERE_PATIENCE)
+            while True:
+                message = wire.receive(self.sock)
+                if message.get("op") == "where":
+                    return _stop(message)
+        except (OSError, wire.WireError):
+            return None
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(None)
 
     def over_limit(self) -> None:
         raise Broken("had not finished long after its limit in simulated time.")

@@ -105,6 +105,21 @@ def stop_of(error: BaseException) -> Stop:
     return found[0] if found else stop
 
 
+def stop_in_frame(frame: FrameType | None) -> Stop:
+    """Where the student's code is now, from the frame a signal interrupted (the submission
+    process, asked by the judge when a check ran out of time): as `stop_of`, from a frame."""
+    points: list[_Point] = []
+    while frame is not None:
+        points.append((frame, frame.f_lineno, frame.f_lasti))
+        frame = frame.f_back
+    stop = _stop_in(points[::-1])
+    if stop.location is not None:
+        return stop
+    found = [other for other in map(_stop_in, _other_threads()) if other.location is not None]
+    found.sort(key=lambda other: not other.loop_blocked)
+    return found[0] if found else stop
+
+
 # A frame, the line it is at and its last instruction.
 _Point = tuple[FrameType, int, int]
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import concurrent.futures.thread as futures_thread
+import functools
+import inspect
 import itertools
 import os
 import signal
@@ -28,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from types import FrameType
 from typing import Any
 
 from graders.check import Fail
@@ -39,6 +42,7 @@ from graders.probes.student import (
     caller_location,
     describe_exception,
     location_of_traceback,
+    stop_in_frame,
 )
 from graders.probes.values import explain
 from graders.results import Location
@@ -48,9 +52,16 @@ _real_sleep = time.sleep
 _thread_start = threading.Thread.start
 _thread_join = threading.Thread.join
 _pool_submit = concurrent.futures.ThreadPoolExecutor.submit
+_pool_shutdown = concurrent.futures.ThreadPoolExecutor.shutdown
 _item_run = futures_thread._WorkItem.run
 _pool_worker = futures_thread._worker
 _get_running_loop = asyncio.events._get_running_loop
+_event_wait = threading.Event.wait
+_event_set = threading.Event.set
+_future_result = concurrent.futures.Future.result
+_future_exception = concurrent.futures.Future.exception
+_future_changes = {name: getattr(concurrent.futures.Future, name)
+                   for name in ("set_result", "set_exception", "cancel")}
 
 
 class Channel:
@@ -67,6 +78,16 @@ class Channel:
 
     def receive(self) -> dict[str, Any]:
         return wire.receive(self.sock)
+
+    def try_send(self, message: dict[str, Any]) -> bool:
+        """Send unless another send is half done (from a signal handler: never wait)."""
+        if not self._sending.acquire(blocking=False):
+            return False
+        try:
+            wire.send(self.sock, message)
+        finally:
+            self._sending.release()
+        return True
 
 
 @dataclass
@@ -102,6 +123,7 @@ class Clock:
                 return
             self.waiters.append(waiter)
             self.busy -= 1
+            self.cond.notify_all()  # a waiter this thread made ready checks again
             try:
                 while not self._due(waiter):
                     if self._still():
@@ -169,6 +191,8 @@ class Runtime:
         self.numbers = itertools.count(1)
         self.proxies: dict[int, object] = {}
         self.blocking: list[BlockingCall] = []
+        self.slept_off_loop = 0.0  # seconds of time.sleep on threads that run no loop, ended
+        self.calls = 0  # the judge's calls so far (a loop remembers in which it was made and ran)
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
 
@@ -246,10 +270,13 @@ class Runtime:
         seconds = float(seconds)
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        if _get_running_loop() is not None:
+        on_loop = _get_running_loop() is not None
+        if on_loop:
             self.blocking.append(BlockingCall("time.sleep", seconds, caller_location()))
         deadline = self.clock.now + seconds
         self.clock.park(lambda: False, deadline)
+        if not on_loop:
+            self.slept_off_loop += seconds
 
     def new_loop(self) -> JudgedLoop:
         made = JudgedLoop(self)
@@ -341,11 +368,18 @@ class JudgedLoop(asyncio.SelectorEventLoop):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.poked = False
+        self._runtime = runtime
+        self.made_in = runtime.calls
+        self.ran_in: set[int] = set()
         self._clock_of = runtime.clock
         self._selector = _JudgedSelector(self._selector, self, runtime.clock)  # type: ignore[assignment]
 
     def time(self) -> float:
         return self._clock_of.now
+
+    def run_forever(self) -> None:
+        self.ran_in.add(self._runtime.calls)
+        super().run_forever()
 
     def _write_to_self(self) -> None:
         with self._clock_of.cond:
@@ -374,6 +408,8 @@ def _install(runtime: Runtime) -> None:
     def sleep(seconds: float) -> None:
         runtime.sleep(seconds)
 
+    leaving: set[int] = set()  # pool workers told to exit: busy until they have
+
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
         run = thread.run
@@ -384,7 +420,7 @@ def _install(runtime: Runtime) -> None:
             finally:
                 with clock.cond:
                     runtime.finished.add(id(thread))
-                    if counted:
+                    if counted or id(thread) in leaving:
                         clock.busy -= 1
                     clock.cond.notify_all()
 
@@ -414,16 +450,62 @@ def _install(runtime: Runtime) -> None:
             clock.ended()
             raise
 
+    def shutdown(pool: Any, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
+        with clock.cond:
+            for thread in list(getattr(pool, "_threads", ())):
+                if id(thread) not in runtime.finished and id(thread) not in leaving:
+                    leaving.add(id(thread))
+                    clock.busy += 1
+        _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
+
     def run_item(item: Any) -> None:
         try:
             _item_run(item)
         finally:
             clock.ended()
 
+    def event_wait(event: threading.Event, timeout: float | None = None) -> bool:
+        if not event.is_set():
+            deadline = None if timeout is None else clock.now + max(0.0, timeout)
+            clock.park(event.is_set, deadline)
+        return event.is_set()
+
+    def event_set(event: threading.Event) -> None:
+        _event_set(event)
+        clock.poke()
+
+    def waiting(read: Callable[..., Any]) -> Callable[..., Any]:
+        def wait_then_read(future: concurrent.futures.Future[Any],
+                           timeout: float | None = None) -> Any:
+            if not future.done():
+                deadline = None if timeout is None else clock.now + max(0.0, timeout)
+                clock.park(future.done, deadline)
+            if not future.done():
+                raise concurrent.futures.TimeoutError()
+            return read(future)
+
+        return wait_then_read
+
+    def poking(change: Callable[..., Any]) -> Callable[..., Any]:
+        def changed(future: concurrent.futures.Future[Any], *args: Any) -> Any:
+            result = change(future, *args)
+            clock.poke()
+            return result
+
+        return changed
+
+    threading.Event.wait = event_wait  # type: ignore[method-assign]
+    threading.Event.set = event_set  # type: ignore[method-assign]
+    concurrent.futures.Future.result = waiting(_future_result)  # type: ignore[method-assign]
+    concurrent.futures.Future.exception = waiting(_future_exception)  # type: ignore[method-assign]
+    for name, change in _future_changes.items():
+        setattr(concurrent.futures.Future, name, poking(change))
     time.sleep = sleep
     threading.Thread.start = start  # type: ignore[method-assign]
     threading.Thread.join = join  # type: ignore[method-assign]
     concurrent.futures.ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    concurrent.futures.ThreadPoolExecutor.shutdown = shutdown  # type: ignore[method-assign]
     futures_thread._WorkItem.run = run_item  # type: ignore[method-assign]
     asyncio.set_event_loop_policy(_JudgedPolicy())
     loops.JUDGED.new_loop = runtime.new_loop
@@ -436,6 +518,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     """The submission process's life: answer the judge's requests until it says stop."""
     runtime = Runtime(Channel(sock))
     _install(runtime)
+    signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
     solution = Solution(module_name)
     while True:
         try:
@@ -451,30 +534,101 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
         runtime.channel.send(answer)
 
 
+def _tell_where(runtime: Runtime, frame: FrameType | None) -> None:
+    """The judge ran out of patience: tell it where the student's code is (a self-report, for
+    the message only)."""
+    stop = stop_in_frame(frame)
+    runtime.channel.try_send({"op": "where", "location": _where(stop.location),
+                              "function": stop.function, "code": stop.code,
+                              "loop_blocked": stop.loop_blocked})
+
+
 def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
     runtime.blocking.clear()
+    runtime.slept_off_loop = 0.0
     try:
         if request["op"] == "load":
             solution.module()
             return {"op": "done"}
+        if request["op"] == "kinds":
+            return {"op": "done", "kinds": _kinds(solution, request.get("names", [])),
+                    "report": {"expected": request.get("expected", {})}}
+        runtime.calls += 1
+        watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
         function = solution.function(request["function"], coroutine=request["coroutine"])
         args = runtime.arguments(request.get("args", []))
         kwargs = runtime.arguments(request.get("kwargs", {"$": "dict", "v": []}))
         if request["coroutine"]:
-            return _run_coroutine(runtime, function, args, kwargs, request)
-        return _run_function(runtime, function, args, kwargs, request)
+            answer = _run_coroutine(runtime, function, args, kwargs, request)
+        else:
+            answer = _run_function(runtime, function, args, kwargs, request)
+        answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
+                                       for name, calls in watched.items()}
+        return answer
     except Fail as failure:
         return {"op": "failed", "message": failure.message,
                 "location": _where(failure.location)}
 
 
+def _kinds(solution: Solution, names: list[str]) -> dict[str, str]:
+    """What the module's names are: "async", "def", "missing" or "other"."""
+    module = solution.module()
+    kinds = {}
+    for name in names:
+        found = getattr(module, name, None)
+        kinds[name] = ("missing" if found is None else "async" if inspect.iscoroutinefunction(found)
+                       else "def" if callable(found) else "other")
+    return kinds
+
+
+def _watch(solution: Solution, names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """Wrap each coroutine function `names` of the module so that the arguments of every call
+    that runs to its end are recorded (the student's own code calls the wrapper by its name)."""
+    if not names:
+        return {}
+    module, watched = solution.module(), {}
+    for name in names:
+        original = getattr(module, name, None)
+        if not inspect.iscoroutinefunction(original):
+            continue
+        calls: list[tuple[Any, ...]] = []
+        watched[name] = calls
+        setattr(module, name, _recording(original, calls))
+    return watched
+
+
+def _recording(original: Callable[..., Any], calls: list[tuple[Any, ...]]) -> Callable[..., Any]:
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    async def recorded(*args: Any, **kwargs: Any) -> Any:
+        value = await original(*args, **kwargs)
+        try:
+            calls.append(signature.bind(*args, **kwargs).args)
+        except TypeError:
+            calls.append(args)
+        return value
+
+    return recorded
+
+
 def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[Any],
                    kwargs: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    background = []
+    if "heartbeat" in request:
+        heart = runtime.arguments(request["heartbeat"])
+
+        async def beat() -> None:
+            while True:
+                await heart.beat()
+
+        background.append(beat)
     with _clock_spy(request) as clocks:
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
+                                            background=background,
                                             spin_rounds=int(request.get("spin_rounds",
                                                                         loops.SPIN_ROUNDS)))
     report = {
@@ -507,20 +661,18 @@ def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any
             thread.join()
         else:
             call()
-    made = runtime.loops[first_loop:]
-    report = {"loops_made": len(made),
-              "loops_left_open": sum(not loop.is_closed() for loop in made),
-              "loops_kept_open": sum(not loop.is_closed() for loop in runtime.loops[:first_loop]
-                                     if loop._clock_of is runtime.clock and loop.time() > 0)}
-    for loop in made:
-        if not loop.is_closed() and not loop.is_running():
-            loop.close()
+    now = runtime.calls
+    report = {"call": now, "loops_made": len(runtime.loops) - first_loop,
+              "loops_ran": sum(now in loop.ran_in for loop in runtime.loops),
+              "loops": [[loop.made_in, sorted(loop.ran_in), loop.is_closed()]
+                        for loop in runtime.loops]}
     return _done(runtime, box.get("value"), box.get("error"), report, clocks)
 
 
 def _done(runtime: Runtime, value: Any, error: BaseException | None, report: dict[str, Any],
           clocks: ClockSpy | None) -> dict[str, Any]:
     report["blocking"] = [asdict(call) for call in runtime.blocking]
+    report["slept_off_loop"] = runtime.slept_off_loop
     report["busy_waits"] = [asdict(busy) for busy in clocks.busy] if clocks else []
     answer: dict[str, Any] = {"op": "done", "report": report}
     if error is not None:
@@ -554,14 +706,18 @@ def _as_a_clean_run(answer: dict[str, Any]) -> dict[str, Any]:
     """Every self-report as the reference's would read (for the kit's own tests: a mistake must
     still lose points when the submission hides what only it can see)."""
     report = answer.get("report")
-    if isinstance(report, dict):
+    if "kinds" in answer and isinstance(report, dict):
+        answer["kinds"] = report.pop("expected", {})
+    elif isinstance(report, dict):
         for key, value in report.items():
             if isinstance(value, list):
                 report[key] = []
             elif isinstance(value, bool):
                 report[key] = False
-        report["loops_left_open"] = report["loops_kept_open"] = 0
+        report["slept_off_loop"] = 0.0
+        report["watched"] = {}
         report.pop("loops_made", None)
+        report.pop("loops_ran", None)
     return answer
 
 
