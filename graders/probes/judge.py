@@ -22,11 +22,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import errno
+import itertools
 import os
 import selectors
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,7 +42,7 @@ from graders.trust import wire
 from graders.trust.limits import OUTPUT_LIMIT
 
 # Real seconds the judge waits for a stuck submission to say where it is, before stopping it.
-WHERE_PATIENCE = 2.0
+WHERE_PATIENCE = 5.0
 # Simulated seconds past a call's own limit after which the judge stops waiting: the submission's
 # side ends a run at its limit (plus a grace for code that swallows cancellation) by itself.
 _SLACK = 60.0
@@ -52,8 +53,13 @@ class Handed:
     methods are messages to the judge; the judge runs the method named in `methods` (each an
     `async def` here, on the judge's clock) and answers with its result.
 
-    `methods` maps each public method to "async" (a coroutine method for the student) or "sync"
-    (a plain one, which blocks the calling thread until the judge answers)."""
+    `methods` maps each public method to its kind, for the student's code:
+    - "async": a coroutine method;
+    - "sync": a plain method that takes the world's time (a blocking call): the calling thread
+      waits for the judge's answer, and a call on an event loop's thread is reported as blocking;
+    - "query": a plain method the judge answers at once (its coroutine here must not wait);
+    - "notify": a plain method that returns None at once; the judge runs it in order.
+    """
 
     name: ClassVar[str] = "object"
     methods: ClassVar[dict[str, str]] = {}
@@ -97,6 +103,13 @@ class Call:
     at: float  # the judge's clock when the call arrived
 
 
+_commands = itertools.count(1)
+
+
+def next_command() -> int:
+    return next(_commands)
+
+
 class Broken(Exception):
     """The submission process ended, hung past every limit, or broke the protocol."""
 
@@ -109,6 +122,8 @@ class _Conversation:
         self.idle = False
         self.until: float | None = None
         self.outbox: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []
+        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}  # commands sent, by number
         self.answer: asyncio.Future[dict[str, Any]] | None = None
         self.limit_at: float | None = None
 
@@ -150,7 +165,7 @@ class JudgeLoop(asyncio.SelectorEventLoop):
             if next_timer is not None:
                 self.now = next_timer
             return
-        if talk.idle and talk.outbox:
+        if talk.idle and (talk.outbox or talk.commands):
             self.submission.wake()
             return
         if not talk.idle:
@@ -243,6 +258,74 @@ class Run(Outcome[Any]):
             if isinstance(value, list):
                 decoded.append(tuple(value))
         return decoded
+
+
+@dataclass
+class Done:
+    """What came of a scenario's command, as the submission reported it."""
+
+    state: str = ""  # for a task: "pending", "cancelled", "raised" or "returned"
+    value: Any = None
+    raised: wire.Raised | None = None
+    failed: str = ""  # the submission could not do it (no such function...), in a sentence
+    location: Location | None = None
+    thread: str = ""
+    task: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.raised is None and not self.failed
+
+
+class Remote:
+    """What a scenario's script drives the submission's loop with; each method is a command,
+    done on that loop in the order sent, and its result is the submission's report of it."""
+
+    def __init__(self, submission: Submission) -> None:
+        self._submission = submission
+
+    async def _do(self, message: dict[str, Any]) -> Done:
+        answer = await self._submission.command(message)
+        return self._submission.done_of(answer)
+
+    async def start(self, function: str, *args: Any, **kwargs: Any) -> Done:
+        """Call the student's coroutine function `function` and run it as a task there;
+        `.task` numbers the task (0 if it did not give a coroutine)."""
+        return await self._do({"op": "start", "function": function,
+                               "args": self._submission.encode(list(args)),
+                               "kwargs": self._submission.encode(dict(kwargs))})
+
+    async def start_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
+        """Run `kept.method(*args)` (an object of the student's code) as a task there."""
+        return await self._do({"op": "start", "kept": kept.number, "method": method,
+                               "args": self._submission.encode(list(args))})
+
+    async def call(self, function: str, *args: Any, coroutine: bool = False) -> Done:
+        """Call the student's plain function (a class, to make an object) there; an object that
+        is not data comes back as a `wire.Kept`."""
+        return await self._do({"op": "call", "function": function, "coroutine": coroutine,
+                               "args": self._submission.encode(list(args))})
+
+    async def wait(self, task: int, timeout: float | None = None) -> Done:
+        """Wait (the submission's loop awaits) for task `task`, at most `timeout` simulated s."""
+        return await self._do({"op": "wait", "task": task, "timeout": timeout})
+
+    async def state(self, task: int) -> Done:
+        return await self._do({"op": "state", "task": task})
+
+    async def cancel(self, task: int) -> Done:
+        return await self._do({"op": "cancel", "task": task})
+
+    async def rounds(self, count: int = 1) -> None:
+        """Let the submission's loop turn `count` times."""
+        await self._do({"op": "rounds", "n": count})
+
+    async def call_back(self, kept: wire.Kept, *args: Any, thread: str = "loop",
+                        name: str = "client-thread") -> Done:
+        """Call a callable the student's code handed the world: on the loop's thread, or from a
+        new thread named `name` (`thread="new"`), as a library's own thread would."""
+        return await self._do({"op": "callback", "kept": kept.number, "thread": thread,
+                               "name": name, "args": self._submission.encode(list(args))})
 
 
 def describe_raised(call: str, raised: wire.Raised) -> str:
@@ -387,6 +470,80 @@ class Submission:
             run.stall = beats.longest_stall(started, self.loop.now)
         return run
 
+    def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
+                 spy_loop: bool = False, heartbeat: float | None = None,
+                 spin_rounds: int | None = None) -> Run:
+        """Run `script` on the judge's loop while the submission's loop does what it commands
+        (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
+        turn, call a callback the student's code handed the world). The Run's value is what the
+        script returned; its reports are of the whole run."""
+        request: dict[str, Any] = {"op": "call", "scenario": True, "limit": limit,
+                                   "spy_loop": spy_loop}
+        if spin_rounds is not None:
+            request["spin_rounds"] = spin_rounds
+        beats = Heartbeat(heartbeat) if heartbeat else None
+        if beats is not None:
+            request["heartbeat"] = self._encode(beats)
+        request["handles"] = self._shapes()
+        started = self.loop.now if self.loop is not None else 0.0
+        box: dict[str, Any] = {}
+        answer = self._request(request, limit_at=started + limit + _SLACK,
+                               script=lambda: self._script(script, box))
+        self._fail_if_refused(answer)
+        assert self.loop is not None
+        if "failure" in box:
+            raise box["failure"]
+        run = self._run(call, answer, self.loop.now - started)
+        run.value = box.get("value")
+        if beats is not None:
+            run.stall = beats.longest_stall(started, self.loop.now)
+        return run
+
+    async def _script(self, script: Callable[[Remote], Awaitable[Any]], box: dict[str, Any]) -> None:
+        try:
+            box["value"] = await script(Remote(self))
+        except Fail as failure:
+            box["failure"] = failure
+        finally:
+            if self.talk is not None:
+                self.command_nowait({"op": "finish"})
+
+    async def command(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Send a scenario command; what came of it (the submission's word)."""
+        talk, loop = self.talk, self.loop
+        assert talk is not None and loop is not None
+        number = next_command()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
+        talk.waiting[number] = future
+        talk.commands.append({**message, "id": number, "handles": self._shapes()})
+        return await future
+
+    def command_nowait(self, message: dict[str, Any]) -> None:
+        if self.talk is not None:
+            self.talk.commands.append({**message, "id": next_command()})
+
+    def encode(self, value: Any) -> Any:
+        return self._encode(value)
+
+    def done_of(self, answer: dict[str, Any]) -> Done:
+        """A command's result, rebuilt from what the submission said."""
+        done = Done()
+        state, thread, task = answer.get("state"), answer.get("thread"), answer.get("task")
+        done.state = state if type(state) is str else ""
+        done.thread = thread if type(thread) is str else ""
+        done.task = task if type(task) is int else 0
+        failed = answer.get("failed")
+        if type(failed) is str:
+            done.failed, done.location = failed, _location(answer.get("location"))
+        try:
+            if "error" in answer:
+                done.raised = wire.decode_error(answer["error"])
+            elif "value" in answer:
+                done.value = self._decode(answer["value"])
+        except wire.WireError:
+            done.failed = "broke the grading protocol (an unreadable value)."
+        return done
+
     def definition_of(self, name: str) -> Location | None:
         """Where the student's file defines `name` (read from its text: nothing of it runs here)."""
         if self._definitions is None:
@@ -395,7 +552,8 @@ class Submission:
 
     # --- the conversation -------------------------------------------------------------------
 
-    def _request(self, message: dict[str, Any], limit_at: float | None = None) -> dict[str, Any]:
+    def _request(self, message: dict[str, Any], limit_at: float | None = None,
+                 script: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
         if self._gone:
             return {"op": "broken", "why": self._gone}
         if self.sock is None:
@@ -405,9 +563,14 @@ class Submission:
         talk.limit_at = limit_at
         talk.answer = self.loop.create_future()
         message["now"] = self.loop.now
+        scripted = self.loop.create_task(script()) if script is not None else None
         try:
             self._send(message)
-            return self.loop.run_until_complete(talk.answer)
+            answer = self.loop.run_until_complete(talk.answer)
+            if scripted is not None and not scripted.done():
+                scripted.cancel()  # the submission's run ended first (its limit, a spin)
+                self.loop.run_until_complete(asyncio.wait([scripted]))
+            return answer
         except Broken as error:
             self._give_up(str(error))
             return {"op": "broken", "why": self._gone}
@@ -458,6 +621,10 @@ class Submission:
             task = self._serving.pop(message["id"], None)
             if task is not None:
                 task.cancel()
+        elif op == "result":
+            waiting = talk.waiting.pop(message["id"], None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(message)
         elif op in ("done", "failed"):
             talk.idle = False
             if not talk.answer.done():
@@ -484,21 +651,24 @@ class Submission:
         if handed is None or type(method) is not str or method not in handed.methods:
             self._reply(call_id, error=AttributeError(f"no method {method!r}"))
             return
+        notify = message.get("notify") is True
         self._serving[call_id] = self.loop.create_task(
-            self._serve(call_id, getattr(handed, method), call, args, kwargs))
+            self._serve(call_id, getattr(handed, method), call, args, kwargs, notify))
 
     async def _serve(self, call_id: int, method: Callable[..., Any], call: Call, args: list[Any],
-                     kwargs: dict[str, Any]) -> None:
+                     kwargs: dict[str, Any], notify: bool = False) -> None:
         try:
             value = await method(call, *args, **kwargs)
         except asyncio.CancelledError:
             return  # the student's code cancelled its call: nobody waits for a reply
         except Exception as error:  # noqa: BLE001 - the world's answer is an exception
-            self._reply(call_id, error=error)
+            if not notify:
+                self._reply(call_id, error=error)
             return
         finally:
             self._serving.pop(call_id, None)
-        self._reply(call_id, value=value)
+        if not notify:
+            self._reply(call_id, value=value)
 
     def _reply(self, call_id: int, value: Any = None, error: BaseException | None = None) -> None:
         if self.talk is None:
@@ -506,6 +676,7 @@ class Submission:
         reply: dict[str, Any] = {"id": call_id}
         if error is not None:
             reply["error"] = wire.encode_error(error, f"{type(error).__name__}: {error}")
+            reply["error"]["args"] = [self._encode(arg) for arg in error.args]
         else:
             reply["value"] = self._encode(value)
             reply["handles"] = self._shapes()
@@ -516,8 +687,9 @@ class Submission:
         talk, loop = self.talk, self.loop
         assert talk is not None and loop is not None
         replies, talk.outbox = talk.outbox, []
+        commands, talk.commands = talk.commands, []
         talk.idle, talk.until = False, None
-        self._send({"op": "wake", "now": loop.now, "replies": replies})
+        self._send({"op": "wake", "now": loop.now, "replies": replies, "commands": commands})
 
     def deadlocked(self) -> None:
         """The submission said it is idle with no deadline, and the world has nothing to do:

@@ -153,11 +153,17 @@ class Clock:
             self.now = max(self.now, float(answer["now"]))
             for reply in answer.get("replies", []):
                 self._deliver(reply)
+            for command in answer.get("commands", []):
+                if RUNTIME is not None:
+                    RUNTIME.command(command)
         finally:
             self.speaking = False
             self.cond.notify_all()
 
     def _deliver(self, reply: dict[str, Any]) -> None:
+        if RUNTIME is not None:
+            for handle, shape in reply.get("handles", {}).items():
+                RUNTIME.proxy(int(handle), shape)
         number = reply["id"]
         if number in self.awaiting:
             loop, future = self.awaiting.pop(number)
@@ -193,6 +199,12 @@ class Runtime:
         self.blocking: list[BlockingCall] = []
         self.slept_off_loop = 0.0  # seconds of time.sleep on threads that run no loop, ended
         self.calls = 0  # the judge's calls so far (a loop remembers in which it was made and ran)
+        self.kept: dict[int, object] = {}  # objects the judge may use later, by number
+        self.tasks: dict[int, asyncio.Task[Any]] = {}  # tasks a scenario started, by number
+        self.scenario_loop: asyncio.AbstractEventLoop | None = None
+        self.finish: asyncio.Future[None] | None = None
+        self.solution: Any = None
+        self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
 
@@ -205,6 +217,32 @@ class Runtime:
 
     def number_of(self, value: object) -> int | None:
         return next((number for number, proxy in self.proxies.items() if proxy is value), None)
+
+    def keep(self, value: object) -> int:
+        """Keep `value` for the judge, under a number (the same object keeps its number)."""
+        for number, kept in self.kept.items():
+            if kept is value:
+                return number
+        number = len(self.kept) + 1
+        self.kept[number] = value
+        return number
+
+    def keep_callable(self, value: object) -> int | None:
+        return self.keep(value) if callable(value) else None
+
+    def encode(self, value: Any, keep_all: bool = False) -> Any:
+        """`value` for the judge: handles by number; callables (and, with `keep_all`, every
+        object that is not data) kept here by number."""
+        return wire.encode(value, self.number_of, keep=self.keep if keep_all else self.keep_callable)
+
+    def command(self, command: dict[str, Any]) -> None:
+        """A scenario's command from the judge: done on the scenario's loop, in order."""
+        loop = self.scenario_loop
+        if loop is None or loop.is_closed():
+            return
+        for handle, shape in command.get("handles", {}).items():
+            self.proxy(int(handle), shape)
+        loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -223,17 +261,17 @@ class Runtime:
         return value
 
     def invoke(self, number: int, method: str, args: tuple[Any, ...],
-               kwargs: dict[str, Any]) -> int:
-        """Tell the judge a handed object's method was called; the number its reply will carry."""
+               kwargs: dict[str, Any], notify: bool = False) -> int:
+        """Tell the judge a handed object's method was called; the number its reply will carry
+        (none for a notification: the caller goes on at once)."""
         call = next(self.numbers)
         loop = _get_running_loop()
         task = asyncio.current_task(loop) if loop is not None else None
         self.channel.send({
             "op": "invoke", "id": call, "handle": number, "method": method,
-            "args": wire.encode(list(args), self.number_of),
-            "kwargs": wire.encode(dict(kwargs), self.number_of),
+            "args": self.encode(list(args)), "kwargs": self.encode(dict(kwargs)),
             "thread": threading.current_thread().name, "on_loop": loop is not None,
-            "task": task.get_name() if task is not None else None,
+            "task": task.get_name() if task is not None else None, "notify": notify,
         })
         return call
 
@@ -253,8 +291,11 @@ class Runtime:
             raise
 
     def invoke_sync(self, number: int, method: str, args: tuple[Any, ...],
-                    kwargs: dict[str, Any]) -> Any:
-        if _get_running_loop() is not None:
+                    kwargs: dict[str, Any], blocks: bool = True) -> Any:
+        """A plain method: the calling thread waits for the judge's answer. One that `blocks`
+        (takes the world's time) is reported when called on an event loop's thread; a query
+        (answered at once) is not."""
+        if blocks and _get_running_loop() is not None:
             self.blocking.append(BlockingCall(method, 0, caller_location()))
         call = self.invoke(number, method, args, kwargs)
         self.clock.park(lambda: call in self.clock.replies)
@@ -299,16 +340,32 @@ def _settle(future: asyncio.Future[Any], reply: dict[str, Any]) -> None:
         future.set_exception(error)
 
 
-_ERRORS: dict[str, type[BaseException]] = {
-    "TimeoutError": TimeoutError, "CancelledError": asyncio.CancelledError,
-    "ValueError": ValueError, "RuntimeError": RuntimeError, "KeyError": KeyError,
-    "ConnectionError": ConnectionError, "OSError": OSError,
-}
+_ERRORS: dict[str, type[BaseException]] = {"CancelledError": asyncio.CancelledError,
+                                           "InvalidStateError": asyncio.InvalidStateError}
+
+
+def _error_class(name: str, bases: tuple[str, ...]) -> type[BaseException]:
+    """The class of an exception the judge's world raised: Python's own by that name, or one
+    made here with that name on the nearest of its bases that is Python's (the checks' own
+    exception classes, `JobFailed(Exception)`, are not importable by the student's code)."""
+    import builtins
+
+    if name in _ERRORS:
+        return _ERRORS[name]
+    found = getattr(builtins, name, None)
+    if isinstance(found, type) and issubclass(found, BaseException):
+        return found
+    base = next((_error_class(other, ()) for other in bases[1:]
+                 if other in _ERRORS or isinstance(getattr(builtins, other, None), type)),
+                Exception)
+    made = type(name, (base,), {"__module__": "world"})
+    _ERRORS[name] = made
+    return made
 
 
 def _rebuilt(raised: wire.Raised) -> BaseException:
     """The judge's world raised `raised`: the same exception, raised here to the student's code."""
-    kind = _ERRORS.get(raised.type_name, RuntimeError)
+    kind = _error_class(raised.type_name, raised.bases)
     try:
         return kind(*raised.args)
     except Exception:  # noqa: BLE001
@@ -333,8 +390,15 @@ def _method(runtime: Runtime, number: int, method: str, kind: str) -> Callable[.
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
 
+    if kind == "notify":
+        def call_notify(self: object, *args: Any, **kwargs: Any) -> None:
+            runtime.invoke(number, method, args, kwargs, notify=True)
+
+        call_notify.__name__ = call_notify.__qualname__ = method
+        return call_notify
+
     def call_sync(self: object, *args: Any, **kwargs: Any) -> Any:
-        return runtime.invoke_sync(number, method, args, kwargs)
+        return runtime.invoke_sync(number, method, args, kwargs, blocks=kind == "sync")
 
     call_sync.__name__ = call_sync.__qualname__ = method
     return call_sync
@@ -557,10 +621,17 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
         watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
+        if request.get("scenario"):
+            answer = _run_scenario(runtime, solution, request)
+            answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
+                                           for name, calls in watched.items()}
+            return answer
         function = solution.function(request["function"], coroutine=request["coroutine"])
         args = runtime.arguments(request.get("args", []))
         kwargs = runtime.arguments(request.get("kwargs", {"$": "dict", "v": []}))
         if request["coroutine"]:
+            if request.get("spy_loop"):
+                function = _spied(runtime, function, request)
             answer = _run_coroutine(runtime, function, args, kwargs, request)
         else:
             answer = _run_function(runtime, function, args, kwargs, request)
@@ -570,6 +641,152 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
     except Fail as failure:
         return {"op": "failed", "message": failure.message,
                 "location": _where(failure.location)}
+
+
+def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
+    """A scenario: the judge's script drives this loop by commands (start the student's
+    coroutine as a task, cancel it, wait for it, call a kept callback from a new thread...);
+    the loop runs until the judge says the script is over."""
+    runtime.solution = solution
+
+    async def executor() -> None:
+        loop = asyncio.get_running_loop()
+        runtime.scenario_loop, runtime.finish = loop, loop.create_future()
+        try:
+            with _loop_spy(request) as spy:
+                runtime.loop_spy = spy
+                await runtime.finish
+        finally:
+            runtime.scenario_loop = runtime.finish = None
+
+    return _run_coroutine(runtime, executor, [], {}, request)
+
+
+async def _perform(runtime: Runtime, command: dict[str, Any]) -> None:
+    """Do one command of the judge's script and send back what came of it."""
+    result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+    try:
+        result.update(await _do(runtime, command))
+    except Fail as failure:
+        result["failed"] = failure.message
+        result["location"] = _where(failure.location)
+    except BaseException as error:  # noqa: BLE001 - the student's code raised: the judge's to read
+        result["error"] = _error_of(error)
+    runtime.channel.send(result)
+
+
+async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
+    op = command["op"]
+    if op == "finish":
+        if runtime.finish is not None and not runtime.finish.done():
+            runtime.finish.set_result(None)
+        return {}
+    if op == "rounds":
+        for _ in range(int(command.get("n", 1))):
+            await asyncio.sleep(0)
+        return {}
+    if op in ("start", "call"):
+        target = _target(runtime, command)
+        args = runtime.arguments(command.get("args", []))
+        kwargs = runtime.arguments(command.get("kwargs", {"$": "dict", "v": []}))
+        if op == "call":
+            return {"value": runtime.encode(target(*args, **kwargs), keep_all=True)}
+        made = target(*args, **kwargs)
+        if not asyncio.iscoroutine(made):
+            return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
+        task = asyncio.get_running_loop().create_task(made)
+        runtime.tasks[len(runtime.tasks) + 1] = task
+        return {"task": len(runtime.tasks)}
+    task = runtime.tasks[int(command["task"])] if "task" in command else None
+    if op == "cancel" and task is not None:
+        return {"cancelled": task.cancel()}
+    if op == "wait" and task is not None:
+        timeout = command.get("timeout")
+        await asyncio.wait([task], timeout=None if timeout is None else float(timeout))
+        return _task_state(runtime, task)
+    if op == "state" and task is not None:
+        return _task_state(runtime, task)
+    if op == "callback":
+        return await _callback(runtime, command)
+    raise ValueError(f"no command {op!r}")
+
+
+def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
+    """What a command calls: a function of the student's module, a kept object's method or a
+    kept callable."""
+    if "kept" in command:
+        kept = runtime.kept[int(command["kept"])]
+        method = command.get("method")
+        return getattr(kept, method) if isinstance(method, str) else kept  # type: ignore[return-value]
+    return runtime.solution.function(command["function"], coroutine=command.get("coroutine", True))
+
+
+def _task_state(runtime: Runtime, task: asyncio.Task[Any]) -> dict[str, Any]:
+    if not task.done():
+        return {"state": "pending"}
+    if task.cancelled():
+        return {"state": "cancelled"}
+    error = task.exception()
+    if error is not None:
+        return {"state": "raised", "error": _error_of(error)}
+    return {"state": "returned", "value": runtime.encode(task.result(), keep_all=True)}
+
+
+async def _callback(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
+    """Call a kept callable with the judge's arguments: here on the loop's thread, or from a new
+    thread (as a library's own thread would)."""
+    function = runtime.kept[int(command["kept"])]
+    args = runtime.arguments(command.get("args", []))
+    if command.get("thread") != "new":
+        value = function(*args)  # type: ignore[operator]
+        return {"value": runtime.encode(value), "thread": threading.current_thread().name}
+    loop = asyncio.get_running_loop()
+    ended: asyncio.Future[dict[str, Any]] = loop.create_future()
+
+    def in_thread() -> None:
+        try:
+            outcome = {"value": runtime.encode(function(*args))}  # type: ignore[operator]
+        except BaseException as error:  # noqa: BLE001 - reported to the judge
+            outcome = {"error": _error_of(error)}
+        outcome["thread"] = threading.current_thread().name
+        loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(outcome))
+
+    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+    return await ended
+
+
+def _error_of(error: BaseException) -> dict[str, Any]:
+    where = location_of_traceback(error.__traceback__)
+    return wire.encode_error(error, describe_exception(error), _where(where), explain(error))
+
+
+@contextmanager
+def _loop_spy(request: dict[str, Any]) -> Iterator[Any]:
+    if not request.get("spy_loop"):
+        yield None
+        return
+    from graders.probes.loopcalls import spy_on_loop
+
+    with spy_on_loop() as spy:
+        yield spy
+
+
+def _spied(runtime: Runtime, function: Callable[..., Any],
+           request: dict[str, Any]) -> Callable[..., Any]:
+    async def spied(*args: Any, **kwargs: Any) -> Any:
+        with _loop_spy(request) as spy:
+            runtime.loop_spy = spy
+            return await function(*args, **kwargs)
+
+    return spied
+
+
+def _loop_report(spy: Any) -> dict[str, Any]:
+    """What the loop spy saw, as plain data (a self-report)."""
+    return {"foreign_calls": [{"method": call.method, "thread": call.thread_name,
+                               "location": _where(call.location)} for call in spy.foreign_calls],
+            "student_timers": [_where(where) for where in spy.student_timers],
+            "loop_errors": [_error_of(error) for error in spy.exceptions()]}
 
 
 def _kinds(solution: Solution, names: list[str]) -> dict[str, str]:
@@ -640,6 +857,10 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
     }
+    spy = getattr(runtime, "loop_spy", None)
+    if spy is not None:
+        report.update(_loop_report(spy))
+        runtime.loop_spy = None
     return _done(runtime, outcome.value, outcome.error, report, clocks)
 
 
@@ -676,11 +897,9 @@ def _done(runtime: Runtime, value: Any, error: BaseException | None, report: dic
     report["busy_waits"] = [asdict(busy) for busy in clocks.busy] if clocks else []
     answer: dict[str, Any] = {"op": "done", "report": report}
     if error is not None:
-        where = location_of_traceback(error.__traceback__)
-        answer["error"] = wire.encode_error(error, describe_exception(error), _where(where),
-                                            explain(error))
+        answer["error"] = _error_of(error)
     else:
-        answer["value"] = wire.encode(value, runtime.number_of)
+        answer["value"] = runtime.encode(value)
     return answer
 
 

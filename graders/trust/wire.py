@@ -73,6 +73,22 @@ class Raised:
         return name in self.bases
 
 
+@dataclass(frozen=True, eq=False)
+class Kept:
+    """An object of the submission's (a callback it handed to the world, an instance of the
+    student's class) kept there under `number`: the judge can ask for it to be called, or for
+    one of its methods to be. What it is, is the submission's word."""
+
+    number: int
+    kind: str
+    type_name: str
+    text: str
+    is_callable: bool
+
+    def __repr__(self) -> str:
+        return self.text or f"<{self.type_name}>"
+
+
 @dataclass(frozen=True)
 class HandleRef:
     """A world object of the judge's, as it travels: by number."""
@@ -122,10 +138,13 @@ def _read(sock: socket.socket, size: int) -> bytes:
 # --- the submission's side: any object to plain data ------------------------------------------
 
 
-def encode(value: Any, handles: Any = None, _depth: int = 0) -> Any:
+def encode(value: Any, handles: Any = None, _depth: int = 0, keep: Any = None) -> Any:
     """`value` as plain JSON data. Exact types only: a subclass of str or int is read through
     the base type's own methods, so what crosses is the base value, never the subclass's say.
-    `handles(value)` gives the number of a judge's object handed over earlier (or None)."""
+    `handles(value)` gives the number of a judge's object handed over earlier (or None);
+    `keep(value)`, on the submission's side, the number under which an object that is not data
+    (a callback, an instance of the student's class) is kept there for the judge to use later
+    (or None: it crosses as an `Opaque` description)."""
     if _depth > MAX_DEPTH:
         return _opaque("object", value)
     kind = type(value)
@@ -140,21 +159,26 @@ def encode(value: Any, handles: Any = None, _depth: int = 0) -> Any:
         return str.__str__(value)
     if handles is not None and (number := handles(value)) is not None:
         return {"$": "handle", "v": number}
+    def inner(item: Any) -> Any:
+        return encode(item, handles, _depth + 1, keep)
+
     if isinstance(value, list):
-        return [encode(item, handles, _depth + 1) for item in list.__iter__(value)]
+        return [inner(item) for item in list.__iter__(value)]
     if isinstance(value, tuple):
-        return {"$": "tuple", "v": [encode(item, handles, _depth + 1) for item in tuple.__iter__(value)]}
+        return {"$": "tuple", "v": [inner(item) for item in tuple.__iter__(value)]}
     if isinstance(value, dict):
-        return {"$": "dict", "v": [[encode(key, handles, _depth + 1), encode(item, handles, _depth + 1)]
-                                    for key, item in dict.items(value)]}
+        return {"$": "dict", "v": [[inner(key), inner(item)] for key, item in dict.items(value)]}
     if isinstance(value, set):
-        return {"$": "set", "v": [encode(item, handles, _depth + 1) for item in set.__iter__(value)]}
+        return {"$": "set", "v": [inner(item) for item in set.__iter__(value)]}
     if isinstance(value, frozenset):
-        return {"$": "frozenset", "v": [encode(item, handles, _depth + 1)
-                                        for item in frozenset.__iter__(value)]}
+        return {"$": "frozenset", "v": [inner(item) for item in frozenset.__iter__(value)]}
     if isinstance(value, BaseException):
         return encode_error(value, "")
-    return _opaque(_kind_of(value), value)
+    described = _opaque(_kind_of(value), value)
+    if keep is not None and (number := keep(value)) is not None:
+        return {"$": "kept", "v": number, "kind": described["kind"], "type": described["type"],
+                "text": described["text"], "callable": callable(value)}
+    return described
 
 
 def encode_error(error: BaseException, text: str, location: tuple[str, int] | None = None,
@@ -227,6 +251,9 @@ def _decode_tagged(tag: str, data: dict[str, Any], budget: _Budget) -> Any:
         return float(inner)
     if tag == "handle" and type(inner) is int:
         return HandleRef(inner)
+    if tag == "kept" and type(inner) is int:
+        return Kept(inner, _text(data.get("kind")), _text(data.get("type")), _text(data.get("text")),
+                    data.get("callable") is True)
     if tag in ("tuple", "set", "frozenset", "dict") and type(inner) is list:
         items = [_decode(item, budget) for item in inner]
         try:
