@@ -51,6 +51,13 @@ def beneath_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "ENFORCED", False)
 
 
+def behaves_correctly(hostile: Mutant) -> bool:
+    """A file whose behaviour is right and which only tampers with its own process: judged in a
+    process of its own (graders/probes/judge.py), the tampering reaches nothing of the judge's,
+    so beneath the rules it earns what its behaviour earns, no more and no less."""
+    return re.search(r"^behaves: correctly", hostile.path.read_text(), re.MULTILINE) is not None
+
+
 def refused_phrase(hostile: Mutant) -> str:
     found = re.search(r"^refused:\s*(.+)$", hostile.path.read_text(), re.MULTILINE)
     return found.group(1).strip() if found else ""
@@ -67,7 +74,8 @@ def line_of(path: Path, statement: str) -> int:
 
 
 REFUSED = [item for item in HOSTILE if refused_phrase(item)]
-BENEATH = [item for item in HOSTILE if not refused_phrase(item) or item.says]
+BENEATH = [item for item in HOSTILE
+           if not refused_phrase(item) or item.says or behaves_correctly(item)]
 
 
 @pytest.mark.parametrize("hostile", REFUSED, ids=[item.id for item in REFUSED])
@@ -94,11 +102,14 @@ def test_hostile_submission_never_passes_and_says_why(hostile: Mutant, tmp_path:
     assert len(by_name) == len(result.checks) > 0
     for name in hostile.fails:
         check = by_name[name]
+        if behaves_correctly(hostile):
+            assert check.status == "passed", (hostile.id, name, check.message)
+            continue
         assert check.status != "passed", f"{hostile.id} passed {name}"
         assert hostile.says.lower() in check.message.lower(), check.message
 
 
-@pytest.mark.parametrize("hostile", ["segfault", "os_exit", "patches_probe_counters",
+@pytest.mark.parametrize("hostile", ["segfault", "os_exit", "forges_results",
                                      "hang_catching_base_exception"])
 def test_one_exercise_in_trouble_costs_no_other(hostile: str, tmp_path: Path,
                                                 beneath_the_rules: None, start_method: str) -> None:

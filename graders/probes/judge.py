@@ -199,7 +199,7 @@ class Run(Outcome[Any]):
     def result(self, call: str) -> Any:
         """The value the call returned; a Fail naming what went wrong otherwise."""
         if self.broken:
-            raise Fail(f"{call} {self.broken}")
+            raise Fail(f"{call}: {self.broken}")
         if self.spun:
             raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
                        f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
@@ -576,11 +576,11 @@ class Submission:
             return {"op": "broken", "why": self._gone}
         except Deadlock as error:
             error.stop = self._ask_where()  # type: ignore[attr-defined]
-            self._give_up("waited for ever")
+            self._give_up("Your code was stopped earlier in this check: it waited for ever.")
             raise
         except BaseException as error:  # the check's time limit: the submission is stopped with it
             error.stop = self._ask_where()  # type: ignore[attr-defined]
-            self._give_up("did not finish in time")
+            self._give_up("Your code was stopped earlier in this check: it did not finish in time.")
             raise
         finally:
             self.talk = None
@@ -600,11 +600,11 @@ class Submission:
         except wire.Closed:
             raise Broken(self._exit_text()) from None
         except (wire.WireError, OSError) as error:
-            raise Broken(f"broke the grading protocol ({error})") from None
+            raise Broken(f"Your code broke the grading protocol ({error}).") from None
         try:
             self._take(message)
         except (wire.WireError, KeyError, TypeError, ValueError) as error:
-            raise Broken(f"broke the grading protocol ({type(error).__name__})") from None
+            raise Broken(f"Your code broke the grading protocol ({type(error).__name__}).") from None
 
     def _take(self, message: dict[str, Any]) -> None:
         talk, loop = self.talk, self.loop
@@ -715,7 +715,7 @@ class Submission:
                 self.sock.settimeout(None)
 
     def over_limit(self) -> None:
-        raise Broken("had not finished long after its limit in simulated time.")
+        raise Broken("Your code had not finished long after its limit in simulated time.")
 
     def _give_up(self, why: str) -> None:
         self._gone = why
@@ -730,11 +730,14 @@ class Submission:
         status = _reap(self.pid) if self.pid else None
         self.pid = 0
         if status is not None and os.WIFSIGNALED(status):
-            return (f"crashed: its process was killed by signal {os.WTERMSIG(status)} "
-                    f"({signal.Signals(os.WTERMSIG(status)).name}).")
+            number = os.WTERMSIG(status)
+            fault = " (a segmentation fault)" if number == signal.SIGSEGV else ""
+            return (f"Your code crashed: its process was killed by {signal.Signals(number).name}"
+                    f"{fault}. It may have crashed the interpreter or run out of memory.")
         code = os.WEXITSTATUS(status) if status is not None else None
-        return (f"ended its process (exit status {code}) before returning. Your code may have "
-                f"called os._exit() or sys.exit(): exercise code must return its result.")
+        return (f"Your code's process exited with status {code} before it returned: it may have "
+                f"called os._exit() or sys.exit(), crashed the interpreter or run out of memory. "
+                f"Exercise code must return its result.")
 
     # --- values -------------------------------------------------------------------------------
 
@@ -763,7 +766,7 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(f"Your code {answer['why']}")
+            raise Fail(str(answer["why"]))
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
@@ -772,12 +775,12 @@ class Submission:
             try:
                 run.raised = wire.decode_error(answer["error"])
             except wire.WireError:
-                run.broken = "broke the grading protocol (an unreadable exception)."
+                run.broken = "your code broke the grading protocol (an unreadable exception)."
         else:
             try:
                 run.value = self._decode(answer.get("value"))
             except wire.WireError:
-                run.broken = "broke the grading protocol (an unreadable value)."
+                run.broken = "your code broke the grading protocol (an unreadable value)."
         run.spun, run.timed_out = report.get("spun") is True, report.get("timed_out") is True
         limit = report.get("limit")
         run.limit = float(limit) if type(limit) in (int, float) else 0.0

@@ -1,7 +1,7 @@
 """Writes passing results to every file descriptor, hoping one is the grader's channel.
 
 fails: greet_returns_greeting
-says: result line(s) it did not send
+says: broke the grading protocol
 refused: ex01_coroutines.py line 10: importing os
 """
 

@@ -1,7 +1,7 @@
 """Finds the kit's in-flight counter through sys.modules and makes it report 99.
 
 fails: greet_returns_greeting
-says: replaces graders.probes.counters.InFlight.enter
+behaves: correctly (judged in a process of its own, what it does to that process earns nothing)
 refused: ex01_coroutines.py line 9: importing sys
 """
 

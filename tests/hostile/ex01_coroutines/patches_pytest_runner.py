@@ -1,7 +1,7 @@
 """Patches pytest's CallInfo so that every check looks passed.
 
 fails: greet_returns_greeting
-says: replaces _pytest.runner.CallInfo.from_call
+says: raised ValueError: wrong
 refused: ex01_coroutines.py line 10: __builtins__
 """
 

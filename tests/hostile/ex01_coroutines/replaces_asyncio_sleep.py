@@ -1,7 +1,7 @@
 """Replaces asyncio.sleep so that nothing ever waits.
 
 fails: greet_waits_without_blocking
-says: replaces asyncio.sleep
+says: returned after 0.0 s of simulated time
 refused: ex01_coroutines.py line 15: assigning asyncio.sleep
 """
 

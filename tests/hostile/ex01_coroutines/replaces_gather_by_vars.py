@@ -1,7 +1,7 @@
 """Swaps asyncio.gather through vars(), out of sight of a source scan.
 
 fails: greet_returns_greeting
-says: replaces asyncio.gather
+behaves: correctly (judged in a process of its own, what it does to that process earns nothing)
 refused: ex01_coroutines.py line 10: vars
 """
 

@@ -1,7 +1,7 @@
 """Searches the garbage collector for the grader's objects.
 
 fails: greet_returns_greeting
-says: garbage collector
+behaves: correctly (judged in a process of its own, what it does to that process earns nothing)
 refused: ex01_coroutines.py line 10: __builtins__
 """
 

@@ -1,7 +1,7 @@
 """Reaches the grader's local variables through stack frames.
 
 fails: greet_returns_greeting
-says: inspects stack frames
+behaves: correctly (judged in a process of its own, what it does to that process earns nothing)
 refused: ex01_coroutines.py line 9: importing sys
 """
 
