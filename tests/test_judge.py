@@ -1,0 +1,136 @@
+"""The judge and the submission (issue 21): the verdict is decided outside the process it judges.
+
+- Values cross as plain data: nothing of the submission's objects reaches a comparison.
+- Every known mistake of every judged exercise still loses points when its submission forges
+  every self-report to read as the reference's would (`Submission.forge_reports`), except those
+  listed in SELF_REPORT_ONLY, whose only sign is one the submission itself reports.
+- The judged exercises' checks take the `submission` fixture and say what each pass rests on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from kit import Mutant, grade_file, mutants
+
+from graders.engine import runner
+from graders.probes.judge import Submission
+from graders.registry import Exercise, exercises
+from graders.trust import wire
+
+
+def judged(exercise: Exercise) -> bool:
+    module = importlib.import_module(exercise.checks_module)
+    return all("submission" in inspect.signature(getattr(module, spec.function)).parameters
+               for spec in runner.check_specs(exercise))
+
+
+JUDGED = [exercise for exercise in exercises() if judged(exercise)]
+JUDGED_MUTANTS = [mutant for mutant in mutants() if mutant.exercise in JUDGED]
+
+# Mistakes whose only sign is in the submission's own process, each with why: forging the
+# self-reports hides them (strict: a mistake listed here that loses points anyway fails the test,
+# until the entry is removed).
+SELF_REPORT_ONLY = {
+    "ex01_coroutines/bad_get_or_create_loop": "a loop left open is seen only inside the "
+                                              "submission's process; run_greet's results are right",
+    "ex01_coroutines/bad_global_loop": "a loop kept open between calls is seen only inside the "
+                                       "submission's process",
+    "ex01_coroutines/bad_loop_not_closed": "a loop left open is seen only inside the submission's "
+                                           "process",
+    "ex01_coroutines/loop_never_closed": "a loop left open is seen only inside the submission's "
+                                         "process",
+}
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+class _Liar(str):
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return 0
+
+
+class _Long(list):  # type: ignore[type-arg]
+    def __len__(self) -> int:
+        return 3
+
+
+def _crossed(value: object) -> object:
+    return wire.decode(json.loads(json.dumps(wire.encode(value))))
+
+
+def test_a_lying_str_arrives_as_the_plain_str_it_holds() -> None:
+    crossed = _crossed(_Liar("nothing"))
+    assert type(crossed) is str and crossed == "nothing" and crossed != "anything"
+
+
+def test_containers_and_numbers_arrive_as_their_plain_types() -> None:
+    value = [_Long(), (1, 2.5, True), {"a": None, 3: frozenset({4})}, {5}, float("nan")]
+    crossed = _crossed(value)
+    assert isinstance(crossed, list)
+    assert type(crossed[0]) is list and crossed[0] == []
+    assert crossed[1] == (1, 2.5, True) and type(crossed[1]) is tuple
+    assert crossed[2] == {"a": None, 3: frozenset({4})} and crossed[3] == {5}
+    assert crossed[4] != crossed[4]  # nan
+
+
+def test_an_object_that_is_not_data_equals_nothing() -> None:
+    class Anything:
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    crossed = _crossed(Anything())
+    assert isinstance(crossed, wire.Opaque) and crossed != crossed.text and crossed != "x"
+
+
+@pytest.mark.parametrize("data", [{"x": 1}, {"$": "dict", "v": [[[], 1]]}, {"$": "nope"},
+                                  {"$": "error", "bases": []}, 1.5j])
+def test_what_is_not_the_encoding_is_refused(data: object) -> None:
+    with pytest.raises(wire.WireError):
+        wire.decode(data)
+
+
+def test_a_message_over_the_limit_is_refused_before_it_is_read() -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall((wire.MAX_MESSAGE + 1).to_bytes(4, "big"))
+        with pytest.raises(wire.WireError, match="over the limit"):
+            wire.receive(ours)
+
+
+# --- every judged check says what its pass rests on ---------------------------------------------
+
+@pytest.mark.parametrize("exercise", JUDGED, ids=[exercise.module_name for exercise in JUDGED])
+def test_each_judged_check_names_its_evidence(exercise: Exercise) -> None:
+    module = importlib.import_module(exercise.checks_module)
+    names = [spec.name for spec in runner.check_specs(exercise)]
+    evidence = getattr(module, "EVIDENCE", {})
+    assert sorted(evidence) == sorted(names)
+    assert all(isinstance(text, str) and text for text in evidence.values())
+
+
+# --- self-reports forged clean -------------------------------------------------------------------
+
+@pytest.mark.parametrize("mutant", JUDGED_MUTANTS, ids=[mutant.id for mutant in JUDGED_MUTANTS])
+def test_a_mistake_loses_points_with_every_self_report_forged(mutant: Mutant, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Submission, "forge_reports", True)  # forked children inherit it
+    result = grade_file(mutant.exercise, mutant.path, tmp_path)
+    failed = [check.name for check in result.checks if not check.passed]
+    if mutant.id in SELF_REPORT_ONLY:
+        assert not failed, f"{mutant.id} now loses points on the judge's evidence: {failed}"
+    else:
+        assert failed, f"{mutant.id} earned full marks by forging its self-reports"
+
+
+def test_the_list_of_self_report_only_mistakes_names_known_mistakes() -> None:
+    known = {mutant.id for mutant in JUDGED_MUTANTS}
+    assert set(SELF_REPORT_ONLY) <= known, set(SELF_REPORT_ONLY) - known
