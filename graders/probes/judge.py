@@ -37,6 +37,7 @@ from graders.probes.loop import Leak, Outcome, Pending
 from graders.probes.spies import BlockingCall
 from graders.probes.stillness import Deadlock
 from graders.probes.student import Stop
+from graders.probes.turns import Stretch
 from graders.results import Location
 from graders.trust import wire
 from graders.trust.limits import OUTPUT_LIMIT
@@ -89,6 +90,63 @@ class Heartbeat(Handed):
         marks = [start, *(time for time in self.times if start <= time <= end), end]
         gaps = [later - earlier for earlier, later in zip(marks, marks[1:], strict=False)]
         return max((gap - self.period for gap in gaps), default=0.0)
+
+
+class Turns(Handed):
+    """Proves that other tasks get turns on the loop that runs a call, by counting, where a
+    heartbeat cannot (the loop's clock stands still while CPU-bound code computes: no timer
+    comes due). The submission's runtime runs an observer task on that loop (`Submission.call`'s
+    `turns=`), woken at once by every call of the watched world object (`watching`); it takes
+    its turn as soon as the loop gets control back and tells the judge (`turn`). The world's
+    method calls `worked()` for each call it serves, so the judge counts, in the order the
+    messages came, how many calls were made in a row before the observer got a turn: exactly
+    how long every other task was kept waiting (graders/probes/turns.py, on the judge's side)."""
+
+    name: ClassVar[str] = "Turns"
+    methods: ClassVar[dict[str, str]] = {"turn": "notify"}
+
+    def __init__(self, watching: Handed) -> None:
+        self.watching = watching
+        self.calls = 0
+        self.turns_at: list[int] = []  # for each turn the observer got: calls made by then
+        self.longest: Stretch | None = None
+        self._first_of_streak = 0
+
+    def worked(self) -> None:
+        """One call of the watched object, served (the world's method calls it)."""
+        self.calls += 1
+        if not self._first_of_streak:
+            self._first_of_streak = self.calls
+        streak = Stretch(self._first_of_streak, self.calls)
+        if self.longest is None or streak.length > self.longest.length:
+            self.longest = streak
+
+    async def turn(self, call: Call) -> None:
+        self.turns_at.append(self.calls)
+        self._first_of_streak = 0
+
+    def turns_during(self) -> int:
+        """Turns other tasks got after the first call and before the last one."""
+        return sum(1 for done in self.turns_at if 0 < done < self.calls)
+
+
+class Ended(Handed):
+    """Told by the submission's runtime when the student's coroutine has ended (returned or
+    raised), before the runtime cancels the tasks it left running (`Submission.call`'s
+    `on_end=`): the world can then tell what the student's code did to it from the runtime's
+    cleanup. A self-report: it may decide what a message says, never a verdict."""
+
+    name: ClassVar[str] = "Ended"
+    methods: ClassVar[dict[str, str]] = {"ended": "notify"}
+
+    def __init__(self, then: Callable[[], None]) -> None:
+        self.then = then
+        self.at: float | None = None  # the judge's clock when it was told
+
+    async def ended(self, call: Call) -> None:
+        if self.at is None:
+            self.at = call.at
+            self.then()
 
 
 @dataclass(frozen=True)
@@ -446,16 +504,27 @@ class Submission:
 
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
-             heartbeat: float | None = None, spin_rounds: int | None = None) -> Run:
-        """Call the student's `function` with `args` (plain data and `Handed` objects) there:
-        a coroutine function on a fresh event loop of the judge's clock, at most `limit`
-        simulated seconds; a plain function directly (`thread="new"`: from a new thread)."""
+             heartbeat: float | None = None, spin_rounds: int | None = None,
+             turns: Turns | None = None, on_end: Callable[[], None] | None = None) -> Run:
+        """Call the student's `function` with `args` (plain data, `Handed` objects, and
+        `wire.CallRef`s: the coroutine of a handed object's async method) there: a coroutine
+        function on a fresh event loop of the judge's clock, at most `limit` simulated seconds;
+        a plain function directly (`thread="new"`: from a new thread). A coroutine function may
+        also have `turns` (an observer task counting the turns other tasks get, `Turns`) and
+        `on_end` (called when the runtime says the student's coroutine ended, `Ended`)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
                                    "watch": list(watch), "handles": self._shapes()}
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        if turns is not None:
+            request["turns"] = {"observer": self._encode(turns),
+                                "after": [self._number_of(turns.watching)]}
+        if on_end is not None:
+            request["ended"] = self._encode(Ended(on_end))
+        if turns is not None or on_end is not None:
+            request["handles"] = self._shapes()
         beats = Heartbeat(heartbeat) if heartbeat else None
         if beats is not None:
             request["heartbeat"] = self._encode(beats)

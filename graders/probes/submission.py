@@ -207,6 +207,7 @@ class Runtime:
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.turns: _Observer | None = None  # the call's turns observer (`turns=`), while it runs
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -252,6 +253,8 @@ class Runtime:
     def _with_proxies(self, value: Any) -> Any:
         if isinstance(value, wire.HandleRef):
             return self.proxies[value.number]
+        if isinstance(value, wire.CallRef):
+            return self.awaitable(value)
         if isinstance(value, list):
             return [self._with_proxies(item) for item in value]
         if isinstance(value, tuple):
@@ -259,6 +262,20 @@ class Runtime:
         if isinstance(value, dict):
             return {key: self._with_proxies(item) for key, item in value.items()}
         return value
+
+    def awaitable(self, ref: wire.CallRef) -> Any:
+        """The coroutine of a handed object's async method, as the judge handed it over: bare,
+        started as a task, or in a `Later`. Made on the loop that runs the call: decoded before
+        any loop runs, it waits in a `_MakeLater` for `_started`."""
+        if _get_running_loop() is None:
+            return _MakeLater(ref)
+        target = self._with_proxies(ref.target)
+        coroutine = getattr(target, ref.method)(*(self._with_proxies(arg) for arg in ref.args))
+        if ref.wrap == "awaitable":
+            return Later(coroutine)
+        if ref.wrap == "task":
+            return asyncio.ensure_future(coroutine)
+        return coroutine
 
     def invoke(self, number: int, method: str, args: tuple[Any, ...],
                kwargs: dict[str, Any], notify: bool = False) -> int:
@@ -273,6 +290,9 @@ class Runtime:
             "thread": threading.current_thread().name, "on_loop": loop is not None,
             "task": task.get_name() if task is not None else None, "notify": notify,
         })
+        turns = self.turns
+        if turns is not None and number in turns.after:
+            turns.wake(loop)
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
@@ -323,6 +343,70 @@ class Runtime:
         made = JudgedLoop(self)
         self.loops.append(made)
         return made
+
+
+class Later:
+    """An awaitable that is neither a coroutine nor a future: an object with `__await__` (what
+    a check hands over as a `wire.CallRef` with wrap="awaitable")."""
+
+    __slots__ = ("_coroutine",)
+
+    def __init__(self, coroutine: Any) -> None:
+        self._coroutine = coroutine
+
+    def __await__(self) -> Any:
+        return self._coroutine.__await__()
+
+
+@dataclass
+class _MakeLater:
+    """An awaitable the judge handed over (a `wire.CallRef`), decoded before any loop ran:
+    `_started` makes it on the loop that runs the call, before the student's function is called."""
+
+    ref: wire.CallRef
+
+
+def _started(value: Any) -> Any:
+    """`value` with each `_MakeLater` in it (at any depth of lists, tuples and dicts) made."""
+    if isinstance(value, _MakeLater):
+        return RUNTIME.awaitable(value.ref) if RUNTIME is not None else None
+    if type(value) is list:
+        return [_started(item) for item in value]
+    if type(value) is tuple:
+        return tuple(_started(item) for item in value)
+    if type(value) is dict:
+        return {key: _started(item) for key, item in value.items()}
+    return value
+
+
+class _Observer:
+    """The turns observer of a call (`turns=` on the judge's side): a task on the call's loop,
+    woken at once by each call of a watched handed object (on the loop's thread, as the call is
+    made; from another thread, through the loop); each time it gets a turn it tells the judge
+    (`turn`, a notification), so the judge counts the watched calls made before each turn."""
+
+    def __init__(self, observer: Any, after: set[int]) -> None:
+        self.observer, self.after = observer, after
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.event: asyncio.Event | None = None
+
+    async def run(self) -> None:
+        self.loop, self.event = asyncio.get_running_loop(), asyncio.Event()
+        while True:
+            await self.event.wait()
+            self.event.clear()
+            self.observer.turn()
+
+    def wake(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        if self.loop is None or self.event is None:
+            return
+        if loop is self.loop:
+            self.event.set()
+            return
+        try:
+            self.loop.call_soon_threadsafe(self.event.set)
+        except RuntimeError:  # that loop is closed: the call is over
+            pass
 
 
 def _unpack(reply: dict[str, Any]) -> Any:
@@ -842,8 +926,16 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
+    if "turns" in request:
+        turns = request["turns"]
+        observer = _Observer(runtime.arguments(turns["observer"]),
+                             {int(number) for number in turns.get("after", [])})
+        runtime.turns = observer
+        background.append(observer.run)
+    if "ended" in request:
+        function = _telling_the_end(function, runtime.arguments(request["ended"]))
     with _clock_spy(request) as clocks:
-        outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
+        outcome: Outcome[Any] = run_virtual(lambda: function(*_started(args), **_started(kwargs)),
                                             limit=float(request.get("limit", 120.0)),
                                             background=background,
                                             spin_rounds=int(request.get("spin_rounds",
@@ -857,11 +949,24 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
     }
+    runtime.turns = None
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
         report.update(_loop_report(spy))
         runtime.loop_spy = None
     return _done(runtime, outcome.value, outcome.error, report, clocks)
+
+
+def _telling_the_end(function: Callable[..., Any], marker: Any) -> Callable[..., Any]:
+    """`function`, telling the judge (`marker.ended()`, a notification) when its coroutine has
+    ended, returned or raised, before the runtime cancels what it left running."""
+    async def told(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await function(*args, **kwargs)
+        finally:
+            marker.ended()
+
+    return told
 
 
 def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any],

@@ -96,6 +96,23 @@ class HandleRef:
     number: int
 
 
+@dataclass(frozen=True, eq=False)
+class CallRef:
+    """A call of a judge's world object's async method, handed to student code as an awaitable:
+    the submission's side makes it the coroutine of `target.method(*args)` (its proxy's), or,
+    with `wrap`, that coroutine already started as a task ("task") or inside a plain object with
+    `__await__` ("awaitable"). On the judge's side `target` is the `Handed`; it travels as its
+    number and arrives as a `HandleRef`."""
+
+    target: Any
+    method: str
+    args: tuple[Any, ...] = ()
+    wrap: str = "coroutine"  # "coroutine", "task" or "awaitable"
+
+
+CALL_WRAPS = ("coroutine", "task", "awaitable")
+
+
 @dataclass
 class _Budget:
     depth: int = 0
@@ -159,6 +176,11 @@ def encode(value: Any, handles: Any = None, _depth: int = 0, keep: Any = None) -
         return str.__str__(value)
     if handles is not None and (number := handles(value)) is not None:
         return {"$": "handle", "v": number}
+    if isinstance(value, CallRef) and handles is not None and \
+            (number := handles(value.target)) is not None:
+        return {"$": "call", "v": number, "method": value.method, "wrap": value.wrap,
+                "args": [encode(item, handles, _depth + 1, keep) for item in value.args]}
+
     def inner(item: Any) -> Any:
         return encode(item, handles, _depth + 1, keep)
 
@@ -251,6 +273,10 @@ def _decode_tagged(tag: str, data: dict[str, Any], budget: _Budget) -> Any:
         return float(inner)
     if tag == "handle" and type(inner) is int:
         return HandleRef(inner)
+    if tag == "call" and type(inner) is int and type(data.get("method")) is str \
+            and data.get("wrap") in CALL_WRAPS and type(data.get("args")) is list:
+        return CallRef(HandleRef(inner), data["method"],
+                       tuple(_decode(item, budget) for item in data["args"]), data["wrap"])
     if tag == "kept" and type(inner) is int:
         return Kept(inner, _text(data.get("kind")), _text(data.get("type")), _text(data.get("text")),
                     data.get("callable") is True)
