@@ -1,18 +1,21 @@
 """Checks for exercise 10: crunch keeps the event loop free for other tasks while it computes.
 
-The proof counts instead of timing: every call of `work` wakes an observer task (`Turns`), which
-runs as soon as the loop gets control back. The longest stretch of calls done before the observer
-got a turn is exactly how long crunch kept every other task waiting.
+The student's code runs in a process of its own; `work` is a world object on the judge's side,
+and every call of it is a message the judge answers. The proof counts instead of timing: every
+call of `work` wakes an observer task the submission's runtime runs beside crunch (`Turns`,
+graders/probes/judge.py), which tells the judge as soon as the loop gets control back. The
+longest stretch of calls made before the observer got a turn is exactly how long crunch kept
+every other task waiting. Evidence each check passes on is in EVIDENCE; what the submission's
+side reports (a time.sleep on the loop, a coroutine never awaited) can only cost points.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from graders.check import Fail, check, expect
-from graders.probes import BlockingSpy, Outcome, Solution, Turns, run_virtual
 from graders.probes import inputs as rand
+from graders.probes.judge import Call, Handed, Run, Submission, Turns
 
 HINTS = (
     "A loop that only calls ordinary functions never pauses: the event loop gets control back "
@@ -26,32 +29,46 @@ HINTS = (
 )
 
 
-@dataclass
-class Work:
-    """A pure, CPU-bound stand-in for real work; every call is reported to the observer."""
+EVIDENCE = {
+    "returns_the_total": "the int returned, equal to the sum of work(item) over the items, and "
+                         "the world's count of work calls, one per item",
+    "lets_other_tasks_run": "the observer's turns, in the order the judge got them among the "
+                            "calls of work (turns while crunch worked), and the simulated time "
+                            "crunch took on the judge's clock",
+    "yields_often_enough": "the observer's turns among the calls of work: the longest stretch of "
+                           "calls with no turn between them is at most `every`",
+    "handles_short_lists": "the int returned, and the world's count of work calls",
+}
 
-    turns: Turns = field(default_factory=Turns)
-    factor: int = field(default_factory=lambda: rand.rng.randint(3, 97))
-    offset: int = field(default_factory=lambda: rand.rng.randint(1, 50))
-    modulus: int = field(default_factory=lambda: rand.rng.randint(500, 1000))
+
+class Work(Handed):
+    """A pure, CPU-bound stand-in for real work, on the judge's side: crunch gets a plain
+    callable, `work(n)`, answered at once and taking no simulated time; the judge counts every
+    call (`turns.worked()`)."""
+
+    name: ClassVar[str] = "work"
+    methods: ClassVar[dict[str, str]] = {"__call__": "query"}
+
+    def __init__(self) -> None:
+        self.factor = rand.rng.randint(3, 97)
+        self.offset = rand.rng.randint(1, 50)
+        self.modulus = rand.rng.randint(500, 1000)
+        self.turns = Turns(self)
 
     def compute(self, n: int) -> int:
         return (n * self.factor + self.offset) % self.modulus
 
-    def __call__(self, n: int) -> int:
+    async def __call__(self, call: Call, n: Any) -> int:
         self.turns.worked()
+        if type(n) is not int:
+            raise TypeError(f"work takes an item of the list (an int), not {type(n).__name__}")
         return self.compute(n)
 
     def expected(self, items: list[int]) -> int:
         return sum(self.compute(item) for item in items)
 
-    def function(self) -> Callable[[int], int]:
-        """What crunch is given: a plain function. This object's public fields (its turns, its
-        compute that no turn counts) stay out of reach: the function keeps it in a closure."""
-        def work(n: int) -> int:
-            return self(n)
-
-        return work
+    def __repr__(self) -> str:
+        return "work"
 
 
 def _items(count: int) -> list[int]:
@@ -73,12 +90,11 @@ def _never_multiples(count: int, every: int) -> list[int]:
             for _ in range(count)]
 
 
-def _crunch(solution: Solution, items: list[int], every: int) -> tuple[Work, Outcome[int]]:
-    crunch = solution.function("crunch", coroutine=True)
+def _crunch(submission: Submission, items: list[int], every: int) -> tuple[Work, Run]:
     work = Work()
-    func = work.function()
-    outcome = run_virtual(lambda: crunch(items, func, every), background=[work.turns.run])
-    return work, outcome
+    run = submission.call("crunch", items, work, every, coroutine=True, call=_call(items, every),
+                          turns=work.turns)
+    return work, run
 
 
 def _call(items: list[int], every: int) -> str:
@@ -87,41 +103,41 @@ def _call(items: list[int], every: int) -> str:
 
 
 @check("crunch returns the sum of work(item), calling work once per item", points=2)
-def test_returns_the_total(solution: Solution) -> None:
+def test_returns_the_total(submission: Submission) -> None:
     every = rand.rng.randint(5, 15)
     # A length with a shorter last stretch, and one that is an exact multiple of `every`.
     for count in (every * rand.rng.randint(10, 20) + rand.rng.randint(1, every - 1),
                   every * rand.rng.randint(10, 20)):
-        _expect_the_total(solution, _with_repeats(count), every)
+        _expect_the_total(submission, _with_repeats(count), every)
 
 
-def _expect_the_total(solution: Solution, items: list[int], every: int) -> None:
-    work, outcome = _crunch(solution, items, every)
+def _expect_the_total(submission: Submission, items: list[int], every: int) -> None:
+    work, run = _crunch(submission, items, every)
     call = _call(items, every)
-    value = outcome.result(call)
+    value = run.result(call)
     calls = work.turns.calls
     expect(calls == len(items),
            f"{call} called work {calls} times for {len(items)} items; it should call it exactly "
-           f"once per item.", solution.definition_of("crunch"))
+           f"once per item.", submission.definition_of("crunch"))
     expected = work.expected(items)
     expect(value == expected,
            f"{call} returned {value!r}; expected {expected} (the sum of work(item) over all "
-           f"{len(items)} items).", solution.definition_of("crunch"))
+           f"{len(items)} items).", submission.definition_of("crunch"))
 
 
 @check("other tasks get to run while crunch works", points=3)
-def test_lets_other_tasks_run(solution: Solution, blocking: BlockingSpy) -> None:
+def test_lets_other_tasks_run(submission: Submission) -> None:
     every = rand.rng.randint(5, 12)
     items = _items(every * rand.rng.randint(15, 25))
-    work, outcome = _crunch(solution, items, every)
+    work, run = _crunch(submission, items, every)
     call = _call(items, every)
-    outcome.result(call)
-    if blocking.calls:
-        raise Fail(f"{blocking.message()} crunch must hand the loop back, not stop it.",
-                   blocking.calls[0].location)
-    if outcome.never_awaited:
-        leak = outcome.never_awaited[0]
-        raise Fail(f"crunch created {len(outcome.never_awaited)} coroutine(s) that were never "
+    run.result(call)
+    if run.blocking:
+        raise Fail(f"{run.blocking_message()} crunch must hand the loop back, not stop it.",
+                   run.blocking_location())
+    if run.never_awaited:
+        leak = run.never_awaited[0]
+        raise Fail(f"crunch created {len(run.never_awaited)} coroutine(s) that were never "
                    f"awaited, first {leak.describe()}: a coroutine that is not awaited does "
                    f"nothing, so it never lets other tasks run.", leak.location)
     turns, calls = work.turns, work.turns.calls
@@ -130,8 +146,8 @@ def test_lets_other_tasks_run(solution: Solution, blocking: BlockingSpy) -> None
                 else "never got a turn at all")
         raise Fail(f"{call} called work {calls} times in a row without letting any other task "
                    f"run: a task waiting beside it {when}. While crunch computes, the event loop "
-                   f"is never handed back.", solution.definition_of("crunch"))
-    _expect_short_pauses(solution, call, outcome.elapsed, len(turns.turns_at))
+                   f"is never handed back.", submission.definition_of("crunch"))
+    _expect_short_pauses(submission, call, run.elapsed, len(turns.turns_at))
 
 
 # The longest a pause may last on average, in (simulated) seconds: a pause hands the loop back
@@ -139,44 +155,44 @@ def test_lets_other_tasks_run(solution: Solution, blocking: BlockingSpy) -> None
 LONGEST_PAUSE = 0.01
 
 
-def _expect_short_pauses(solution: Solution, call: str, elapsed: float, pauses: int) -> None:
+def _expect_short_pauses(submission: Submission, call: str, elapsed: float, pauses: int) -> None:
     each = elapsed / max(1, pauses)
     expect(each <= LONGEST_PAUSE,
            f"{call} took {elapsed:,.1f} s of simulated time, though work takes none: its "
            f"{pauses} pauses waited {each:.2f} s each. A pause only needs to hand the loop "
            f"back for a moment ({LONGEST_PAUSE * 1000:.0f} ms at most); waiting longer makes "
-           f"crunch slower and helps no other task.", solution.definition_of("crunch"))
+           f"crunch slower and helps no other task.", submission.definition_of("crunch"))
 
 
 @check("crunch never calls work more than `every` times in a row", points=2)
-def test_yields_often_enough(solution: Solution) -> None:
+def test_yields_often_enough(submission: Submission) -> None:
     settings = [(1, rand.rng.randint(20, 40)), (7, 7 * rand.rng.randint(4, 8) + 3)]
     wide = rand.rng.randint(13, 25)
     settings.append((wide, wide * rand.rng.randint(5, 9) + rand.rng.randint(1, wide - 1)))
     for every, count in settings:
         items = _items(count) if every == 1 else _never_multiples(count, every)
-        work, outcome = _crunch(solution, items, every)
+        work, run = _crunch(submission, items, every)
         call = _call(items, every)
-        outcome.result(call)
+        run.result(call)
         stretch = work.turns.longest
         if stretch is not None and stretch.length > every:
             raise Fail(f"With every={every}, {call} called work {stretch.length} times in a row "
                        f"(calls {stretch.first} to {stretch.last}, for {count} items) before another "
                        f"task got to run; it may call work at most {_times(every)} in a row.",
-                       solution.definition_of("crunch"))
+                       submission.definition_of("crunch"))
 
 
 @check("crunch handles an empty list and lists shorter than `every`", points=1)
-def test_handles_short_lists(solution: Solution) -> None:
+def test_handles_short_lists(submission: Submission) -> None:
     every = rand.rng.randint(4, 9)
     for items in ([], _items(1), _items(every - 1)):
-        work, outcome = _crunch(solution, items, every)
+        work, run = _crunch(submission, items, every)
         call = _call(items, every)
-        value = outcome.result(call)
+        value = run.result(call)
         expected = work.expected(items)
         expect(value == expected and work.turns.calls == len(items),
                f"{call} returned {value!r} after {work.turns.calls} call(s) of work; expected "
-               f"{expected} after {len(items)}.", solution.definition_of("crunch"))
+               f"{expected} after {len(items)}.", submission.definition_of("crunch"))
 
 
 def _times(count: int) -> str:
