@@ -563,6 +563,8 @@ def _install(runtime: Runtime) -> None:
         run = thread.run
 
         def run_counted() -> None:
+            if not counted:
+                clock.ended()  # a pool worker that runs: busy now are the work items it takes
             try:
                 run()
             finally:
@@ -573,13 +575,13 @@ def _install(runtime: Runtime) -> None:
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
-        if counted:
-            clock.started()
+        # Every thread is busy from its start (a pool worker until it runs): the thread that
+        # starts it parks until it has started, and the process is not still meanwhile.
+        clock.started()
         try:
             _thread_start(thread)
         except BaseException:
-            if counted:
-                clock.ended()
+            clock.ended()
             raise
 
     def join(thread: threading.Thread, timeout: float | None = None) -> None:
