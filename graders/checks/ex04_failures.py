@@ -1,18 +1,27 @@
-"""Checks for exercise 4: collect runs every job, keeps results and errors in completion order."""
+"""Checks for exercise 4: collect runs every job, keeps results and errors in completion order.
+
+The student's code runs in a process of its own; the jobs live on the judge's side: collect gets
+the coroutines of a world object's method (`wire.CallRef`), and each job runs, fails or is
+cancelled on the judge's clock, which records when each one started and ended. Values come back
+rebuilt as plain data; a job's exception comes back as its type's name and arguments
+(`wire.Raised`), matched to the job that raised it. Evidence each check passes on is in
+EVIDENCE; what the submission's side reports (a time.sleep on the loop, tasks left running,
+exceptions never retrieved, when its coroutine ended) can only cost points.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from graders.check import Fail, check, expect
-from graders.probes import BlockingSpy, InFlight, Outcome, Solution, run_virtual
+from graders.probes import InFlight
 from graders.probes import inputs as rand
-from graders.probes.handed import handed
-from graders.probes.loop import describe_call_error
-from graders.probes.student import location_of_traceback
+from graders.probes.judge import Call, Handed, Remote, Run, Submission, describe_raised
 from graders.probes.values import left_behind, shown, unawaited
+from graders.results import Location
+from graders.trust import wire
 
 HINTS = (
     "Awaiting the jobs one after another runs them one at a time, and letting an exception out "
@@ -25,12 +34,31 @@ HINTS = (
     "what it returns goes into the results list, what it raises into the exceptions list.",
 )
 
-_sleep = asyncio.sleep
+EVIDENCE = {
+    "returns_every_result_and_error": "the two lists returned, rebuilt as plain data, holding "
+                                      "each job's value and each job's exception (its type and "
+                                      "arguments) once, and the world saw every job run to its "
+                                      "end before collect returned (twice: once with jobs of "
+                                      "1,000,000 s)",
+    "results_in_completion_order": "the order of the returned lists, against the order the "
+                                   "world saw the jobs end on the judge's clock (4 runs)",
+    "runs_everything_at_once": "the world saw all the jobs running at once, and a heartbeat on "
+                               "collect's loop was never held up",
+    "nothing_left_behind": "the world saw each job started exactly once and run to its end "
+                           "before collect returned: none still running, none cancelled",
+    "any_awaitable_and_none": "collect([]) returned ([], []), and with tasks and objects with "
+                              "__await__ among the coroutines, the lists returned hold every "
+                              "job's value and exception, each job run to its end in the world",
+    "cancelled_collect_ends_cancelled": "collect, started as a task by the judge's script and "
+                                        "cancelled by it while jobs still ran, ended cancelled "
+                                        "at once: the wait's answer came with no job run to its "
+                                        "end in the world after the cancellation",
+}
 
 
-@handed
 class JobFailed(Exception):
-    """What a failing job raises; each one is a distinct object the checks look for."""
+    """What a failing job raises (on the judge's side); the student's code gets an exception of
+    the same name and arguments, and returns it as a `wire.Raised`, matched by both."""
 
 
 @dataclass
@@ -51,6 +79,14 @@ class Job:
     def describe(self) -> str:
         outcome = f"raises {self.error!r}" if self.error else f"returns {self.value!r}"
         return f"{self.name} ({self.seconds} s, {outcome})"
+
+    def made(self, item: Any) -> bool:
+        """Whether `item`, as collect returned it (plain data), is what this job produced: its
+        value, or its exception (the same type's name and arguments)."""
+        if self.error is None:
+            return type(item) is str and item == self.value
+        return (isinstance(item, wire.Raised) and item.type_name == type(self.error).__name__
+                and item.args == self.error.args)
 
 
 def _not_in_order(jobs: list[Job]) -> bool:
@@ -94,29 +130,24 @@ def _slow_plan() -> list[Job]:
             for index, (delay, failing) in enumerate(plan)]
 
 
-@handed
-class Later:
-    """An awaitable that is neither a coroutine nor a future: an object with `__await__`."""
+@dataclass(eq=False)
+class Jobs(Handed):
+    """The jobs handed to collect, on the judge's side, and what happened to each of them: collect
+    gets the coroutine of `run(index)` for each job (`awaitables`)."""
 
-    def __init__(self, coroutine: Any) -> None:
-        self._coroutine = coroutine
-
-    def __await__(self) -> Any:
-        return self._coroutine.__await__()
-
-
-@dataclass
-class Jobs:
-    """The awaitables handed to collect, and what happened to each of them."""
+    name: ClassVar[str] = "Jobs"
+    methods: ClassVar[dict[str, str]] = {"run": "async"}
 
     jobs: list[Job] = field(default_factory=_plan)
     in_flight: InFlight = field(default_factory=InFlight)
     finished: list[Job] = field(default_factory=list)
-    finished_at: dict[int, float] = field(default_factory=dict)
 
     cancelled: list[Job] = field(default_factory=list)
-    # Set when collect has returned: cancelling what is left then is the grader's cleanup.
+    # Set when the submission says collect has ended (a self-report, for messages): cancelling
+    # what is left then is its runtime's cleanup, not collect's doing.
     ended_with: list[Job] | None = None
+    # The jobs the world saw run to their end by the time collect's answer came (the judge's).
+    answered_with: list[Job] = field(default_factory=list)
 
     @property
     def over(self) -> bool:
@@ -124,37 +155,48 @@ class Jobs:
 
     def end(self) -> None:
         """collect has returned (or raised): remember which jobs had finished by then."""
-        self.ended_with = list(self.finished)
+        if self.ended_with is None:
+            self.ended_with = list(self.finished)
 
-    async def run(self, job: Job) -> str:
+    def answered(self) -> None:
+        """collect's answer came: what the world saw by then."""
+        self.end()
+        self.answered_with = list(self.finished)
+
+    async def run(self, call: Call, index: Any) -> str:
+        if type(index) is not int or not 0 <= index < len(self.jobs):
+            raise TypeError("no such job")
+        job = self.jobs[index]
         try:
             async with self.in_flight.track(job.name):
-                await _sleep(job.delay)
+                await asyncio.sleep(job.delay)
         except asyncio.CancelledError:
             if not self.over:
                 self.cancelled.append(job)
             raise
         self.finished.append(job)
-        self.finished_at[job.index] = asyncio.get_running_loop().time()
         if job.error is not None:
             raise job.error
         return job.value
 
-    def awaitables(self) -> list[Any]:
-        return [self.run(job) for job in self.jobs]
+    def awaitables(self) -> list[wire.CallRef]:
+        return [wire.CallRef(self, "run", (job.index,)) for job in self.jobs]
 
-    def mixed_awaitables(self) -> list[Any]:
-        """Coroutines, tasks (already started) and plain awaitable objects, in turn. Call it on
-        the running loop."""
-        kinds = (lambda coroutine: coroutine, asyncio.ensure_future, Later)
-        return [kinds[index % 3](self.run(job)) for index, job in enumerate(self.jobs)]
+    def mixed_awaitables(self) -> list[wire.CallRef]:
+        """Coroutines, tasks (already started) and plain awaitable objects, in turn."""
+        kinds = ("coroutine", "task", "awaitable")
+        return [wire.CallRef(self, "run", (job.index,), kinds[index % 3])
+                for index, job in enumerate(self.jobs)]
+
+    def job_of(self, item: Any) -> Job | None:
+        """The job that produced `item` (a value or an exception, as collect returned it)."""
+        return next((job for job in self.jobs if job.made(item)), None)
 
     def names(self, items: list[Any]) -> str:
         """The jobs that produced `items` (results or exceptions), by name."""
         def name(item: Any) -> str:
-            job = self.by_error(item) or next(
-                (job for job in self.successes if job.value == item), None)
-            return job.name if job else repr(item)
+            job = self.job_of(item)
+            return job.name if job else _item(item)
         return ", ".join(map(name, items)) or "none"
 
     @property
@@ -165,39 +207,58 @@ class Jobs:
     def failures(self) -> list[Job]:
         return [job for job in self.jobs if job.error is not None]
 
-    def by_error(self, error: object) -> Job | None:
-        return next((job for job in self.failures if job.error is error), None)
+    def by_error(self, error: Any) -> Job | None:
+        return next((job for job in self.failures if job.made(error)), None)
 
     def listing(self) -> str:
         return "; ".join(job.describe() for job in self.jobs)
 
+    def __repr__(self) -> str:
+        return "jobs"
+
+
+def _item(item: Any) -> str:
+    """An item collect returned, for a message: an exception as its type and arguments."""
+    if isinstance(item, wire.Raised):
+        return f"{item.type_name}({', '.join(map(repr, item.args))})"
+    return shown(item)
+
+
+def _items(items: list[Any], width: int = 80) -> str:
+    text = f"[{', '.join(map(_item, items))}]"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
 
 CALL = "collect(jobs)"
+# Simulated seconds between the heartbeat's beats (jobs take 0.5 to 5 s).
+BEAT = 0.25
 
 
-def _collect(solution: Solution, jobs: Jobs | None = None,
-             limit: float = 120.0) -> tuple[Jobs, Outcome[Any]]:
-    collect = solution.function("collect", coroutine=True)
+def _collect(submission: Submission, jobs: Jobs | None = None, limit: float = 120.0,
+             call: str = CALL, mixed: bool = False,
+             heartbeat: float | None = None) -> tuple[Jobs, Run]:
     jobs = jobs or Jobs()
-
-    async def call() -> Any:
-        try:
-            return await collect(jobs.awaitables())
-        finally:
-            jobs.end()
-
-    return jobs, run_virtual(call, limit=limit)
+    aws = jobs.mixed_awaitables() if mixed else jobs.awaitables()
+    run = submission.call("collect", aws, coroutine=True, call=call, limit=limit,
+                          on_end=jobs.end, heartbeat=heartbeat)
+    jobs.answered()
+    return jobs, run
 
 
-def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
+def _where(raised: wire.Raised) -> Location | None:
+    """Where student code raised `raised`, as the submission said."""
+    return Location(*raised.location) if raised.location else None
+
+
+def _returned(submission: Submission, jobs: Jobs, run: Run,
               call: str = CALL) -> tuple[list[Any], list[Any]]:
     """The two lists collect returned, or a Fail saying why there are none."""
-    if outcome.error is not None and (escaped := _escaped_job(jobs, outcome.error)) is not None:
+    raised = run.raised
+    if raised is not None and (escaped := _escaped_job(jobs, raised)) is not None:
         others = len(jobs.jobs) - 1
         first = min(jobs.failures, key=lambda job: job.delay)
         which = "the first failure" if escaped is first else "a failure"
-        grouped = (" inside an ExceptionGroup" if isinstance(outcome.error, BaseExceptionGroup)
-                   else "")
+        grouped = " inside an ExceptionGroup" if raised.is_a("BaseExceptionGroup") else ""
         cancelled = (f", and {', '.join(job.name for job in jobs.cancelled)} "
                      f"{'was' if len(jobs.cancelled) == 1 else 'were'} cancelled before the end"
                      if jobs.cancelled else "")
@@ -205,70 +266,76 @@ def _returned(solution: Solution, jobs: Jobs, outcome: Outcome[Any],
                    f"{escaped.error!r} after {escaped.seconds} s and it came out of collect"
                    f"{grouped}, so the results and errors of the {others} other jobs were "
                    f"lost{cancelled}. A failure must end up in the list of exceptions, not be "
-                   f"raised. The jobs: {jobs.listing()}.",
-                   location_of_traceback(outcome.error.__traceback__))
-    if isinstance(outcome.error, TimeoutError) and not outcome.timed_out:
-        raise _gave_up(jobs, outcome, call)
-    value = outcome.result(call)
-    if not (isinstance(value, tuple | list) and len(value) == 2
-            and all(isinstance(part, list) for part in value)):
+                   f"raised. The jobs: {jobs.listing()}.", _where(raised))
+    if raised is not None and raised.is_a("TimeoutError") and not run.timed_out:
+        raise _gave_up(jobs, run, raised, call)
+    value = run.result(call)
+    if not (type(value) in (tuple, list) and len(value) == 2
+            and all(type(part) is list for part in value)):
         raise Fail(f"{call} returned {shown(value)}; it should return a tuple of two lists: "
-                   f"(results, exceptions).", solution.definition_of("collect"))
+                   f"(results, exceptions).", submission.definition_of("collect"))
     results, errors = value
     if any(unawaited(item) for item in results + errors):
         raise Fail(f"{call} returned coroutines or tasks instead of their results: each one "
                    f"must be awaited to get what it returns or raises (first: "
                    f"{next(filter(None, map(unawaited, results + errors)))}).",
-                   solution.definition_of("collect"))
-    if any(isinstance(item, BaseException) for item in results):
-        raise Fail(f"The results list that {call} returned holds exceptions: {shown(results)}. "
+                   submission.definition_of("collect"))
+    if any(isinstance(item, wire.Raised) for item in results):
+        raise Fail(f"The results list that {call} returned holds exceptions: {_items(results)}. "
                    f"Exceptions belong in the second list, results in the first.",
-                   solution.definition_of("collect"))
+                   submission.definition_of("collect"))
     return results, errors
 
 
-def _gave_up(jobs: Jobs, outcome: Outcome[Any], call: str) -> Fail:
+def _gave_up(jobs: Jobs, run: Run, raised: wire.Raised, call: str) -> Fail:
     """collect raised TimeoutError itself (a time limit of its own), while jobs still ran."""
     running = [job for job in jobs.jobs if job not in (jobs.ended_with or [])]
     still = (f", while {', '.join(job.describe() for job in running)} "
              f"{'was' if len(running) == 1 else 'were'} still running" if running else "")
-    assert outcome.error is not None
-    return Fail(f"{call} raised TimeoutError after {outcome.elapsed:g} s of simulated time"
+    return Fail(f"{call} raised TimeoutError after {run.elapsed:g} s of simulated time"
                 f"{still}, so no results or exceptions came back. Nothing in the task limits how "
                 f"long a job may take: collect must wait for every job to end, however long it "
-                f"takes.", location_of_traceback(outcome.error.__traceback__))
+                f"takes.", _where(raised))
 
 
-def _escaped_job(jobs: Jobs, error: BaseException) -> Job | None:
+def _escaped_job(jobs: Jobs, raised: wire.Raised) -> Job | None:
     """The job whose exception came out of collect, alone or in an exception group."""
-    if isinstance(error, BaseExceptionGroup):
-        return next(filter(None, (_escaped_job(jobs, inner) for inner in error.exceptions)), None)
-    return jobs.by_error(error)
+    if raised.is_a("BaseExceptionGroup"):
+        inner = raised.args[1] if len(raised.args) > 1 and type(raised.args[1]) is list else []
+        return next(filter(None, (_escaped_job(jobs, item) for item in inner
+                                  if isinstance(item, wire.Raised))), None)
+    return jobs.by_error(raised)
 
 
-def _require_everything(solution: Solution, jobs: Jobs, results: list[Any],
+def _require_everything(submission: Submission, jobs: Jobs, results: list[Any],
                         errors: list[Any], call: str = CALL) -> None:
-    values = [job.value for job in jobs.successes]
-    strangers = [item for item in results if item not in values]
+    strangers = [item for item in results
+                 if not any(job.made(item) for job in jobs.successes)]
     strangers += [error for error in errors if jobs.by_error(error) is None]
     if strangers:
-        raise Fail(f"{call} returned things no job produced: {shown(strangers)}. Return the "
+        raise Fail(f"{call} returned things no job produced: {_items(strangers)}. Return the "
                    f"values the jobs returned, and the very exception objects they raised.",
-                   solution.definition_of("collect"))
-    got = [job for job in jobs.successes if job.value in results]
-    got += [job for job in jobs.failures if any(error is job.error for error in errors)]
+                   submission.definition_of("collect"))
+    got = [job for job in jobs.successes if any(job.made(item) for item in results)]
+    got += [job for job in jobs.failures if any(job.made(error) for error in errors)]
     if len(results) + len(errors) > len(got):
         raise Fail(f"{call} returned {len(results)} results and {len(errors)} exceptions for "
                    f"{len(jobs.successes)} jobs that succeed and {len(jobs.failures)} that fail: "
-                   f"some appear more than once.", solution.definition_of("collect"))
+                   f"some appear more than once.", submission.definition_of("collect"))
     missing = [job for job in jobs.jobs if job not in got]
-    if not missing:
-        return
-    why = _why_missing(jobs, missing, errors)
-    raise Fail(f"{call} returned {len(results)} of the {len(jobs.successes)} results and "
-               f"{len(errors)} of the {len(jobs.failures)} exceptions: {why}. "
-               f"Every job must run to its end and land in one of the two lists. The jobs: "
-               f"{jobs.listing()}.", solution.definition_of("collect"))
+    if missing:
+        why = _why_missing(jobs, missing, errors)
+        raise Fail(f"{call} returned {len(results)} of the {len(jobs.successes)} results and "
+                   f"{len(errors)} of the {len(jobs.failures)} exceptions: {why}. "
+                   f"Every job must run to its end and land in one of the two lists. The jobs: "
+                   f"{jobs.listing()}.", submission.definition_of("collect"))
+    # The data is drawn from the file's seed: what came back must have come from running them.
+    unseen = [job for job in jobs.jobs if job not in jobs.answered_with]
+    if unseen:
+        raise Fail(f"{call} returned what every job produces, but "
+                   f"{', '.join(job.name for job in unseen)} never ran to its end: the results "
+                   f"and exceptions must come from running the jobs. The jobs: "
+                   f"{jobs.listing()}.", submission.definition_of("collect"))
 
 
 def _why_missing(jobs: Jobs, missing: list[Job], errors: list[Any]) -> str:
@@ -283,7 +350,7 @@ def _why_missing(jobs: Jobs, missing: list[Job], errors: list[Any]) -> str:
     lost = [job for job in missing if job not in running]
     first_failure = min(jobs.failures, key=lambda job: job.delay)
     if (running and not lost and all(job.delay > first_failure.delay for job in running)
-            and any(error is first_failure.error for error in errors)):
+            and any(first_failure.made(error) for error in errors)):
         return (f"it stopped at the first error ({first_failure.name} failed after "
                 f"{first_failure.seconds} s) and lost the {len(running)} jobs still running")
     parts = [f"it returned while {names(running)} {'was' if len(running) == 1 else 'were'} still "
@@ -295,14 +362,14 @@ def _why_missing(jobs: Jobs, missing: list[Job], errors: list[Any]) -> str:
 
 
 @check("collect returns every result and every exception", points=3)
-def test_returns_every_result_and_error(solution: Solution) -> None:
-    jobs, outcome = _collect(solution)
-    results, errors = _returned(solution, jobs, outcome)
-    _require_everything(solution, jobs, results, errors)
-    jobs, outcome = _collect(solution, Jobs(jobs=_slow_plan()), limit=2 * SLOW)
+def test_returns_every_result_and_error(submission: Submission) -> None:
+    jobs, run = _collect(submission)
+    results, errors = _returned(submission, jobs, run)
+    _require_everything(submission, jobs, results, errors)
     call = f"With jobs that take up to {SLOW:,.0f} s, {CALL}"
-    results, errors = _returned(solution, jobs, outcome, call)
-    _require_everything(solution, jobs, results, errors, call)
+    jobs, run = _collect(submission, Jobs(jobs=_slow_plan()), limit=2 * SLOW, call=call)
+    results, errors = _returned(submission, jobs, run, call)
+    _require_everything(submission, jobs, results, errors, call)
 
 
 # Runs of the order check after the first: each has 8 jobs that succeed and 6 that fail, finishing
@@ -313,94 +380,91 @@ MORE_RUNS, MORE_SUCCESSES, MORE_FAILURES = 3, 8, 6
 
 
 @check("results and exceptions come in the order they happened", points=2)
-def test_results_in_completion_order(solution: Solution) -> None:
-    _check_order(solution, Jobs(), "")
+def test_results_in_completion_order(submission: Submission) -> None:
+    _check_order(submission, Jobs(), "")
     for number in range(2, MORE_RUNS + 2):
         jobs = Jobs(jobs=_plan(MORE_SUCCESSES, MORE_FAILURES))
-        _check_order(solution, jobs, f"In run {number} of {MORE_RUNS + 1}, with "
-                                     f"{len(jobs.jobs)} jobs, ")
+        _check_order(submission, jobs, f"In run {number} of {MORE_RUNS + 1}, with "
+                                       f"{len(jobs.jobs)} jobs, ")
 
 
-def _check_order(solution: Solution, jobs: Jobs, when: str) -> None:
-    jobs, outcome = _collect(solution, jobs)
-    results, errors = _returned(solution, jobs, outcome)
-    _require_everything(solution, jobs, results, errors)
-    finished_results = [job.value for job in jobs.finished if job.error is None]
-    finished_errors = [job.error for job in jobs.finished if job.error is not None]
-    for kind, verb, got, expected, passed_in in (
-        ("results", "finished", results, finished_results, [job.value for job in jobs.successes]),
-        ("exceptions", "were raised", errors, finished_errors,
-         [job.error for job in jobs.failures]),
-    ):
-        if _same(got, expected):
+def _check_order(submission: Submission, jobs: Jobs, when: str) -> None:
+    jobs, run = _collect(submission, jobs)
+    results, errors = _returned(submission, jobs, run)
+    _require_everything(submission, jobs, results, errors)
+    for kind, verb, got, failing in (("results", "finished", results, False),
+                                     ("exceptions", "were raised", errors, True)):
+        returned = [jobs.job_of(item) for item in got]
+        happened = [job for job in jobs.answered_with if (job.error is not None) == failing]
+        if returned == happened:
             continue
+        passed_in = jobs.failures if failing else jobs.successes
         how = (" - the order they were passed in, not the order they happened in"
-               if _same(got, passed_in) else "")
+               if returned == passed_in else "")
         listing = f" The jobs: {jobs.listing()}." if not when else ""
         raise Fail(f"{when}{CALL} returned the {kind} of {jobs.names(got)}, in that order{how}. "
-                   f"They {verb} in the order {jobs.names(expected)}.{listing}",
-                   solution.definition_of("collect"))
+                   f"They {verb} in the order {', '.join(job.name for job in happened)}."
+                   f"{listing}", submission.definition_of("collect"))
 
 
 @check("collect runs every job at the same time", points=3)
-def test_runs_everything_at_once(solution: Solution, blocking: BlockingSpy) -> None:
-    jobs, outcome = _collect(solution)
-    _returned(solution, jobs, outcome)
-    if blocking.calls:
-        raise Fail(blocking.message(), blocking.calls[0].location)
+def test_runs_everything_at_once(submission: Submission) -> None:
+    jobs, run = _collect(submission, heartbeat=BEAT)
+    _returned(submission, jobs, run)
+    if run.blocking:
+        raise Fail(run.blocking_message(), run.blocking_location())
+    if run.stall > 1e-6:
+        raise Fail(run.stall_message(CALL), submission.definition_of("collect"))
     most = jobs.in_flight.high_water
     if most < len(jobs.jobs):
         needed = max(job.delay for job in jobs.jobs)
         how = "one at a time" if most <= 1 else f"at most {most} at a time"
-        raise Fail(f"The {len(jobs.jobs)} jobs ran {how}: {outcome.elapsed:.1f} s of simulated "
+        raise Fail(f"The {len(jobs.jobs)} jobs ran {how}: {run.elapsed:.1f} s of simulated "
                    f"time; running all of them at the same time needs {needed:.1f} s.",
-                   solution.definition_of("collect"), {"timeline": jobs.in_flight.timeline()})
+                   submission.definition_of("collect"), {"timeline": jobs.in_flight.timeline()})
 
 
 @check("every job is awaited and nothing is left running or unread", points=2)
-def test_nothing_left_behind(solution: Solution) -> None:
-    jobs, outcome = _collect(solution)
-    if outcome.error is None or _escaped_job(jobs, outcome.error) is None:
-        outcome.result(CALL)
-    left = left_behind(outcome)
+def test_nothing_left_behind(submission: Submission) -> None:
+    jobs, run = _collect(submission)
+    if run.raised is None or _escaped_job(jobs, run.raised) is None:
+        run.result(CALL)
+    left = left_behind(run)
     if left:
-        raise Fail(f"{CALL} left work behind: {left}.", outcome.first_leak_location())
+        raise Fail(f"{CALL} left work behind: {left}.", run.first_leak_location())
     started = jobs.in_flight.started
     expect(started == len(jobs.jobs),
            f"{CALL} started {started} jobs; each of the {len(jobs.jobs)} should run exactly once.",
-           solution.definition_of("collect"))
+           submission.definition_of("collect"))
+    unfinished = [job for job in jobs.jobs if job not in jobs.answered_with]
+    expect(not unfinished,
+           f"{CALL} left work behind: {', '.join(job.name for job in unfinished)} "
+           f"{'was' if len(unfinished) == 1 else 'were'} still running when it returned. Every "
+           f"job must run to its end before collect returns.",
+           submission.definition_of("collect"))
 
 
 @check("collect takes any kind of awaitable, and an empty list", points=1)
-def test_any_awaitable_and_none(solution: Solution) -> None:
-    collect, where = solution.function("collect", coroutine=True), solution.definition_of("collect")
-    outcome = run_virtual(lambda: collect([]))
-    if outcome.error is not None and not (outcome.timed_out or outcome.spun):
-        raise Fail(f"{describe_call_error('collect([])', outcome.error)} With nothing to run, "
-                   f"collect should return ([], []).",
-                   location_of_traceback(outcome.error.__traceback__))
-    value = outcome.result("collect([])")
-    expect(isinstance(value, tuple | list) and list(value) == [[], []],
+def test_any_awaitable_and_none(submission: Submission) -> None:
+    where = submission.definition_of("collect")
+    run = submission.call("collect", [], coroutine=True, call="collect([])")
+    if run.raised is not None and not (run.timed_out or run.spun):
+        raise Fail(f"{describe_raised('collect([])', run.raised)} With nothing to run, "
+                   f"collect should return ([], []).", _where(run.raised))
+    value = run.result("collect([])")
+    expect(type(value) in (tuple, list) and list(value) == [[], []],
            f"collect([]) returned {shown(value)}; with nothing to run it should return ([], []).",
            where)
-    jobs, call = Jobs(), "collect(jobs) with tasks and other awaitables among the coroutines"
-
-    async def mixed() -> Any:
-        try:
-            return await collect(jobs.mixed_awaitables())
-        finally:
-            jobs.end()
-
-    outcome = run_virtual(mixed)
-    if isinstance(outcome.error, TypeError):
-        # Its text would show the grader's task objects: name the line instead.
+    call = "collect(jobs) with tasks and other awaitables among the coroutines"
+    jobs, run = _collect(submission, call=call, mixed=True)
+    if run.raised is not None and run.raised.is_a("TypeError"):
         raise Fail(f"When aws holds tasks (already started) and awaitable objects besides "
-                   f"coroutines, collect raised TypeError ({_line(outcome.error)}). aws is a list "
-                   f"of awaitables: a coroutine, a task, a future or any object with __await__ "
-                   f"may be in it, and each must be run and collected.",
-                   location_of_traceback(outcome.error.__traceback__))
-    results, errors = _returned(solution, jobs, outcome, call)
-    _require_everything(solution, jobs, results, errors, call)
+                   f"coroutines, collect raised TypeError ({_line(run.raised)}). aws is a "
+                   f"list of awaitables: a coroutine, a task, a future or any object with "
+                   f"__await__ may be in it, and each must be run and collected.",
+                   _where(run.raised))
+    results, errors = _returned(submission, jobs, run, call)
+    _require_everything(submission, jobs, results, errors, call)
 
 
 # Loop seconds a cancelled collect gets to end (every job of _plan() ends within 5 s).
@@ -411,67 +475,78 @@ GRACE = 10.0
 class Cancelled:
     """What a collect cancelled midway did."""
 
-    at: float = 0.0  # loop time of the cancellation
+    at: float = 0.0  # the judge's clock at the cancellation
     running: int = 0  # jobs still running then
-    state: str = ""  # cancelled, returned, raised or running (GRACE later)
-    ended_after: float = 0.0  # loop seconds from the cancellation to its end
+    state: str = ""  # cancelled, returned, raised or running (GRACE later), as reported
+    ended_after: float = 0.0  # simulated seconds from the cancellation to its end
+    served_after: list[Job] = field(default_factory=list)  # jobs the world ran to their end since
     value: Any = None
-    error: BaseException | None = None
+    error: wire.Raised | None = None
 
 
-async def _cancel_midway(collect: Any, jobs: Jobs, seen: Cancelled) -> Any:
-    """Start collect, cancel it while some jobs have finished and others still run."""
-    loop = asyncio.get_running_loop()
-    delays = sorted(job.delay for job in jobs.jobs)
-    task = asyncio.ensure_future(collect(jobs.awaitables()))
-    await asyncio.wait([task], timeout=(delays[2] + delays[3]) / 2)
-    if task.done():
-        return await task  # it ended (or failed) before any cancellation: other checks judge it
-    seen.at, seen.running = loop.time(), len(jobs.jobs) - len(jobs.finished)
-    task.cancel()
-    await asyncio.wait([task], timeout=GRACE)
-    seen.ended_after = loop.time() - seen.at
-    if not task.done():
-        seen.state = "running"
-    elif task.cancelled():
-        seen.state = "cancelled"
-    elif (error := task.exception()) is not None:
-        seen.state, seen.error = "raised", error
-    else:
-        seen.state, seen.value = "returned", task.result()
-    return None
+def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
+    """A script that starts collect, cancels it while some jobs have finished and others still
+    run, and waits for it to end."""
+    async def script(remote: Remote) -> None:
+        loop = asyncio.get_running_loop()
+        delays = sorted(job.delay for job in jobs.jobs)
+        started = await remote.start("collect", jobs.awaitables())
+        if started.failed:
+            raise Fail(started.failed, started.location or where)
+        if started.raised is not None:
+            raise Fail(describe_raised(CALL, started.raised), _where(started.raised))
+        if not started.task:
+            raise Fail(f"{CALL} returned {shown(started.value)} instead of a coroutine: collect "
+                       f"must be a coroutine function (async def).", where)
+        done = await remote.wait(started.task, timeout=(delays[2] + delays[3]) / 2)
+        if done.state == "raised" and done.raised is not None:
+            raise Fail(describe_raised(CALL, done.raised), _where(done.raised))
+        if done.state != "pending":
+            return  # it ended before any cancellation: other checks judge it
+        seen.at, seen.running = loop.time(), len(jobs.jobs) - len(jobs.finished)
+        finished_then = len(jobs.finished)
+        await remote.cancel(started.task)
+        done = await remote.wait(started.task, timeout=GRACE)
+        seen.ended_after = loop.time() - seen.at
+        seen.served_after = jobs.finished[finished_then:]
+        seen.state = done.state if done.state in ("cancelled", "returned", "raised") else "running"
+        seen.value, seen.error = done.value, done.raised
+
+    return script
 
 
 @check("a cancelled collect ends cancelled", points=1)
-def test_cancelled_collect_ends_cancelled(solution: Solution) -> None:
-    collect, where = solution.function("collect", coroutine=True), solution.definition_of("collect")
+def test_cancelled_collect_ends_cancelled(submission: Submission) -> None:
+    where = submission.definition_of("collect")
     jobs, seen = Jobs(), Cancelled()
-    outcome = run_virtual(lambda: _cancel_midway(collect, jobs, seen))
-    outcome.result(CALL)
-    if not seen.state or seen.state == "cancelled":
+    run = submission.scenario(_cancel_midway(jobs, seen, where), call=CALL)
+    run.result(CALL)
+    if not seen.state or (seen.state == "cancelled" and not seen.served_after):
         return
     cancelled = (f"{CALL} was cancelled after {seen.at:g} s of simulated time, while "
                  f"{seen.running} of the {len(jobs.jobs)} jobs were still running")
     rule = ("A cancellation is not one of the jobs' exceptions: the code that cancels collect "
             "must see it end cancelled.")
+    if seen.state == "cancelled":
+        served = ", ".join(job.name for job in seen.served_after)
+        their = "its" if len(seen.served_after) == 1 else "their"
+        raise Fail(f"{cancelled}, and it carried on: {served} ran to {their} end after the "
+                   f"cancellation, before it ended cancelled {seen.ended_after:g} s later. "
+                   f"{rule}", where)
     if seen.state == "running":
         raise Fail(f"{cancelled}, and {GRACE:g} s later it had still not ended. {rule}", where)
     if seen.state == "raised" and seen.error is not None:
-        raise Fail(f"{cancelled}, and it raised {seen.error!r} instead of ending cancelled. "
-                   f"{rule}", location_of_traceback(seen.error.__traceback__) or where)
-    errors = seen.value[1] if isinstance(seen.value, tuple | list) and len(seen.value) == 2 else []
+        raise Fail(f"{cancelled}, and it raised {_item(seen.error)} instead of ending cancelled. "
+                   f"{rule}", _where(seen.error) or where)
+    errors = seen.value[1] if type(seen.value) in (tuple, list) and len(seen.value) == 2 else []
     held = (" - with the CancelledError among its exceptions"
-            if isinstance(errors, list) and any(isinstance(error, asyncio.CancelledError)
-                                                for error in errors) else "")
+            if type(errors) is list and any(isinstance(error, wire.Raised)
+                                            and error.is_a("CancelledError") for error in errors)
+            else "")
     raise Fail(f"{cancelled}, and it carried on: {seen.ended_after:g} s later it returned as if "
                f"nothing had happened{held}. It caught the cancellation. {rule}", where)
 
 
-def _line(error: BaseException) -> str:
-    where = location_of_traceback(error.__traceback__)
+def _line(raised: wire.Raised) -> str:
+    where = _where(raised)
     return f"{where.file}, line {where.line}" if where else "in code it called"
-
-
-def _same(got: list[Any], expected: list[Any]) -> bool:
-    return len(got) == len(expected) and all(
-        a is b or (not isinstance(a, BaseException) and a == b) for a, b in zip(got, expected, strict=True))
