@@ -572,9 +572,13 @@ def _install(runtime: Runtime) -> None:
                     runtime.finished.add(id(thread))
                     if counted or id(thread) in leaving:
                         clock.busy -= 1
+                    leaving.discard(id(thread))
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
+        with clock.cond:  # the id of a thread that ended may be this one's now
+            runtime.finished.discard(id(thread))
+            leaving.discard(id(thread))
         # Every thread is busy from its start (a pool worker until it runs): the thread that
         # starts it parks until it has started, and the process is not still meanwhile.
         clock.started()
