@@ -39,7 +39,7 @@ from graders.probes.stillness import Deadlock
 from graders.probes.student import Stop
 from graders.results import Location
 from graders.trust import wire
-from graders.trust.limits import OUTPUT_LIMIT
+from graders.trust.limits import OUTPUT_LIMIT, keep_out_of_reach
 
 # Real seconds the judge waits for a stuck submission to say where it is, before stopping it.
 WHERE_PATIENCE = 5.0
@@ -409,6 +409,7 @@ class Submission:
     def _start(self) -> None:
         from graders.probes import submission
 
+        keep_out_of_reach()  # what the submission process may not open: this process
         self.loop = JudgeLoop(self)
         self.pid, self.sock = submission.start(self.module_name, self.forge_reports)
 

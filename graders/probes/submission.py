@@ -47,6 +47,7 @@ from graders.probes.student import (
 from graders.probes.values import explain
 from graders.results import Location
 from graders.trust import wire
+from graders.trust.limits import give_up_privileges
 
 _real_sleep = time.sleep
 _thread_start = threading.Thread.start
@@ -967,6 +968,7 @@ def _leave_the_judge(keep: socket.socket) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.setitimer(signal.ITIMER_REAL, 0)
     _die_with_parent()
+    give_up_privileges()
     sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # noqa: SIM115
     sys.stderr = sys.__stderr__ = open(os.devnull, "w")  # noqa: SIM115
 
