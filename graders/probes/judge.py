@@ -23,7 +23,6 @@ import ast
 import asyncio
 import errno
 import itertools
-import os
 import selectors
 import signal
 import socket
@@ -108,6 +107,10 @@ _commands = itertools.count(1)
 
 def next_command() -> int:
     return next(_commands)
+
+
+# Submission processes started afresh (where there is no fork), by module, for the next check.
+_STARTED_AFRESH: dict[str, tuple[Any, socket.socket]] = {}
 
 
 class Broken(Exception):
@@ -388,7 +391,7 @@ class Submission:
 
     def __init__(self, module_name: str, path: Path) -> None:
         self.module_name, self.path, self.file_name = module_name, path, path.name
-        self.pid = 0
+        self.process: Any = None  # a submission.SubmissionProcess
         self.sock: socket.socket | None = None
         self.loop: JudgeLoop | None = None
         self.talk: _Conversation | None = None
@@ -411,9 +414,24 @@ class Submission:
 
         keep_out_of_reach()  # what the submission process may not open: this process
         self.loop = JudgeLoop(self)
-        self.pid, self.sock = submission.start(self.module_name, self.forge_reports)
+        kept = _STARTED_AFRESH.pop(self.module_name, None)
+        if kept is not None:
+            self.process, self.sock = kept
+            try:
+                wire.send(self.sock, {"op": "reset"})
+                return
+            except OSError:
+                self.close()
+                self.loop = JudgeLoop(self)
+        self.process, self.sock = submission.start(self.module_name, self.forge_reports)
 
     def close(self) -> None:
+        if self.sock is not None and self.process is not None and self.process.popen is not None \
+                and not self._gone and self.module_name not in _STARTED_AFRESH:
+            # Started afresh (no fork here): starting one costs the grading stack's imports,
+            # so the next check of this exercise takes it over, its module loaded anew.
+            _STARTED_AFRESH[self.module_name] = (self.process, self.sock)
+            self.sock = self.process = None
         if self.sock is not None:
             try:
                 wire.send(self.sock, {"op": "stop"})
@@ -421,9 +439,9 @@ class Submission:
                 pass
             self.sock.close()
             self.sock = None
-        if self.pid:
-            _end(self.pid)
-            self.pid = 0
+        if self.process is not None:
+            self.process.end()
+            self.process = None
         if self.loop is not None:
             for task in asyncio.all_tasks(self.loop):
                 task.cancel()
@@ -700,10 +718,9 @@ class Submission:
 
     def _ask_where(self) -> Stop | None:
         """Where the student's code is, as its process says when asked (for the message only)."""
-        if not self.pid or self.sock is None:
+        if self.process is None or self.sock is None or not self.process.ask_where():
             return None
         try:
-            os.kill(self.pid, signal.SIGUSR1)
             self.sock.settimeout(WHERE_PATIENCE)
             while True:
                 message = wire.receive(self.sock)
@@ -720,22 +737,22 @@ class Submission:
 
     def _give_up(self, why: str) -> None:
         self._gone = why
-        if self.pid:
-            _end(self.pid)
-            self.pid = 0
+        if self.process is not None:
+            self.process.end()
+            self.process = None
         if self.sock is not None:
             self.sock.close()
             self.sock = None
 
     def _exit_text(self) -> str:
-        status = _reap(self.pid) if self.pid else None
-        self.pid = 0
-        if status is not None and os.WIFSIGNALED(status):
-            number = os.WTERMSIG(status)
+        status = self.process.reap() if self.process is not None else None
+        self.process = None
+        if status is not None and status & 0x7F:  # ended by a signal (os.WIFSIGNALED, portably)
+            number = status & 0x7F
             fault = " (a segmentation fault)" if number == signal.SIGSEGV else ""
             return (f"Your code crashed: its process was killed by {signal.Signals(number).name}"
                     f"{fault}. It may have crashed the interpreter or run out of memory.")
-        code = os.WEXITSTATUS(status) if status is not None else None
+        code = status >> 8 if status is not None else None
         return (f"Your code's process exited with status {code} before it returned: it may have "
                 f"called os._exit() or sys.exit(), crashed the interpreter or run out of memory. "
                 f"Exercise code must return its result.")
@@ -807,14 +824,6 @@ def _with_handles(value: Any, handles: dict[int, Handed]) -> Any:
     return value
 
 
-def _reap(pid: int) -> int | None:
-    """The wait status of a submission process that closed its end (it is ending)."""
-    try:
-        return os.waitpid(pid, 0)[1]
-    except ChildProcessError:
-        return None
-
-
 def _definitions(path: Path) -> dict[str, Location]:
     try:
         tree = ast.parse(path.read_bytes())
@@ -822,15 +831,3 @@ def _definitions(path: Path) -> dict[str, Location]:
         return {}
     return {node.name: Location(path.name, node.lineno) for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
-
-
-def _end(pid: int) -> int | None:
-    """Kill the submission process and reap it; its wait status (None if it was gone)."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        return os.waitpid(pid, 0)[1]
-    except ChildProcessError:
-        return None

@@ -21,9 +21,12 @@ import concurrent.futures.thread as futures_thread
 import functools
 import inspect
 import itertools
+import json
 import os
+import secrets
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -583,7 +586,8 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     """The submission process's life: answer the judge's requests until it says stop."""
     runtime = Runtime(Channel(sock))
     _install(runtime)
-    signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
     solution = Solution(module_name)
     while True:
         try:
@@ -592,6 +596,14 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
             os._exit(0)  # the judge has gone
         if request["op"] == "stop":
             os._exit(0)
+        if request["op"] == "reset":  # the next check (started afresh, this process serves on)
+            solution = Solution(module_name)
+            sys.modules.pop(module_name, None)
+            runtime.proxies.clear()
+            runtime.kept.clear()
+            runtime.tasks.clear()
+            runtime.loops.clear()
+            continue
         runtime.clock.now = float(request.get("now", runtime.clock.now))
         answer = _answer(runtime, solution, request)
         if forged_reports:
@@ -941,19 +953,128 @@ def _as_a_clean_run(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def start(module_name: str, forged_reports: bool = False) -> tuple[int, socket.socket]:
-    """Fork the submission process; the judge keeps the returned socket and pid."""
+class SubmissionProcess:
+    """The judge's hold on a submission process, forked or started afresh."""
+
+    def __init__(self, pid: int = 0, popen: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid, self.popen = pid or (popen.pid if popen else 0), popen
+
+    def ask_where(self) -> bool:
+        """Ask the process where its student code is (a signal; not where there is none)."""
+        if not hasattr(signal, "SIGUSR1"):
+            return False
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+        except OSError:
+            return False
+        return True
+
+    def end(self) -> int | None:
+        """Kill it and reap it: its wait status (None if it was already gone)."""
+        if self.popen is not None:
+            self.popen.kill()
+            return _status(self.popen.wait())
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return self.reap()
+
+    def reap(self) -> int | None:
+        """Wait for it to end by itself (it closed its end of the socket)."""
+        if self.popen is not None:
+            return _status(self.popen.wait())
+        try:
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            return None
+
+
+def _status(returncode: int) -> int:
+    """A Popen return code as a wait status (a negative code is the signal that ended it)."""
+    return -returncode if returncode < 0 else returncode << 8
+
+
+# Real seconds a submission process started afresh has to connect (it imports the grading stack).
+CONNECT_PATIENCE = 60.0
+
+
+def start(module_name: str, forged_reports: bool = False) -> tuple[SubmissionProcess, socket.socket]:
+    """Start the submission process (forked where the platform can, else afresh); the judge
+    keeps the returned process and socket."""
+    if not hasattr(os, "fork"):
+        return _spawn(module_name, forged_reports)
     judge_end, submission_end = socket.socketpair()
     pid = os.fork()
     if pid:
         submission_end.close()
-        return pid, judge_end
+        return SubmissionProcess(pid), judge_end
     try:
         judge_end.close()
         _leave_the_judge(submission_end)
         serve(submission_end, module_name, forged_reports)
     finally:
         os._exit(0)
+
+
+def _spawn(module_name: str, forged_reports: bool) -> tuple[SubmissionProcess, socket.socket]:
+    """Where there is no fork (Windows): `python -m graders.probes.submission`, told on its stdin
+    where to connect and with which token, and watching that pipe to end with the judge."""
+    from graders.trust import rules
+    from graders.trust.student_files import solutions_dir
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(CONNECT_PATIENCE)
+    token = secrets.token_hex(16)
+    process = subprocess.Popen([sys.executable, "-B", "-m", "graders.probes.submission"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    plan = {"port": listener.getsockname()[1], "token": token, "module": module_name,
+            "solutions": str(solutions_dir()), "rules": rules.ENFORCED, "forge": forged_reports}
+    process.stdin.write(json.dumps(plan).encode() + b"\n")
+    process.stdin.flush()
+    try:
+        while True:
+            connection, _ = listener.accept()
+            connection.settimeout(CONNECT_PATIENCE)
+            if connection.recv(len(token) + 1) == token.encode() + b"\n":
+                connection.settimeout(None)
+                return SubmissionProcess(popen=process), connection
+            connection.close()  # not ours: another process of this machine knocked
+    except OSError:
+        process.kill()
+        process.wait()
+        raise
+    finally:
+        listener.close()
+
+
+def main() -> None:
+    """The submission process started afresh (see `_spawn`)."""
+    from pathlib import Path
+
+    from graders.trust import rules
+    from graders.trust.student_files import set_solutions_dir
+
+    plan = json.loads(sys.stdin.buffer.readline())
+    rules.ENFORCED = plan["rules"]
+    set_solutions_dir(Path(plan["solutions"]))
+    sock = socket.create_connection(("127.0.0.1", plan["port"]))
+    sock.sendall(plan["token"].encode() + b"\n")
+    watched = os.dup(0)
+    threading.Thread(target=_exit_with_the_judge, args=(watched,), daemon=True).start()
+    give_up_privileges()
+    serve(sock, plan["module"], plan["forge"])
+
+
+def _exit_with_the_judge(fd: int) -> None:
+    try:
+        while os.read(fd, 1024):
+            pass
+    except OSError:
+        pass
+    os._exit(0)
 
 
 def _leave_the_judge(keep: socket.socket) -> None:
@@ -981,3 +1102,7 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+if __name__ == "__main__":
+    main()
