@@ -40,8 +40,9 @@ from graders.results import Location
 from graders.trust import wire
 from graders.trust.limits import OUTPUT_LIMIT, keep_out_of_reach
 
-# Real seconds the judge waits for a stuck submission to say where it is, before stopping it.
-WHERE_PATIENCE = 5.0
+# Real seconds the judge waits for a stuck submission to say where it is, before stopping it
+# (it answers in milliseconds; this must stay well inside the grading process's silence limit).
+WHERE_PATIENCE = 1.0
 # Simulated seconds past a call's own limit after which the judge stops waiting: the submission's
 # side ends a run at its limit (plus a grace for code that swallows cancellation) by itself.
 _SLACK = 60.0
@@ -202,7 +203,7 @@ class Run(Outcome[Any]):
     def result(self, call: str) -> Any:
         """The value the call returned; a Fail naming what went wrong otherwise."""
         if self.broken:
-            raise Fail(f"{call}: {self.broken}")
+            raise Fail(f"{call}: {self.broken}", status="error")
         if self.spun:
             raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
                        f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
@@ -784,7 +785,7 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(str(answer["why"]))
+            raise Fail(str(answer["why"]), status="error")
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
+import io
 import concurrent.futures.thread as futures_thread
 import functools
 import inspect
@@ -50,7 +52,7 @@ from graders.probes.student import (
 from graders.probes.values import explain
 from graders.results import Location
 from graders.trust import wire
-from graders.trust.limits import give_up_privileges
+from graders.trust.limits import OUTPUT_LIMIT, give_up_privileges
 
 _real_sleep = time.sleep
 _thread_start = threading.Thread.start
@@ -1064,6 +1066,8 @@ def main() -> None:
     sock.sendall(plan["token"].encode() + b"\n")
     watched = os.dup(0)
     threading.Thread(target=_exit_with_the_judge, args=(watched,), daemon=True).start()
+    sys.stdout = sys.__stdout__ = _CappedOutput()
+    sys.stderr = sys.__stderr__ = _CappedOutput()
     give_up_privileges()
     serve(sock, plan["module"], plan["forge"])
 
@@ -1090,8 +1094,25 @@ def _leave_the_judge(keep: socket.socket) -> None:
     signal.setitimer(signal.ITIMER_REAL, 0)
     _die_with_parent()
     give_up_privileges()
-    sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # noqa: SIM115
-    sys.stderr = sys.__stderr__ = open(os.devnull, "w")  # noqa: SIM115
+    sys.stdout = sys.__stdout__ = _CappedOutput()
+    sys.stderr = sys.__stderr__ = _CappedOutput()
+
+
+class _CappedOutput(io.TextIOBase):
+    """Where the student's prints go: nowhere, up to the output limit, past which a print fails
+    as a full disk would (EFBIG), and the check says so."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written += len(text)
+        if self.written > OUTPUT_LIMIT:
+            raise OSError(errno.EFBIG, "File too large")
+        return len(text)
 
 
 def _die_with_parent() -> None:
