@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import errno
-import io
 import concurrent.futures.thread as futures_thread
+import errno
 import functools
 import inspect
+import io
 import itertools
 import json
 import os
