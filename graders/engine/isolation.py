@@ -3,7 +3,8 @@
 A child is forked from `grade` (which has the grading stack imported); where there is no fork
 (Windows) or GRADE_START=spawn says so, graders/engine/spawned.py starts it afresh instead and
 judges it with the same code. Without a sandbox, or
-dropped to a uid of its own (graders/trust/sandbox.py), it runs its target right there; under
+dropped to a uid of its own (graders/trust/sandbox.py; as root without bubblewrap, first in
+namespaces of its own where the kernel allows), it runs its target right there; under
 bubblewrap it execs `python -m graders.engine.worker` in the sandbox and reads its plan on stdin. Either
 way it gets its own session, a memory limit, a cap on the size of files it writes (pytest
 captures output in files, so this caps output), stdin/stdout/stderr away from the terminal, and
