@@ -32,6 +32,7 @@ with exit status 2.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import shutil
@@ -323,8 +324,7 @@ def stage(folder: Path, names: list[str]) -> Path:
     submission in a folder the sandbox's uid cannot enter (a class folder of mode 0700) is graded
     as it is, and the sandbox sees nothing of the folder but these files. Only regular files up
     to STAGED_LIMIT are copied (a FIFO or a device is not read)."""
-    staged = Path(tempfile.mkdtemp(prefix="grade-staged-", dir="/tmp" if os.path.isdir("/tmp")
-                                   else None))
+    staged = Path(tempfile.mkdtemp(dir=_staging_root()))
     os.chmod(staged, 0o755)
     for name in dict.fromkeys(names):
         data = _read_regular(folder / name)
@@ -332,6 +332,26 @@ def stage(folder: Path, names: list[str]) -> Path:
             (staged / name).write_bytes(data)
             os.chmod(staged / name, 0o644)
     return staged
+
+
+@cache
+def _staging_root() -> Path:
+    """This `grade`'s folder of staged copies: others may pass through it, not list it (the
+    copies' names are random). Those of a `grade` that is gone (killed with SIGKILL) go first."""
+    base = Path("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir())
+    for stale in base.glob("grade-staged-*-*"):
+        try:
+            pid = int(stale.name.split("-")[2])
+            if stale.stat().st_uid == os.getuid() and pid != os.getpid():
+                os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(stale, ignore_errors=True)
+        except (ValueError, OSError):
+            continue
+    root = Path(tempfile.mkdtemp(prefix=f"grade-staged-{os.getpid()}-", dir=base))
+    os.chmod(root, 0o711)
+    atexit.register(shutil.rmtree, root, True)
+    return root
 
 
 def _read_regular(path: Path) -> bytes | None:
