@@ -92,7 +92,7 @@ class _Grading:
                   for exercise, spec in self.missing()}
         self.session = Session(worker.signer(key), titles, self.attributable)
         request = {"plan": [[exercise.number, functions] for exercise, functions in plan],
-                   "solutions": str(folder), "key": key.hex(), "seeds": seeds,
+                   "solutions": str(folder.resolve()), "key": key.hex(), "seeds": seeds,
                    # What this process decided holds in a sandboxed child too.
                    "check_timeout": worker.CHECK_TIMEOUT, "hang_guard": plugin.HANG_GUARD,
                    "rules": rules.ENFORCED}
@@ -102,7 +102,8 @@ class _Grading:
 
         return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT,
                    budget=SILENCE_LIMIT * (len(titles) + 1), listen=self.session.hear,
-                   request=json.dumps(request).encode(), solutions=folder)
+                   request=json.dumps(request).encode(), solutions=folder,
+                   stage=tuple(exercise.file_name for exercise, _ in plan))
 
     def take(self, ended: Ended) -> list[Job]:
         """Keep what the child sent; blame the check it stopped in; go on with the rest."""
@@ -205,6 +206,7 @@ def grade_plan(
     (None: each file's own) is the seed of every exercise's random data; `sandboxed` (None: as
     $GRADE_SANDBOX says) runs the children in the sandbox (SandboxUnavailable if it cannot)."""
     box = sandbox.choose(sandboxed)
+    sandbox.refuse_unreadable(box, [folder for folder, _ in plan.values()])
     started = time.monotonic()
     parallel = parallel or os.cpu_count() or 1
     specs = {exercise.module_name: check_specs(exercise)
