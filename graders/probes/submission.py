@@ -242,6 +242,9 @@ class Runtime:
             return
         for handle, shape in command.get("handles", {}).items():
             self.proxy(int(handle), shape)
+        if command.get("op") == "mark":  # answered from the loop's next turn, before any task
+            loop.call_soon_threadsafe(self.channel.send, {"op": "result", "id": command.get("id")})
+            return
         loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
 
     def arguments(self, data: Any) -> Any:
@@ -260,27 +263,43 @@ class Runtime:
             return {key: self._with_proxies(item) for key, item in value.items()}
         return value
 
+    def by_reference(self, value: Any) -> Any:
+        """`value` for the judge, kept here by number unless it is a plain value (str, int,
+        float, bool, None): lists and dicts too, so the judge can act on the object itself."""
+        if value is None or type(value) in (str, int, float, bool):
+            return wire.encode(value)
+        number = self.number_of(value)
+        if number is not None:
+            return {"$": "handle", "v": number}
+        return wire.encode_kept(value, self.keep(value))
+
     def invoke(self, number: int, method: str, args: tuple[Any, ...],
-               kwargs: dict[str, Any], notify: bool = False) -> int:
+               kwargs: dict[str, Any], notify: bool = False, by_reference: bool = False) -> int:
         """Tell the judge a handed object's method was called; the number its reply will carry
         (none for a notification: the caller goes on at once)."""
         call = next(self.numbers)
         loop = _get_running_loop()
         task = asyncio.current_task(loop) if loop is not None else None
+        if by_reference:
+            encoded_args: Any = [self.by_reference(arg) for arg in args]
+            encoded_kwargs: Any = {"$": "dict", "v": [[key, self.by_reference(value)]
+                                                       for key, value in kwargs.items()]}
+        else:
+            encoded_args, encoded_kwargs = self.encode(list(args)), self.encode(dict(kwargs))
         self.channel.send({
             "op": "invoke", "id": call, "handle": number, "method": method,
-            "args": self.encode(list(args)), "kwargs": self.encode(dict(kwargs)),
+            "args": encoded_args, "kwargs": encoded_kwargs,
             "thread": threading.current_thread().name, "on_loop": loop is not None,
             "task": task.get_name() if task is not None else None, "notify": notify,
         })
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
+                           kwargs: dict[str, Any], by_reference: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         with self.clock.cond:
-            call = self.invoke(number, method, args, kwargs)
+            call = self.invoke(number, method, args, kwargs, by_reference=by_reference)
             self.clock.awaiting[call] = (loop, future)
         try:
             return await future
@@ -376,16 +395,18 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
+    by_reference = shape.get("by_reference") is True
     for method, kind in shape.get("methods", {}).items():
-        namespace[method] = _method(runtime, number, method, kind)
+        namespace[method] = _method(runtime, number, method, kind, by_reference)
     kind_of_proxy = type(shape["name"], (), namespace)
     return kind_of_proxy()
 
 
-def _method(runtime: Runtime, number: int, method: str, kind: str) -> Callable[..., Any]:
+def _method(runtime: Runtime, number: int, method: str, kind: str,
+            by_reference: bool = False) -> Callable[..., Any]:
     if kind == "async":
         async def call_async(self: object, *args: Any, **kwargs: Any) -> Any:
-            return await runtime.invoke_async(number, method, args, kwargs)
+            return await runtime.invoke_async(number, method, args, kwargs, by_reference)
 
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
@@ -621,6 +642,9 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
         watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
+        _stand_in(runtime, solution, request.get("stand_ins", {}))
+        if request.get("spy_pools"):
+            return _spying_pools(runtime, solution, request, watched)
         if request.get("scenario"):
             answer = _run_scenario(runtime, solution, request)
             answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
@@ -641,6 +665,33 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
     except Fail as failure:
         return {"op": "failed", "message": failure.message,
                 "location": _where(failure.location)}
+
+
+def _stand_in(runtime: Runtime, solution: Solution, stand_ins: dict[str, Any]) -> None:
+    """Module functions replaced, for this run, by a handed object's method: the student's code
+    calls the judge's version by the same name."""
+    if not stand_ins:
+        return
+    module = solution.module()
+    for name, (number, method) in stand_ins.items():
+        setattr(module, name, getattr(runtime.proxies[int(number)], method))
+
+
+def _spying_pools(runtime: Runtime, solution: Solution, request: dict[str, Any],
+                  watched: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
+    """The call, with the thread pools it makes (the module's own among them) reported."""
+    from graders.probes.threads import spy_on_executors
+
+    with spy_on_executors() as pools:
+        answer = _answer(runtime, solution, {**request, "spy_pools": False, "watch": []})
+        runtime.calls -= 1  # one call, not two
+    report = answer.get("report")
+    if isinstance(report, dict):
+        report["pools"] = [{"max_workers": pool.max_workers, "location": _where(pool.location)}
+                           for pool in pools.created]
+        report["watched"] = {name: [wire.encode(list(args)) for args in calls]
+                             for name, calls in watched.items()}
+    return answer
 
 
 def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
