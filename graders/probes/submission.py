@@ -507,9 +507,15 @@ def _install(runtime: Runtime) -> None:
                     runtime.finished.add(id(thread))
                     if counted or id(thread) in leaving:
                         clock.busy -= 1
+                    leaving.discard(id(thread))
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
+        with clock.cond:
+            # A thread object may reuse the id of one that ended: this one has neither ended
+            # nor been told to leave (else a pool worker's exit would count as a busy thread's).
+            runtime.finished.discard(id(thread))
+            leaving.discard(id(thread))
         if counted:
             clock.started()
         try:
