@@ -494,6 +494,8 @@ def _install(runtime: Runtime) -> None:
         runtime.sleep(seconds)
 
     leaving: set[int] = set()  # pool workers told to exit: busy until they have
+    held: set[int] = set()  # those of them counted busy until they exit
+    working: set[int] = set()  # pool workers running a work item (counted busy by the item)
 
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
@@ -505,9 +507,10 @@ def _install(runtime: Runtime) -> None:
             finally:
                 with clock.cond:
                     runtime.finished.add(id(thread))
-                    if counted or id(thread) in leaving:
+                    if counted or id(thread) in held:
                         clock.busy -= 1
                     leaving.discard(id(thread))
+                    held.discard(id(thread))
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
@@ -516,6 +519,7 @@ def _install(runtime: Runtime) -> None:
             # nor been told to leave (else a pool worker's exit would count as a busy thread's).
             runtime.finished.discard(id(thread))
             leaving.discard(id(thread))
+            held.discard(id(thread))
         if counted:
             clock.started()
         try:
@@ -533,13 +537,36 @@ def _install(runtime: Runtime) -> None:
                 return
         _thread_join(thread, timeout)
 
+    owners: dict[int, int] = {}  # pool worker thread -> its pool
+    queued: dict[int, int] = {}  # per pool: work items submitted that have not ended
+    deferred: dict[int, int] = {}  # per pool: of those, items waiting for a worker to be free
+
     def submit(pool: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        clock.started()  # the work item is busy from now until it has run
+        # The work item is busy from now until it has run, unless every worker of its pool has
+        # an item already: then it waits for one of them, and is busy once that item ends.
+        key = id(pool)
+        with clock.cond:
+            waits = queued.get(key, 0) >= getattr(pool, "_max_workers", 1)
+            queued[key] = queued.get(key, 0) + 1
+            if waits:
+                deferred[key] = deferred.get(key, 0) + 1
+            else:
+                clock.busy += 1
         try:
-            return _pool_submit(pool, fn, *args, **kwargs)
+            future = _pool_submit(pool, fn, *args, **kwargs)
         except BaseException:
-            clock.ended()
+            with clock.cond:
+                queued[key] -= 1
+                if waits:
+                    deferred[key] -= 1
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
             raise
+        with clock.cond:
+            for thread in list(getattr(pool, "_threads", ())):
+                owners[id(thread)] = key
+        return future
 
     def shutdown(pool: Any, wait: bool = True, *, cancel_futures: bool = False) -> None:
         # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
@@ -547,14 +574,32 @@ def _install(runtime: Runtime) -> None:
             for thread in list(getattr(pool, "_threads", ())):
                 if id(thread) not in runtime.finished and id(thread) not in leaving:
                     leaving.add(id(thread))
-                    clock.busy += 1
+                    # One running a work item is counted busy by it (a call of the world it
+                    # waits in parks it): its item's count carries over when the item ends.
+                    if id(thread) not in working:
+                        held.add(id(thread))
+                        clock.busy += 1
         _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
 
     def run_item(item: Any) -> None:
+        me = id(threading.current_thread())
+        with clock.cond:
+            working.add(me)
         try:
             _item_run(item)
         finally:
-            clock.ended()
+            with clock.cond:
+                working.discard(me)
+                key = owners.get(me)
+                if key is not None and queued.get(key):
+                    queued[key] -= 1
+                if key is not None and deferred.get(key):
+                    deferred[key] -= 1  # this worker takes the next waiting item: still busy
+                elif me in leaving and me not in held:
+                    held.add(me)  # told to exit meanwhile: busy, now as a leaving thread
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
 
     def event_wait(event: threading.Event, timeout: float | None = None) -> bool:
         if not event.is_set():
