@@ -297,12 +297,18 @@ class Remote:
         answer = await self._submission.command(message)
         return self._submission.done_of(answer)
 
-    async def start(self, function: str, *args: Any, **kwargs: Any) -> Done:
+    async def start(self, function: str, *args: Any, value_at_return: bool = False,
+                    **kwargs: Any) -> Done:
         """Call the student's coroutine function `function` and run it as a task there;
-        `.task` numbers the task (0 if it did not give a coroutine)."""
-        return await self._do({"op": "start", "function": function,
-                               "args": self._submission.encode(list(args)),
-                               "kwargs": self._submission.encode(dict(kwargs))})
+        `.task` numbers the task (0 if it did not give a coroutine). `value_at_return`: the
+        value the task returned is read the moment it returns (a list it returned may change
+        afterwards, before the judge waits for the task)."""
+        message = {"op": "start", "function": function,
+                   "args": self._submission.encode(list(args)),
+                   "kwargs": self._submission.encode(dict(kwargs))}
+        if value_at_return:
+            message["at_return"] = True
+        return await self._do(message)
 
     async def start_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
         """Run `kept.method(*args)` (an object of the student's code) as a task there."""
@@ -418,6 +424,8 @@ class Submission:
         self._serving: dict[int, asyncio.Task[None]] = {}
         self._definitions: dict[str, Location] | None = None
         self._gone = ""
+        # Wakes sent so far: a reply made after the latest one has not reached the submission.
+        self.wakes = 0
 
     # --- the process ------------------------------------------------------------------------
 
@@ -468,12 +476,14 @@ class Submission:
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
              heartbeat: float | None = None, spin_rounds: int | None = None,
-             spy_pools: bool = False) -> Run:
+             spy_pools: bool = False, value_at_return: bool = False) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
         simulated seconds; a plain function directly (`thread="new"`: from a new thread).
         `spy_pools`: the submission reports the thread pools made (`report["pools"]`: each
-        one's max_workers and line), a self-report to name a pool too small."""
+        one's max_workers and line), a self-report to name a pool too small. `value_at_return`:
+        the value is read the moment the coroutine returns, and the tasks still running then
+        are reported (`report["running_at_return"]`)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
@@ -482,6 +492,8 @@ class Submission:
             request["spin_rounds"] = spin_rounds
         if spy_pools:
             request["spy_pools"] = True
+        if value_at_return:
+            request["at_return"] = True
         beats = Heartbeat(heartbeat) if heartbeat else None
         if beats is not None:
             request["heartbeat"] = self._encode(beats)
@@ -721,6 +733,7 @@ class Submission:
         replies, talk.outbox = talk.outbox, []
         commands, talk.commands = talk.commands, []
         talk.idle, talk.until = False, None
+        self.wakes += 1
         self._send({"op": "wake", "now": loop.now, "replies": replies, "commands": commands})
 
     def deadlocked(self) -> None:

@@ -207,6 +207,7 @@ class Runtime:
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.at_return: dict[int, Any] = {}  # values of started tasks, read as they returned
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -245,7 +246,7 @@ class Runtime:
         if command.get("op") == "mark":  # answered from the loop's next turn, before any task
             loop.call_soon_threadsafe(self.channel.send, {"op": "result", "id": command.get("id")})
             return
-        loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
+        loop.call_soon_threadsafe(lambda: _observed(loop.create_task(_perform(self, command))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -796,9 +797,12 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         made = target(*args, **kwargs)
         if not asyncio.iscoroutine(made):
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
-        task = asyncio.get_running_loop().create_task(made)
-        runtime.tasks[len(runtime.tasks) + 1] = task
-        return {"task": len(runtime.tasks)}
+        number = len(runtime.tasks) + 1
+        if command.get("at_return"):
+            made = _read_at_return(runtime, made, number)
+        task = _observed(asyncio.get_running_loop().create_task(made))
+        runtime.tasks[number] = task
+        return {"task": number}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -811,6 +815,21 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
     if op == "callback":
         return await _callback(runtime, command)
     raise ValueError(f"no command {op!r}")
+
+
+async def _read_at_return(runtime: Runtime, coroutine: Any, number: int) -> Any:
+    """The coroutine, with the value it returns read the moment it returns."""
+    value = await coroutine
+    runtime.at_return[number] = runtime.encode(value, keep_all=True)
+    return value
+
+
+def _observed(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+    """A task the runtime made for the judge (a command, a coroutine the judge started and waits
+    for its own way): not one the student's code left unawaited."""
+    if hasattr(task, "_observed"):
+        task._observed = True  # type: ignore[attr-defined]
+    return task
 
 
 def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
@@ -831,6 +850,9 @@ def _task_state(runtime: Runtime, task: asyncio.Task[Any]) -> dict[str, Any]:
     error = task.exception()
     if error is not None:
         return {"state": "raised", "error": _error_of(error)}
+    for number, kept in runtime.tasks.items():
+        if kept is task and number in runtime.at_return:
+            return {"state": "returned", "value": runtime.at_return[number]}
     return {"state": "returned", "value": runtime.encode(task.result(), keep_all=True)}
 
 
@@ -944,6 +966,9 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
+    returned: dict[str, Any] = {}
+    if request.get("at_return"):
+        function = _reading_at_return(runtime, function, returned)
     with _clock_spy(request) as clocks:
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
@@ -963,7 +988,29 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     if spy is not None:
         report.update(_loop_report(spy))
         runtime.loop_spy = None
-    return _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "running" in returned:
+        report["running_at_return"] = returned["running"]
+    answer = _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "value" in returned and "value" in answer:
+        answer["value"] = returned["value"]
+    return answer
+
+
+def _reading_at_return(runtime: Runtime, function: Callable[..., Any],
+                       returned: dict[str, Any]) -> Callable[..., Any]:
+    """`function`, with the value it returns read the moment it returns, and the tasks still
+    running then (but the runtime's own) noted (a self-report)."""
+    async def reading(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        returned["value"] = runtime.encode(value)
+        current = asyncio.current_task()
+        returned["running"] = [
+            _pending(loops.snapshot(task)) for task in asyncio.all_tasks()
+            if task is not current and not task.done()
+            and getattr(task.get_coro(), "__qualname__", "") != "_quiet"]
+        return value
+
+    return reading
 
 
 def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any],
