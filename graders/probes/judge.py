@@ -63,9 +63,16 @@ class Handed:
 
     name: ClassVar[str] = "object"
     methods: ClassVar[dict[str, str]] = {}
+    # The arguments of its methods that are not plain values (str, int, float, bool, None) cross
+    # by reference, lists and dicts included: each as a `wire.Kept` the judge can act on later
+    # (`Remote.call_method`), the same object under the same number.
+    by_reference: ClassVar[bool] = False
 
     def shape(self) -> dict[str, Any]:
-        return {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+        shape = {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+        if self.by_reference:
+            shape["by_reference"] = True
+        return shape
 
 
 class Heartbeat(Handed):
@@ -199,6 +206,8 @@ class Run(Outcome[Any]):
     # With a heartbeat: the longest stretch of simulated time, past one period, in which the
     # loop answered no beat (the judge's own finding: 0.0 for a loop that was never held).
     stall: float = 0.0
+    # The heartbeat itself, for a stall within part of the run (`heartbeat.longest_stall`).
+    heartbeat: Heartbeat | None = None
 
     def result(self, call: str) -> Any:
         """The value the call returned; a Fail naming what went wrong otherwise."""
@@ -292,17 +301,35 @@ class Remote:
         answer = await self._submission.command(message)
         return self._submission.done_of(answer)
 
-    async def start(self, function: str, *args: Any, **kwargs: Any) -> Done:
+    async def start(self, function: str, *args: Any, value_at_return: bool = False,
+                    **kwargs: Any) -> Done:
         """Call the student's coroutine function `function` and run it as a task there;
-        `.task` numbers the task (0 if it did not give a coroutine)."""
-        return await self._do({"op": "start", "function": function,
-                               "args": self._submission.encode(list(args)),
-                               "kwargs": self._submission.encode(dict(kwargs))})
+        `.task` numbers the task (0 if it did not give a coroutine). `value_at_return`: the
+        value the task returned is read the moment it returns (a list it returned may change
+        afterwards, before the judge waits for the task)."""
+        message = {"op": "start", "function": function,
+                   "args": self._submission.encode(list(args)),
+                   "kwargs": self._submission.encode(dict(kwargs))}
+        if value_at_return:
+            message["at_return"] = True
+        return await self._do(message)
 
     async def start_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
         """Run `kept.method(*args)` (an object of the student's code) as a task there."""
         return await self._do({"op": "start", "kept": kept.number, "method": method,
                                "args": self._submission.encode(list(args))})
+
+    async def call_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
+        """Call `kept.method(*args)` there (a plain method of an object of the student's code,
+        one it handed the world by reference) and return what it returned."""
+        return await self._do({"op": "call", "kept": kept.number, "method": method,
+                               "args": self._submission.encode(list(args))})
+
+    async def mark(self) -> Done:
+        """A mark the submission's loop sends back from its very next turn, before any task
+        runs again: what reached the judge before the mark, the code running now did before it
+        gave the loop back (a task woken now by that code would run after the mark)."""
+        return await self._do({"op": "mark"})
 
     async def call(self, function: str, *args: Any, coroutine: bool = False) -> Done:
         """Call the student's plain function (a class, to make an object) there; an object that
@@ -401,6 +428,8 @@ class Submission:
         self._serving: dict[int, asyncio.Task[None]] = {}
         self._definitions: dict[str, Location] | None = None
         self._gone = ""
+        # Wakes sent so far: a reply made after the latest one has not reached the submission.
+        self.wakes = 0
 
     # --- the process ------------------------------------------------------------------------
 
@@ -466,16 +495,25 @@ class Submission:
 
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
-             heartbeat: float | None = None, spin_rounds: int | None = None) -> Run:
+             heartbeat: float | None = None, spin_rounds: int | None = None,
+             spy_pools: bool = False, value_at_return: bool = False) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
-        simulated seconds; a plain function directly (`thread="new"`: from a new thread)."""
+        simulated seconds; a plain function directly (`thread="new"`: from a new thread).
+        `spy_pools`: the submission reports the thread pools made (`report["pools"]`: each
+        one's max_workers and line), a self-report to name a pool too small. `value_at_return`:
+        the value is read the moment the coroutine returns, and the tasks still running then
+        are reported (`report["running_at_return"]`)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
                                    "watch": list(watch), "handles": self._shapes()}
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        if spy_pools:
+            request["spy_pools"] = True
+        if value_at_return:
+            request["at_return"] = True
         beats = Heartbeat(heartbeat) if heartbeat else None
         if beats is not None:
             request["heartbeat"] = self._encode(beats)
@@ -487,20 +525,26 @@ class Submission:
         assert self.loop is not None
         run = self._run(call or function, answer, self.loop.now - started)
         if beats is not None:
-            run.stall = beats.longest_stall(started, self.loop.now)
+            run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
         return run
 
     def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
                  spy_loop: bool = False, heartbeat: float | None = None,
-                 spin_rounds: int | None = None) -> Run:
+                 spin_rounds: int | None = None,
+                 stand_ins: dict[str, tuple[Handed, str]] | None = None) -> Run:
         """Run `script` on the judge's loop while the submission's loop does what it commands
         (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
         turn, call a callback the student's code handed the world). The Run's value is what the
-        script returned; its reports are of the whole run."""
+        script returned; its reports are of the whole run. `stand_ins`: module functions the
+        student's code calls by name, replaced there for this run by a handed object's method
+        (`{"worker1": (world, "worker1")}`): the judge's own version of them runs instead."""
         request: dict[str, Any] = {"op": "call", "scenario": True, "limit": limit,
                                    "spy_loop": spy_loop}
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        if stand_ins:
+            request["stand_ins"] = {name: [self._number_of(handed), method]
+                                    for name, (handed, method) in stand_ins.items()}
         beats = Heartbeat(heartbeat) if heartbeat else None
         if beats is not None:
             request["heartbeat"] = self._encode(beats)
@@ -516,7 +560,7 @@ class Submission:
         run = self._run(call, answer, self.loop.now - started)
         run.value = box.get("value")
         if beats is not None:
-            run.stall = beats.longest_stall(started, self.loop.now)
+            run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
         return run
 
     async def _script(self, script: Callable[[Remote], Awaitable[Any]], box: dict[str, Any]) -> None:
@@ -709,6 +753,7 @@ class Submission:
         replies, talk.outbox = talk.outbox, []
         commands, talk.commands = talk.commands, []
         talk.idle, talk.until = False, None
+        self.wakes += 1
         self._send({"op": "wake", "now": loop.now, "replies": replies, "commands": commands})
 
     def deadlocked(self) -> None:

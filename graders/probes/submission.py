@@ -213,6 +213,7 @@ class Runtime:
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.at_return: dict[int, Any] = {}  # values of started tasks, read as they returned
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -248,7 +249,10 @@ class Runtime:
             return
         for handle, shape in command.get("handles", {}).items():
             self.proxy(int(handle), shape)
-        loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
+        if command.get("op") == "mark":  # answered from the loop's next turn, before any task
+            loop.call_soon_threadsafe(self.channel.send, {"op": "result", "id": command.get("id")})
+            return
+        loop.call_soon_threadsafe(lambda: _observed(loop.create_task(_perform(self, command))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -266,27 +270,43 @@ class Runtime:
             return {key: self._with_proxies(item) for key, item in value.items()}
         return value
 
+    def by_reference(self, value: Any) -> Any:
+        """`value` for the judge, kept here by number unless it is a plain value (str, int,
+        float, bool, None): lists and dicts too, so the judge can act on the object itself."""
+        if value is None or type(value) in (str, int, float, bool):
+            return wire.encode(value)
+        number = self.number_of(value)
+        if number is not None:
+            return {"$": "handle", "v": number}
+        return wire.encode_kept(value, self.keep(value))
+
     def invoke(self, number: int, method: str, args: tuple[Any, ...],
-               kwargs: dict[str, Any], notify: bool = False) -> int:
+               kwargs: dict[str, Any], notify: bool = False, by_reference: bool = False) -> int:
         """Tell the judge a handed object's method was called; the number its reply will carry
         (none for a notification: the caller goes on at once)."""
         call = next(self.numbers)
         loop = _get_running_loop()
         task = asyncio.current_task(loop) if loop is not None else None
+        if by_reference:
+            encoded_args: Any = [self.by_reference(arg) for arg in args]
+            encoded_kwargs: Any = {"$": "dict", "v": [[key, self.by_reference(value)]
+                                                       for key, value in kwargs.items()]}
+        else:
+            encoded_args, encoded_kwargs = self.encode(list(args)), self.encode(dict(kwargs))
         self.channel.send({
             "op": "invoke", "id": call, "handle": number, "method": method,
-            "args": self.encode(list(args)), "kwargs": self.encode(dict(kwargs)),
+            "args": encoded_args, "kwargs": encoded_kwargs,
             "thread": threading.current_thread().name, "on_loop": loop is not None,
             "task": task.get_name() if task is not None else None, "notify": notify,
         })
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
+                           kwargs: dict[str, Any], by_reference: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         with self.clock.cond:
-            call = self.invoke(number, method, args, kwargs)
+            call = self.invoke(number, method, args, kwargs, by_reference=by_reference)
             self.clock.awaiting[call] = (loop, future)
         try:
             return await future
@@ -382,16 +402,18 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
+    by_reference = shape.get("by_reference") is True
     for method, kind in shape.get("methods", {}).items():
-        namespace[method] = _method(runtime, number, method, kind)
+        namespace[method] = _method(runtime, number, method, kind, by_reference)
     kind_of_proxy = type(shape["name"], (), namespace)
     return kind_of_proxy()
 
 
-def _method(runtime: Runtime, number: int, method: str, kind: str) -> Callable[..., Any]:
+def _method(runtime: Runtime, number: int, method: str, kind: str,
+            by_reference: bool = False) -> Callable[..., Any]:
     if kind == "async":
         async def call_async(self: object, *args: Any, **kwargs: Any) -> Any:
-            return await runtime.invoke_async(number, method, args, kwargs)
+            return await runtime.invoke_async(number, method, args, kwargs, by_reference)
 
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
@@ -479,6 +501,8 @@ def _install(runtime: Runtime) -> None:
         runtime.sleep(seconds)
 
     leaving: set[int] = set()  # pool workers told to exit: busy until they have
+    held: set[int] = set()  # those of them counted busy until they exit
+    working: set[int] = set()  # pool workers running a work item (counted busy by the item)
 
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
@@ -490,11 +514,19 @@ def _install(runtime: Runtime) -> None:
             finally:
                 with clock.cond:
                     runtime.finished.add(id(thread))
-                    if counted or id(thread) in leaving:
+                    if counted or id(thread) in held:
                         clock.busy -= 1
+                    leaving.discard(id(thread))
+                    held.discard(id(thread))
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
+        with clock.cond:
+            # A thread object may reuse the id of one that ended: this one has neither ended
+            # nor been told to leave (else a pool worker's exit would count as a busy thread's).
+            runtime.finished.discard(id(thread))
+            leaving.discard(id(thread))
+            held.discard(id(thread))
         if counted:
             clock.started()
         try:
@@ -512,13 +544,36 @@ def _install(runtime: Runtime) -> None:
                 return
         _thread_join(thread, timeout)
 
+    owners: dict[int, int] = {}  # pool worker thread -> its pool
+    queued: dict[int, int] = {}  # per pool: work items submitted that have not ended
+    deferred: dict[int, int] = {}  # per pool: of those, items waiting for a worker to be free
+
     def submit(pool: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        clock.started()  # the work item is busy from now until it has run
+        # The work item is busy from now until it has run, unless every worker of its pool has
+        # an item already: then it waits for one of them, and is busy once that item ends.
+        key = id(pool)
+        with clock.cond:
+            waits = queued.get(key, 0) >= getattr(pool, "_max_workers", 1)
+            queued[key] = queued.get(key, 0) + 1
+            if waits:
+                deferred[key] = deferred.get(key, 0) + 1
+            else:
+                clock.busy += 1
         try:
-            return _pool_submit(pool, fn, *args, **kwargs)
+            future = _pool_submit(pool, fn, *args, **kwargs)
         except BaseException:
-            clock.ended()
+            with clock.cond:
+                queued[key] -= 1
+                if waits:
+                    deferred[key] -= 1
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
             raise
+        with clock.cond:
+            for thread in list(getattr(pool, "_threads", ())):
+                owners[id(thread)] = key
+        return future
 
     def shutdown(pool: Any, wait: bool = True, *, cancel_futures: bool = False) -> None:
         # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
@@ -526,14 +581,32 @@ def _install(runtime: Runtime) -> None:
             for thread in list(getattr(pool, "_threads", ())):
                 if id(thread) not in runtime.finished and id(thread) not in leaving:
                     leaving.add(id(thread))
-                    clock.busy += 1
+                    # One running a work item is counted busy by it (a call of the world it
+                    # waits in parks it): its item's count carries over when the item ends.
+                    if id(thread) not in working:
+                        held.add(id(thread))
+                        clock.busy += 1
         _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
 
     def run_item(item: Any) -> None:
+        me = id(threading.current_thread())
+        with clock.cond:
+            working.add(me)
         try:
             _item_run(item)
         finally:
-            clock.ended()
+            with clock.cond:
+                working.discard(me)
+                key = owners.get(me)
+                if key is not None and queued.get(key):
+                    queued[key] -= 1
+                if key is not None and deferred.get(key):
+                    deferred[key] -= 1  # this worker takes the next waiting item: still busy
+                elif me in leaving and me not in held:
+                    held.add(me)  # told to exit meanwhile: busy, now as a leaving thread
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
 
     def event_wait(event: threading.Event, timeout: float | None = None) -> bool:
         if not event.is_set():
@@ -636,6 +709,9 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
         watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
+        _stand_in(runtime, solution, request.get("stand_ins", {}))
+        if request.get("spy_pools"):
+            return _spying_pools(runtime, solution, request, watched)
         if request.get("scenario"):
             answer = _run_scenario(runtime, solution, request)
             answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
@@ -656,6 +732,33 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
     except Fail as failure:
         return {"op": "failed", "message": failure.message,
                 "location": _where(failure.location)}
+
+
+def _stand_in(runtime: Runtime, solution: Solution, stand_ins: dict[str, Any]) -> None:
+    """Module functions replaced, for this run, by a handed object's method: the student's code
+    calls the judge's version by the same name."""
+    if not stand_ins:
+        return
+    module = solution.module()
+    for name, (number, method) in stand_ins.items():
+        setattr(module, name, getattr(runtime.proxies[int(number)], method))
+
+
+def _spying_pools(runtime: Runtime, solution: Solution, request: dict[str, Any],
+                  watched: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
+    """The call, with the thread pools it makes (the module's own among them) reported."""
+    from graders.probes.threads import spy_on_executors
+
+    with spy_on_executors() as pools:
+        answer = _answer(runtime, solution, {**request, "spy_pools": False, "watch": []})
+        runtime.calls -= 1  # one call, not two
+    report = answer.get("report")
+    if isinstance(report, dict):
+        report["pools"] = [{"max_workers": pool.max_workers, "location": _where(pool.location)}
+                           for pool in pools.created]
+        report["watched"] = {name: [wire.encode(list(args)) for args in calls]
+                             for name, calls in watched.items()}
+    return answer
 
 
 def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
@@ -709,9 +812,12 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         made = target(*args, **kwargs)
         if not asyncio.iscoroutine(made):
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
-        task = asyncio.get_running_loop().create_task(made)
-        runtime.tasks[len(runtime.tasks) + 1] = task
-        return {"task": len(runtime.tasks)}
+        number = len(runtime.tasks) + 1
+        if command.get("at_return"):
+            made = _read_at_return(runtime, made, number)
+        task = _observed(asyncio.get_running_loop().create_task(made))
+        runtime.tasks[number] = task
+        return {"task": number}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -724,6 +830,21 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
     if op == "callback":
         return await _callback(runtime, command)
     raise ValueError(f"no command {op!r}")
+
+
+async def _read_at_return(runtime: Runtime, coroutine: Any, number: int) -> Any:
+    """The coroutine, with the value it returns read the moment it returns."""
+    value = await coroutine
+    runtime.at_return[number] = runtime.encode(value, keep_all=True)
+    return value
+
+
+def _observed(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+    """A task the runtime made for the judge (a command, a coroutine the judge started and waits
+    for its own way): not one the student's code left unawaited."""
+    if hasattr(task, "_observed"):
+        task._observed = True  # type: ignore[attr-defined]
+    return task
 
 
 def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
@@ -744,6 +865,9 @@ def _task_state(runtime: Runtime, task: asyncio.Task[Any]) -> dict[str, Any]:
     error = task.exception()
     if error is not None:
         return {"state": "raised", "error": _error_of(error)}
+    for number, kept in runtime.tasks.items():
+        if kept is task and number in runtime.at_return:
+            return {"state": "returned", "value": runtime.at_return[number]}
     return {"state": "returned", "value": runtime.encode(task.result(), keep_all=True)}
 
 
@@ -857,6 +981,9 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
+    returned: dict[str, Any] = {}
+    if request.get("at_return"):
+        function = _reading_at_return(runtime, function, returned)
     with _clock_spy(request) as clocks:
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
@@ -876,7 +1003,29 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     if spy is not None:
         report.update(_loop_report(spy))
         runtime.loop_spy = None
-    return _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "running" in returned:
+        report["running_at_return"] = returned["running"]
+    answer = _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "value" in returned and "value" in answer:
+        answer["value"] = returned["value"]
+    return answer
+
+
+def _reading_at_return(runtime: Runtime, function: Callable[..., Any],
+                       returned: dict[str, Any]) -> Callable[..., Any]:
+    """`function`, with the value it returns read the moment it returns, and the tasks still
+    running then (but the runtime's own) noted (a self-report)."""
+    async def reading(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        returned["value"] = runtime.encode(value)
+        current = asyncio.current_task()
+        returned["running"] = [
+            _pending(loops.snapshot(task)) for task in asyncio.all_tasks()
+            if task is not current and not task.done()
+            and getattr(task.get_coro(), "__qualname__", "") != "_quiet"]
+        return value
+
+    return reading
 
 
 def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any],

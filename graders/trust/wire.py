@@ -176,9 +176,16 @@ def encode(value: Any, handles: Any = None, _depth: int = 0, keep: Any = None) -
         return encode_error(value, "")
     described = _opaque(_kind_of(value), value)
     if keep is not None and (number := keep(value)) is not None:
-        return {"$": "kept", "v": number, "kind": described["kind"], "type": described["type"],
-                "text": described["text"], "callable": callable(value)}
+        return encode_kept(value, number, described)
     return described
+
+
+def encode_kept(value: Any, number: int, described: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`value`, kept on the submission's side under `number`, as the judge gets it (a `Kept`):
+    any object, a list or a dict too when it is handed over by reference."""
+    described = described or _opaque(_kind_of(value), value)
+    return {"$": "kept", "v": number, "kind": described["kind"], "type": described["type"],
+            "text": described["text"], "callable": callable(value)}
 
 
 def encode_error(error: BaseException, text: str, location: tuple[str, int] | None = None,
