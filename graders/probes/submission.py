@@ -207,6 +207,7 @@ class Runtime:
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -322,6 +323,9 @@ class Runtime:
     def new_loop(self) -> JudgedLoop:
         made = JudgedLoop(self)
         self.loops.append(made)
+        if self.clock_spy is not None:
+            # A busy wait on loop.time() is counted (and ended) as one on time.monotonic() is.
+            self.clock_spy.watch_loop(made)
         return made
 
 
@@ -376,6 +380,9 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
+    for attribute, data in shape.get("attributes", {}).items():
+        if not attribute.startswith("_"):
+            namespace[attribute] = wire.decode(data)
     for method, kind in shape.get("methods", {}).items():
         namespace[method] = _method(runtime, number, method, kind)
     kind_of_proxy = type(shape["name"], (), namespace)
@@ -621,6 +628,7 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
         watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
+        _stand_in(runtime, solution, request.get("stand_ins", {}))
         if request.get("scenario"):
             answer = _run_scenario(runtime, solution, request)
             answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
@@ -641,6 +649,16 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
     except Fail as failure:
         return {"op": "failed", "message": failure.message,
                 "location": _where(failure.location)}
+
+
+def _stand_in(runtime: Runtime, solution: Solution, stand_ins: dict[str, Any]) -> None:
+    """Replace module functions by the judge's working versions (a handed object's method of
+    the same name), so that a check grades one function of the student's alone."""
+    if not stand_ins:
+        return
+    module = solution.module()
+    for name, number in stand_ins.items():
+        setattr(module, name, getattr(runtime.proxies[int(number)], name))
 
 
 def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
@@ -696,7 +714,7 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
         task = asyncio.get_running_loop().create_task(made)
         runtime.tasks[len(runtime.tasks) + 1] = task
-        return {"task": len(runtime.tasks)}
+        return {"task": len(runtime.tasks), "thread": threading.current_thread().name}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -842,6 +860,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
+    loops_before = len(runtime.loops)
     with _clock_spy(request) as clocks:
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
@@ -856,6 +875,8 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "unawaited_tasks": [_pending(task) for task in outcome.unawaited_tasks],
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
+        # Loops the student's code made meanwhile (run_virtual's own is the first).
+        "loops_made": max(0, len(runtime.loops) - loops_before - 1),
     }
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
@@ -909,7 +930,13 @@ def _clock_spy(request: dict[str, Any]) -> Iterator[ClockSpy | None]:
         yield None
         return
     with spy_on_clock_reads() as spy:
-        yield spy
+        if RUNTIME is not None:
+            RUNTIME.clock_spy = spy
+        try:
+            yield spy
+        finally:
+            if RUNTIME is not None:
+                RUNTIME.clock_spy = None
 
 
 def _pending(item: Any) -> dict[str, Any]:
