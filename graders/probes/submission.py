@@ -480,6 +480,8 @@ def _install(runtime: Runtime) -> None:
         runtime.sleep(seconds)
 
     leaving: set[int] = set()  # pool workers told to exit: busy until they have
+    running: set[int] = set()  # pool workers running a work item (busy for the item)
+    leave_after: set[int] = set()  # workers told to exit while running one: leaving after it
 
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
@@ -525,16 +527,32 @@ def _install(runtime: Runtime) -> None:
         # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
         with clock.cond:
             for thread in list(getattr(pool, "_threads", ())):
-                if id(thread) not in runtime.finished and id(thread) not in leaving:
+                if id(thread) in runtime.finished or id(thread) in leaving:
+                    continue
+                if id(thread) in running:
+                    # Busy for its item now (it may be parked in it: a time.sleep); it stays
+                    # busy from the item's end until it has exited.
+                    leave_after.add(id(thread))
+                else:
                     leaving.add(id(thread))
                     clock.busy += 1
         _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
 
     def run_item(item: Any) -> None:
+        worker = id(threading.current_thread())
+        with clock.cond:
+            running.add(worker)
         try:
             _item_run(item)
         finally:
-            clock.ended()
+            with clock.cond:
+                running.discard(worker)
+                if worker in leave_after and worker not in leaving:
+                    leaving.add(worker)  # the item's count carries over until it has exited
+                else:
+                    clock.busy -= 1
+                leave_after.discard(worker)
+                clock.cond.notify_all()
 
     def event_wait(event: threading.Event, timeout: float | None = None) -> bool:
         if not event.is_set():
