@@ -45,6 +45,10 @@ SELF_REPORT_ONLY = {
                                            "process",
     "ex01_coroutines/loop_never_closed": "a loop left open is seen only inside the submission's "
                                          "process",
+    "ex12_pitfalls/price_now_leaves_its_loop_open": "price_now's loop left open (new_event_loop, "
+                                                    "never closed) is seen only inside the "
+                                                    "submission's process; its price is right and "
+                                                    "asked of the shop",
 }
 
 

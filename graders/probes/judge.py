@@ -67,11 +67,16 @@ class Handed:
     # by reference, lists and dicts included: each as a `wire.Kept` the judge can act on later
     # (`Remote.call_method`), the same object under the same number.
     by_reference: ClassVar[bool] = False
+    # Plain-data attributes the stand-in shows, read once when it is handed over (a shop's
+    # `pause`): the student's code reads them there, and setting them changes nothing here.
+    attributes: ClassVar[tuple[str, ...]] = ()
 
     def shape(self) -> dict[str, Any]:
         shape = {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
         if self.by_reference:
             shape["by_reference"] = True
+        if self.attributes:
+            shape["attributes"] = {name: wire.encode(getattr(self, name)) for name in self.attributes}
         return shape
 
 
@@ -496,18 +501,24 @@ class Submission:
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
              heartbeat: float | None = None, spin_rounds: int | None = None,
-             spy_pools: bool = False, value_at_return: bool = False) -> Run:
+             spy_pools: bool = False, value_at_return: bool = False,
+             stand_ins: dict[str, Handed] | None = None) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
         simulated seconds; a plain function directly (`thread="new"`: from a new thread).
         `spy_pools`: the submission reports the thread pools made (`report["pools"]`: each
         one's max_workers and line), a self-report to name a pool too small. `value_at_return`:
         the value is read the moment the coroutine returns, and the tasks still running then
-        are reported (`report["running_at_return"]`)."""
+        are reported (`report["running_at_return"]`). `stand_ins`: module functions replaced
+        there, for this check, by the method of the same name of a `Handed` (the judge's
+        working version), so that one function is graded alone."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
                                    "watch": list(watch), "handles": self._shapes()}
+        if stand_ins:
+            request["stand_ins"] = {name: self._number_of(handed) for name, handed in stand_ins.items()}
+            request["handles"] = self._shapes()
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         if spy_pools:
@@ -531,7 +542,8 @@ class Submission:
     def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
                  spy_loop: bool = False, heartbeat: float | None = None,
                  spin_rounds: int | None = None,
-                 stand_ins: dict[str, tuple[Handed, str]] | None = None) -> Run:
+                 stand_ins: dict[str, tuple[Handed, str]] | None = None,
+                 spy_clocks: bool = False) -> Run:
         """Run `script` on the judge's loop while the submission's loop does what it commands
         (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
         turn, call a callback the student's code handed the world). The Run's value is what the
@@ -540,6 +552,8 @@ class Submission:
         (`{"worker1": (world, "worker1")}`): the judge's own version of them runs instead."""
         request: dict[str, Any] = {"op": "call", "scenario": True, "limit": limit,
                                    "spy_loop": spy_loop}
+        if spy_clocks:
+            request["spy_clocks"] = True
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         if stand_ins:

@@ -214,6 +214,7 @@ class Runtime:
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
         self.at_return: dict[int, Any] = {}  # values of started tasks, read as they returned
+        self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -348,6 +349,9 @@ class Runtime:
     def new_loop(self) -> JudgedLoop:
         made = JudgedLoop(self)
         self.loops.append(made)
+        if self.clock_spy is not None:
+            # A busy wait on loop.time() is counted (and ended) as one on time.monotonic() is.
+            self.clock_spy.watch_loop(made)
         return made
 
 
@@ -403,6 +407,9 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
     by_reference = shape.get("by_reference") is True
+    for attribute, data in shape.get("attributes", {}).items():
+        if not attribute.startswith("_"):
+            namespace[attribute] = wire.decode(data)
     for method, kind in shape.get("methods", {}).items():
         namespace[method] = _method(runtime, number, method, kind, by_reference)
     kind_of_proxy = type(shape["name"], (), namespace)
@@ -736,11 +743,12 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
 
 def _stand_in(runtime: Runtime, solution: Solution, stand_ins: dict[str, Any]) -> None:
     """Module functions replaced, for this run, by a handed object's method: the student's code
-    calls the judge's version by the same name."""
+    calls the judge's version by the same name (or the method a stand-in names)."""
     if not stand_ins:
         return
     module = solution.module()
-    for name, (number, method) in stand_ins.items():
+    for name, given in stand_ins.items():
+        number, method = given if isinstance(given, list | tuple) else (given, name)
         setattr(module, name, getattr(runtime.proxies[int(number)], method))
 
 
@@ -817,7 +825,7 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
             made = _read_at_return(runtime, made, number)
         task = _observed(asyncio.get_running_loop().create_task(made))
         runtime.tasks[number] = task
-        return {"task": number}
+        return {"task": number, "thread": threading.current_thread().name}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -984,6 +992,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     returned: dict[str, Any] = {}
     if request.get("at_return"):
         function = _reading_at_return(runtime, function, returned)
+    loops_before = len(runtime.loops)
     with _clock_spy(request) as clocks:
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
@@ -998,6 +1007,8 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "unawaited_tasks": [_pending(task) for task in outcome.unawaited_tasks],
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
+        # Loops the student's code made meanwhile (run_virtual's own is the first).
+        "loops_made": max(0, len(runtime.loops) - loops_before - 1),
     }
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
@@ -1073,7 +1084,13 @@ def _clock_spy(request: dict[str, Any]) -> Iterator[ClockSpy | None]:
         yield None
         return
     with spy_on_clock_reads() as spy:
-        yield spy
+        if RUNTIME is not None:
+            RUNTIME.clock_spy = spy
+        try:
+            yield spy
+        finally:
+            if RUNTIME is not None:
+                RUNTIME.clock_spy = None
 
 
 def _pending(item: Any) -> dict[str, Any]:
