@@ -446,14 +446,20 @@ class Submission:
 
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
-             heartbeat: float | None = None, spin_rounds: int | None = None) -> Run:
+             heartbeat: float | None = None, spin_rounds: int | None = None,
+             server: Handed | None = None, session: Handed | None = None) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
-        simulated seconds; a plain function directly (`thread="new"`: from a new thread)."""
+        simulated seconds; a plain function directly (`thread="new"`: from a new thread).
+        `server`: every aiohttp request made there during the call is a call of its `request`
+        (graders/probes/server.py); `session` (with `server`): the first argument is a
+        ClientSession opened there around the call, whose requests call `session.request`."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
-                                   "watch": list(watch), "handles": self._shapes()}
+                                   "watch": list(watch)}
+        self._serve_with(request, server, session)
+        request["handles"] = self._shapes()
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         beats = Heartbeat(heartbeat) if heartbeat else None
@@ -472,13 +478,14 @@ class Submission:
 
     def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
                  spy_loop: bool = False, heartbeat: float | None = None,
-                 spin_rounds: int | None = None) -> Run:
+                 spin_rounds: int | None = None, server: Handed | None = None) -> Run:
         """Run `script` on the judge's loop while the submission's loop does what it commands
         (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
         turn, call a callback the student's code handed the world). The Run's value is what the
         script returned; its reports are of the whole run."""
         request: dict[str, Any] = {"op": "call", "scenario": True, "limit": limit,
                                    "spy_loop": spy_loop}
+        self._serve_with(request, server, None)
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         beats = Heartbeat(heartbeat) if heartbeat else None
@@ -498,6 +505,14 @@ class Submission:
         if beats is not None:
             run.stall = beats.longest_stall(started, self.loop.now)
         return run
+
+    def _serve_with(self, request: dict[str, Any], server: Handed | None,
+                    session: Handed | None) -> None:
+        """The options that route the run's aiohttp requests to a world server."""
+        if server is not None:
+            request["server"] = self._encode(server)
+            if session is not None:
+                request["session"] = self._encode(session)
 
     async def _script(self, script: Callable[[Remote], Awaitable[Any]], box: dict[str, Any]) -> None:
         try:

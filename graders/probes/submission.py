@@ -842,12 +842,17 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
-    with _clock_spy(request) as clocks:
+    served: dict[str, Any] = {}
+    with _clock_spy(request) as clocks, _routed(runtime, request) as routed:
+        if routed is not None and "session" in request:
+            function = routed.with_session(function)
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
                                             background=background,
                                             spin_rounds=int(request.get("spin_rounds",
                                                                         loops.SPIN_ROUNDS)))
+        if routed is not None:
+            served = _served_report(routed)
     report = {
         "spun": outcome.spun, "timed_out": outcome.timed_out, "limit": outcome.limit,
         "spin_rounds": outcome.spin_rounds,
@@ -857,6 +862,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
     }
+    report.update(served)
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
         report.update(_loop_report(spy))
@@ -901,6 +907,29 @@ def _done(runtime: Runtime, value: Any, error: BaseException | None, report: dic
     else:
         answer["value"] = runtime.encode(value)
     return answer
+
+
+@contextmanager
+def _routed(runtime: Runtime, request: dict[str, Any]) -> Iterator[Any]:
+    """With `server`: every aiohttp request of the run goes to the judge's server (and those of
+    the session handed to the call, with `session`, through its door)."""
+    if "server" not in request:
+        yield None
+        return
+    from graders.probes.server import Routed
+
+    door = runtime.arguments(request["session"]) if "session" in request else None
+    with Routed(runtime.arguments(request["server"]), door).serving() as routed:
+        yield routed
+
+
+def _served_report(routed: Any) -> dict[str, Any]:
+    """What this side saw of the run's requests (self-reports: sessions the student's code
+    opened, those left open, responses never released)."""
+    served = routed.report()
+    return {"sessions_opened": [_where(where) for where in served.sessions],
+            "sessions_unclosed": [_where(where) for where in served.unclosed],
+            "unreleased": list(served.unreleased)}
 
 
 @contextmanager
