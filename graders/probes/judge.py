@@ -114,6 +114,12 @@ class Broken(Exception):
     """The submission process ended, hung past every limit, or broke the protocol."""
 
 
+class _OverLimit(Broken):
+    """The submission's process said it is idle until a time past its call's limit: it waits in
+    a blocking call (a threading wait with a long timeout on the loop's thread) that would hold
+    it long past the limit. Proven at once, on the judge's clock."""
+
+
 class _Conversation:
     """The judge's half of the protocol for the duration of one request."""
 
@@ -586,6 +592,12 @@ class Submission:
                 scripted.cancel()  # the submission's run ended first (its limit, a spin)
                 self.loop.run_until_complete(asyncio.wait([scripted]))
             return answer
+        except _OverLimit as error:
+            stop = self._ask_where()
+            self._give_up(_over_limit_message(stop, str(error)))
+            return {"op": "broken", "why": self._gone,
+                    "location": [stop.location.file, stop.location.line]
+                    if stop is not None and stop.location is not None else None}
         except Broken as error:
             self._give_up(str(error))
             return {"op": "broken", "why": self._gone}
@@ -730,7 +742,7 @@ class Submission:
                 self.sock.settimeout(None)
 
     def over_limit(self) -> None:
-        raise Broken("Your code had not finished long after its limit in simulated time.")
+        raise _OverLimit("Your code had not finished long after its limit in simulated time.")
 
     def _give_up(self, why: str) -> None:
         self._gone = why
@@ -781,7 +793,7 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(str(answer["why"]))
+            raise Fail(str(answer["why"]), _location(answer.get("location")))
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
@@ -819,6 +831,21 @@ def _with_handles(value: Any, handles: dict[int, Handed]) -> Any:
     if isinstance(value, dict):
         return {key: _with_handles(item, handles) for key, item in value.items()}
     return value
+
+
+def _over_limit_message(stop: Stop | None, why: str) -> str:
+    """What a run that would wait long past its limit was doing, as the submission says."""
+    where = stop.location if stop is not None else None
+    if stop is None or where is None:
+        return why
+    if stop.loop_blocked and stop.function:
+        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+                f"({where.file}, line {where.line}), a call that would have held it long after "
+                f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
+                f"without reaching an await, no other task runs and the loop's clock stands "
+                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
+                f"blocking I/O) or a loop that never awaits.")
+    return f"{why} It was at {where.file} line {where.line} (`{stop.code}`)."
 
 
 def _reap(pid: int) -> int | None:
