@@ -49,6 +49,28 @@ SELF_REPORT_ONLY = {
                                                     "never closed) is seen only inside the "
                                                     "submission's process; its price is right and "
                                                     "asked of the shop",
+    # Exercise 3: the fake server sends each body whole with its headers, and every session's
+    # requests reach it alike, so a release or a session's life reaches no world object.
+    "ex03_fetch/never_released": "a response never released is seen only inside the "
+                                 "submission's process; its body, status and error are right",
+    "ex03_fetch/not_released_on_error": "an error response never released is seen only inside the "
+                                        "submission's process; it raises ClientResponseError with "
+                                        "the status",
+    "ex03_fetch/bad_leak_on_error": "an error response never released is seen only inside the "
+                                    "submission's process; it raises ClientResponseError with the "
+                                    "status",
+    "ex03_fetch/session_never_closed": "a ClientSession left open is seen only inside the "
+                                       "submission's process: its requests reach the server as a "
+                                       "closed one's do",
+    "ex03_fetch/bad_session_never_closed": "a ClientSession left open is seen only inside the "
+                                           "submission's process: its requests reach the server as "
+                                           "a closed one's do",
+    "ex03_fetch/session_per_url": "how many ClientSessions fetch_all opens is seen only inside the "
+                                  "submission's process: five sessions' concurrent requests reach "
+                                  "the server as one session's do",
+    "ex03_fetch/bad_session_per_request": "how many ClientSessions fetch_all opens is seen only "
+                                          "inside the submission's process: five sessions' "
+                                          "concurrent requests reach the server as one session's do",
 }
 
 

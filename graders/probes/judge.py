@@ -130,6 +130,12 @@ class Broken(Exception):
     """The submission process ended, hung past every limit, or broke the protocol."""
 
 
+class _OverLimit(Broken):
+    """The submission's process said it is idle until a time past its call's limit: it waits in
+    a blocking call (a threading wait with a long timeout on the loop's thread) that would hold
+    it long past the limit. Proven at once, on the judge's clock."""
+
+
 class _Conversation:
     """The judge's half of the protocol for the duration of one request."""
 
@@ -502,7 +508,8 @@ class Submission:
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
              heartbeat: float | None = None, spin_rounds: int | None = None,
              spy_pools: bool = False, value_at_return: bool = False,
-             stand_ins: dict[str, Handed] | None = None) -> Run:
+             stand_ins: dict[str, Handed] | None = None,
+             server: Handed | None = None, session: Handed | None = None) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
         simulated seconds; a plain function directly (`thread="new"`: from a new thread).
@@ -511,14 +518,18 @@ class Submission:
         the value is read the moment the coroutine returns, and the tasks still running then
         are reported (`report["running_at_return"]`). `stand_ins`: module functions replaced
         there, for this check, by the method of the same name of a `Handed` (the judge's
-        working version), so that one function is graded alone."""
+        working version), so that one function is graded alone. `server`: every aiohttp request
+        made there during the call is a call of its `request` (graders/probes/server.py);
+        `session` (with `server`): the first argument is a ClientSession opened there around
+        the call, whose requests call `session.request`."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
-                                   "watch": list(watch), "handles": self._shapes()}
+                                   "watch": list(watch)}
         if stand_ins:
             request["stand_ins"] = {name: self._number_of(handed) for name, handed in stand_ins.items()}
-            request["handles"] = self._shapes()
+        self._serve_with(request, server, session)
+        request["handles"] = self._shapes()
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         if spy_pools:
@@ -543,7 +554,7 @@ class Submission:
                  spy_loop: bool = False, heartbeat: float | None = None,
                  spin_rounds: int | None = None,
                  stand_ins: dict[str, tuple[Handed, str]] | None = None,
-                 spy_clocks: bool = False) -> Run:
+                 spy_clocks: bool = False, server: Handed | None = None) -> Run:
         """Run `script` on the judge's loop while the submission's loop does what it commands
         (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
         turn, call a callback the student's code handed the world). The Run's value is what the
@@ -554,6 +565,7 @@ class Submission:
                                    "spy_loop": spy_loop}
         if spy_clocks:
             request["spy_clocks"] = True
+        self._serve_with(request, server, None)
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
         if stand_ins:
@@ -576,6 +588,14 @@ class Submission:
         if beats is not None:
             run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
         return run
+
+    def _serve_with(self, request: dict[str, Any], server: Handed | None,
+                    session: Handed | None) -> None:
+        """The options that route the run's aiohttp requests to a world server."""
+        if server is not None:
+            request["server"] = self._encode(server)
+            if session is not None:
+                request["session"] = self._encode(session)
 
     async def _script(self, script: Callable[[Remote], Awaitable[Any]], box: dict[str, Any]) -> None:
         try:
@@ -649,6 +669,12 @@ class Submission:
                 scripted.cancel()  # the submission's run ended first (its limit, a spin)
                 self.loop.run_until_complete(asyncio.wait([scripted]))
             return answer
+        except _OverLimit as error:
+            stop = self._ask_where()
+            self._give_up(_over_limit_message(stop, str(error)))
+            return {"op": "broken", "why": self._gone,
+                    "location": [stop.location.file, stop.location.line]
+                    if stop is not None and stop.location is not None else None}
         except Broken as error:
             self._give_up(str(error))
             return {"op": "broken", "why": self._gone}
@@ -793,7 +819,7 @@ class Submission:
                 self.sock.settimeout(None)
 
     def over_limit(self) -> None:
-        raise Broken("Your code had not finished long after its limit in simulated time.")
+        raise _OverLimit("Your code had not finished long after its limit in simulated time.")
 
     def _give_up(self, why: str) -> None:
         self._gone = why
@@ -844,7 +870,7 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(str(answer["why"]), status="error")
+            raise Fail(str(answer["why"]), _location(answer.get("location")), status="error")
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
@@ -882,6 +908,21 @@ def _with_handles(value: Any, handles: dict[int, Handed]) -> Any:
     if isinstance(value, dict):
         return {key: _with_handles(item, handles) for key, item in value.items()}
     return value
+
+
+def _over_limit_message(stop: Stop | None, why: str) -> str:
+    """What a run that would wait long past its limit was doing, as the submission says."""
+    where = stop.location if stop is not None else None
+    if stop is None or where is None:
+        return why
+    if stop.loop_blocked and stop.function:
+        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+                f"({where.file}, line {where.line}), a call that would have held it long after "
+                f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
+                f"without reaching an await, no other task runs and the loop's clock stands "
+                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
+                f"blocking I/O) or a loop that never awaits.")
+    return f"{why} It was at {where.file} line {where.line} (`{stop.code}`)."
 
 
 def _definitions(path: Path) -> dict[str, Location]:

@@ -77,23 +77,33 @@ class Channel:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self._sending = threading.Lock()
+        self._pending: dict[str, Any] | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         with self._sending:
             wire.send(self.sock, message)
+        self._flush()
 
     def receive(self) -> dict[str, Any]:
         return wire.receive(self.sock)
 
     def try_send(self, message: dict[str, Any]) -> bool:
-        """Send unless another send is half done (from a signal handler: never wait)."""
+        """Send unless another send is half done (from a signal handler: never wait). Then the
+        message is sent as that send ends: the judge asks where the code is the instant it has
+        read a message, often before the thread that sent it has let go of the lock."""
         if not self._sending.acquire(blocking=False):
+            self._pending = message
             return False
         try:
             wire.send(self.sock, message)
         finally:
             self._sending.release()
         return True
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.try_send(pending)
 
 
 @dataclass
@@ -993,12 +1003,17 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     if request.get("at_return"):
         function = _reading_at_return(runtime, function, returned)
     loops_before = len(runtime.loops)
-    with _clock_spy(request) as clocks:
+    served: dict[str, Any] = {}
+    with _clock_spy(request) as clocks, _routed(runtime, request) as routed:
+        if routed is not None and "session" in request:
+            function = routed.with_session(function)
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
                                             background=background,
                                             spin_rounds=int(request.get("spin_rounds",
                                                                         loops.SPIN_ROUNDS)))
+        if routed is not None:
+            served = _served_report(routed)
     report = {
         "spun": outcome.spun, "timed_out": outcome.timed_out, "limit": outcome.limit,
         "spin_rounds": outcome.spin_rounds,
@@ -1010,6 +1025,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         # Loops the student's code made meanwhile (run_virtual's own is the first).
         "loops_made": max(0, len(runtime.loops) - loops_before - 1),
     }
+    report.update(served)
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
         report.update(_loop_report(spy))
@@ -1076,6 +1092,29 @@ def _done(runtime: Runtime, value: Any, error: BaseException | None, report: dic
     else:
         answer["value"] = runtime.encode(value)
     return answer
+
+
+@contextmanager
+def _routed(runtime: Runtime, request: dict[str, Any]) -> Iterator[Any]:
+    """With `server`: every aiohttp request of the run goes to the judge's server (and those of
+    the session handed to the call, with `session`, through its door)."""
+    if "server" not in request:
+        yield None
+        return
+    from graders.probes.server import Routed
+
+    door = runtime.arguments(request["session"]) if "session" in request else None
+    with Routed(runtime.arguments(request["server"]), door).serving() as routed:
+        yield routed
+
+
+def _served_report(routed: Any) -> dict[str, Any]:
+    """What this side saw of the run's requests (self-reports: sessions the student's code
+    opened, those left open, responses never released)."""
+    served = routed.report()
+    return {"sessions_opened": [_where(where) for where in served.sessions],
+            "sessions_unclosed": [_where(where) for where in served.unclosed],
+            "unreleased": list(served.unreleased)}
 
 
 @contextmanager
