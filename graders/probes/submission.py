@@ -1224,7 +1224,33 @@ def start(module_name: str, forged_reports: bool = False) -> tuple[SubmissionPro
         os._exit(0)
 
 
-def _spawn(module_name: str, forged_reports: bool) -> tuple[SubmissionProcess, socket.socket]:
+@dataclass
+class Spawning:
+    """A submission process started afresh that has yet to connect: started before the checks
+    run (its imports cost more than most checks), taken when the first check needs it."""
+
+    process: subprocess.Popen[bytes]
+    listener: socket.socket
+    token: str
+
+    def connect(self) -> tuple[SubmissionProcess, socket.socket]:
+        try:
+            while True:
+                connection, _ = self.listener.accept()
+                connection.settimeout(CONNECT_PATIENCE)
+                if connection.recv(len(self.token) + 1) == self.token.encode() + b"\n":
+                    connection.settimeout(None)
+                    return SubmissionProcess(popen=self.process), connection
+                connection.close()  # not ours: another process of this machine knocked
+        except OSError:
+            self.process.kill()
+            self.process.wait()
+            raise
+        finally:
+            self.listener.close()
+
+
+def spawn(module_name: str, forged_reports: bool = False) -> Spawning:
     """Where there is no fork (Windows): `python -m graders.probes.submission`, told on its stdin
     where to connect and with which token, and watching that pipe to end with the judge."""
     from graders.trust import rules
@@ -1241,20 +1267,11 @@ def _spawn(module_name: str, forged_reports: bool) -> tuple[SubmissionProcess, s
             "solutions": str(solutions_dir()), "rules": rules.ENFORCED, "forge": forged_reports}
     process.stdin.write(json.dumps(plan).encode() + b"\n")
     process.stdin.flush()
-    try:
-        while True:
-            connection, _ = listener.accept()
-            connection.settimeout(CONNECT_PATIENCE)
-            if connection.recv(len(token) + 1) == token.encode() + b"\n":
-                connection.settimeout(None)
-                return SubmissionProcess(popen=process), connection
-            connection.close()  # not ours: another process of this machine knocked
-    except OSError:
-        process.kill()
-        process.wait()
-        raise
-    finally:
-        listener.close()
+    return Spawning(process, listener, token)
+
+
+def _spawn(module_name: str, forged_reports: bool) -> tuple[SubmissionProcess, socket.socket]:
+    return spawn(module_name, forged_reports).connect()
 
 
 def main() -> None:
