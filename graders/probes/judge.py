@@ -127,19 +127,27 @@ def next_command() -> int:
 # and those started before the checks ran, not yet connected.
 _STARTED_AFRESH: dict[str, tuple[Any, socket.socket]] = {}
 _SPAWNING: dict[str, Any] = {}
+_UPCOMING: list[str] = []  # the exercises this process grades next, in order
 
 
 def start_early(module_names: list[str]) -> None:
-    """Where there is no fork: start the submission process of each exercise now, before its
-    checks run, so that its start (the grading stack's imports) overlaps this process's own and
-    counts against no check's time limit."""
+    """Where there is no fork: start the first exercise's submission process now, before its
+    checks run, and each next one as the one before is taken, so that a start (the grading
+    stack's imports) overlaps other work and counts against no check's time limit."""
     if hasattr(os, "fork"):
         return
+    _UPCOMING[:] = list(dict.fromkeys(module_names))
+    _start_next()
+
+
+def _start_next() -> None:
     from graders.probes import submission
 
-    for name in module_names:
+    while _UPCOMING:
+        name = _UPCOMING.pop(0)
         if name not in _SPAWNING and name not in _STARTED_AFRESH:
             _SPAWNING[name] = submission.spawn(name, Submission.forge_reports)
+            return
 
 
 class Broken(Exception):
@@ -472,6 +480,8 @@ class Submission:
         keep_out_of_reach()  # what the submission process may not open: this process
         self.loop = JudgeLoop(self)
         early = _SPAWNING.pop(self.module_name, None)
+        if early is not None:
+            _start_next()
         kept = _STARTED_AFRESH.pop(self.module_name, None) or (early.connect() if early else None)
         if kept is not None:
             self.process, self.sock = kept
