@@ -207,6 +207,8 @@ class Runtime:
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.own: set[asyncio.Task[Any]] = set()  # tasks the runtime runs for the judge
+        self.left_at_return: list[Any] = []  # tasks pending when a call's coroutine returned
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -242,7 +244,7 @@ class Runtime:
             return
         for handle, shape in command.get("handles", {}).items():
             self.proxy(int(handle), shape)
-        loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
+        loop.call_soon_threadsafe(lambda: self.own.add(loop.create_task(_perform(self, command))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -252,6 +254,8 @@ class Runtime:
     def _with_proxies(self, value: Any) -> Any:
         if isinstance(value, wire.HandleRef):
             return self.proxies[value.number]
+        if isinstance(value, wire.Raised):  # an exception the world hands over (an error to report)
+            return _rebuilt(value)
         if isinstance(value, list):
             return [self._with_proxies(item) for item in value]
         if isinstance(value, tuple):
@@ -276,7 +280,7 @@ class Runtime:
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
+                           kwargs: dict[str, Any], tidy: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         with self.clock.cond:
@@ -286,9 +290,23 @@ class Runtime:
             return await future
         except asyncio.CancelledError:
             with self.clock.cond:
-                self.clock.awaiting.pop(call, None)
+                waiting = self.clock.awaiting.pop(call, None)
             self.channel.send({"op": "cancel", "id": call})
-            raise
+            if not tidy or waiting is None:  # (None: the method had ended, its reply was in)
+                raise
+        # A "tidy" method ends in its own time once cancelled: wait for its end (a second
+        # cancellation meanwhile changes nothing), then raise what it ended with.
+        while True:
+            ended: asyncio.Future[Any] = loop.create_future()
+            with self.clock.cond:
+                if call in self.clock.replies:
+                    return _unpack(self.clock.replies.pop(call))
+                self.clock.awaiting[call] = (loop, ended)
+            try:
+                return await ended
+            except asyncio.CancelledError:
+                if not ended.cancelled():
+                    raise  # the method's own end: a CancelledError it ended with
 
     def invoke_sync(self, number: int, method: str, args: tuple[Any, ...],
                     kwargs: dict[str, Any], blocks: bool = True) -> Any:
@@ -383,9 +401,9 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
 
 
 def _method(runtime: Runtime, number: int, method: str, kind: str) -> Callable[..., Any]:
-    if kind == "async":
+    if kind in ("async", "tidy"):
         async def call_async(self: object, *args: Any, **kwargs: Any) -> Any:
-            return await runtime.invoke_async(number, method, args, kwargs)
+            return await runtime.invoke_async(number, method, args, kwargs, tidy=kind == "tidy")
 
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
@@ -652,6 +670,7 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
     async def executor() -> None:
         loop = asyncio.get_running_loop()
         runtime.scenario_loop, runtime.finish = loop, loop.create_future()
+        runtime.own = {asyncio.current_task()}  # type: ignore[arg-type]
         try:
             with _loop_spy(request) as spy:
                 runtime.loop_spy = spy
@@ -665,6 +684,9 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
 async def _perform(runtime: Runtime, command: dict[str, Any]) -> None:
     """Do one command of the judge's script and send back what came of it."""
     result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+    if command.get("op") == "callback" and command.get("quiet") and command.get("thread") == "new":
+        _quiet_callback(runtime, command)  # its thread sends the result itself
+        return
     try:
         result.update(await _do(runtime, command))
     except Fail as failure:
@@ -708,7 +730,84 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         return _task_state(runtime, task)
     if op == "callback":
         return await _callback(runtime, command)
+    if op == "release":
+        number = int(command["kept"])
+        if number in runtime.kept:
+            runtime.kept[number] = None  # the number stays taken; the object goes
+        return {}
+    if op == "tasks":
+        return {"value": wire.encode(_other_tasks(runtime, asyncio.current_task()))}
     raise ValueError(f"no command {op!r}")
+
+
+def _other_tasks(runtime: Runtime, me: asyncio.Task[Any] | None) -> list[dict[str, Any]]:
+    """The tasks pending on the running loop but the runtime's own, those the judge started
+    and `me`: each with its name, where it waits and its cancellations pending (a self-report)."""
+    ours = {me, *runtime.own, *runtime.tasks.values()}
+    found = []
+    for task in asyncio.all_tasks():
+        if task in ours or task.done() or _is_helper(task):
+            continue
+        pending = loops.snapshot(task)
+        found.append({"name": task.get_name(), "text": pending.name,
+                      "location": _where(pending.location), "cancelling": task.cancelling()})
+    return found
+
+
+def _is_helper(task: asyncio.Task[Any]) -> bool:
+    """A background task of run_virtual's (a heartbeat): not the student's."""
+    return getattr(task.get_coro(), "__qualname__", "") == "_quiet"
+
+
+def _quiet_callback(runtime: Runtime, command: dict[str, Any]) -> None:
+    """Call a kept callable from a new thread that sends the judge what came of it itself: the
+    loop is woken only by what the callable does (call_soon_threadsafe wakes it; call_soon or
+    setting a future from there does not)."""
+    function = runtime.kept[int(command["kept"])]
+    args = runtime.arguments(command.get("args", []))
+    loop = asyncio.get_running_loop()
+    begin, undo = _cancel_first(runtime, loop, command)
+
+    def in_thread() -> None:
+        begin()
+        result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+        try:
+            result["value"] = runtime.encode(function(*args))  # type: ignore[operator]
+        except BaseException as error:  # noqa: BLE001 - reported to the judge
+            result["error"] = _error_of(error)
+        finally:
+            undo()
+        result["thread"] = threading.current_thread().name
+        runtime.channel.send(result)
+
+    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+
+
+def _cancel_first(runtime: Runtime, loop: asyncio.AbstractEventLoop,
+                  command: dict[str, Any]) -> tuple[Callable[[], None], Callable[[], None]]:
+    """With `cancel_first`: the first call_soon_threadsafe from the callback's thread is preceded
+    by the cancellation of that task, as when a cancel and the answer cross. Returns what the
+    thread calls first (it names the thread) and what undoes it."""
+    task = runtime.tasks.get(int(command.get("cancel_first") or 0))
+    if task is None:
+        return (lambda: None), (lambda: None)
+    original = loop.call_soon_threadsafe
+    state = {"thread": -1, "done": False}
+
+    def cancel_first(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        if threading.get_ident() == state["thread"] and not state["done"]:
+            state["done"] = True
+            original(task.cancel)
+        return original(callback, *args, context=context)
+
+    def begin() -> None:
+        state["thread"] = threading.get_ident()
+
+    def undo() -> None:
+        loop.__dict__.pop("call_soon_threadsafe", None)
+
+    loop.call_soon_threadsafe = cancel_first  # type: ignore[method-assign]
+    return begin, undo
 
 
 def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
@@ -842,7 +941,11 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
                 await heart.beat()
 
         background.append(beat)
-    with _clock_spy(request) as clocks:
+    if request.get("tasks_at_return"):
+        function = _noting_tasks_at_return(runtime, function)
+    runtime.left_at_return = []
+    waits: list[dict[str, Any]] = []
+    with _clock_spy(request) as clocks, _queue_spy(request, waits):
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
                                             limit=float(request.get("limit", 120.0)),
                                             background=background,
@@ -861,7 +964,60 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     if spy is not None:
         report.update(_loop_report(spy))
         runtime.loop_spy = None
+    if request.get("spy_queues"):
+        report["queue_waits"] = waits
+    if request.get("tasks_at_return"):
+        report["left_at_return"] = [_pending(task) for task in runtime.left_at_return]
     return _done(runtime, outcome.value, outcome.error, report, clocks)
+
+
+def _noting_tasks_at_return(runtime: Runtime, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, noting the tasks still pending at the very moment its coroutine returned,
+    before any other task could run (a self-report)."""
+    async def noted(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        me = asyncio.current_task()
+        runtime.left_at_return = [loops.snapshot(task) for task in asyncio.all_tasks()
+                                  if task is not me and not task.done() and not _is_helper(task)]
+        return value
+
+    return noted
+
+
+@contextmanager
+def _queue_spy(request: dict[str, Any], waits: list[dict[str, Any]]) -> Iterator[None]:
+    """With `spy_queues`: an asyncio.Queue's state each time a `join()` or `put()` waiting on
+    it is stopped (the deadline of a deadlocked run cancels the task waiting in it), which says
+    why it waited (a self-report, for the message)."""
+    if not request.get("spy_queues"):
+        yield
+        return
+    original_join, original_put = asyncio.Queue.join, asyncio.Queue.put
+
+    def note(method: str, queue: asyncio.Queue[Any]) -> None:
+        waits.append({"method": method,
+                      "unfinished": queue._unfinished_tasks,  # type: ignore[attr-defined]
+                      "waiting": queue.qsize(), "getters": len(queue._getters)})  # type: ignore[attr-defined]
+
+    async def join(queue: asyncio.Queue[Any]) -> None:
+        try:
+            await original_join(queue)
+        except asyncio.CancelledError:
+            note("join", queue)
+            raise
+
+    async def put(queue: asyncio.Queue[Any], item: Any) -> None:
+        try:
+            await original_put(queue, item)
+        except asyncio.CancelledError:
+            note("put", queue)
+            raise
+
+    asyncio.Queue.join, asyncio.Queue.put = join, put  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.Queue.join, asyncio.Queue.put = original_join, original_put  # type: ignore[method-assign]
 
 
 def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any],
