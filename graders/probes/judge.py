@@ -339,10 +339,12 @@ class Remote:
                                "name": name, "args": self._submission.encode(list(args)),
                                "quiet": quiet, "cancel_first": cancel_first})
 
-    async def release(self, kept: wire.Kept) -> None:
-        """The world is done with a kept object: the submission drops its reference to it (what
-        only it held is collected, and asyncio reports, say, an exception never retrieved)."""
-        await self._do({"op": "release", "kept": kept.number})
+    async def release(self, kept: wire.Kept | None = None, task: int = 0) -> None:
+        """The world is done with a kept object (or a task `start` made, once it has ended): the
+        submission drops its reference to it, so what only it held is collected (and asyncio
+        reports, say, an exception never retrieved)."""
+        await self._do({"op": "release", "kept": kept.number if kept is not None else 0,
+                        "task": task})
 
     async def tasks(self) -> list[dict[str, Any]]:
         """The submission's word on the tasks still pending on its loop, but the ones it runs

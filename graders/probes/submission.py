@@ -70,20 +70,33 @@ class Channel:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self._sending = threading.Lock()
+        # Reentrant: a signal handler that interrupts this thread's own send may still get
+        # its message out: at once when no message is half written, else right after it.
+        self._sending = threading.RLock()
+        self._mid = False
+        self._deferred: dict[str, Any] | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         with self._sending:
+            self._mid = True
             wire.send(self.sock, message)
+            self._mid = False
+            deferred, self._deferred = self._deferred, None
+            if deferred is not None:
+                wire.send(self.sock, deferred)
 
     def receive(self) -> dict[str, Any]:
         return wire.receive(self.sock)
 
     def try_send(self, message: dict[str, Any]) -> bool:
-        """Send unless another send is half done (from a signal handler: never wait)."""
+        """Send unless another thread's send is half done (from a signal handler: never wait);
+        interrupting this thread's own send, the message follows it."""
         if not self._sending.acquire(blocking=False):
             return False
         try:
+            if self._mid:
+                self._deferred = message
+                return True
             wire.send(self.sock, message)
         finally:
             self._sending.release()
@@ -201,6 +214,7 @@ class Runtime:
         self.calls = 0  # the judge's calls so far (a loop remembers in which it was made and ran)
         self.kept: dict[int, object] = {}  # objects the judge may use later, by number
         self.tasks: dict[int, asyncio.Task[Any]] = {}  # tasks a scenario started, by number
+        self.task_numbers = itertools.count(1)
         self.scenario_loop: asyncio.AbstractEventLoop | None = None
         self.finish: asyncio.Future[None] | None = None
         self.solution: Any = None
@@ -244,7 +258,7 @@ class Runtime:
             return
         for handle, shape in command.get("handles", {}).items():
             self.proxy(int(handle), shape)
-        loop.call_soon_threadsafe(lambda: self.own.add(loop.create_task(_perform(self, command))))
+        loop.call_soon_threadsafe(lambda: self.own.add(_ours(loop.create_task(_perform(self, command)))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -716,9 +730,16 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         made = target(*args, **kwargs)
         if not asyncio.iscoroutine(made):
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
-        task = asyncio.get_running_loop().create_task(made)
-        runtime.tasks[len(runtime.tasks) + 1] = task
-        return {"task": len(runtime.tasks)}
+        task = _ours(asyncio.get_running_loop().create_task(made))
+        number = next(runtime.task_numbers)
+        runtime.tasks[number] = task
+        return {"task": number}
+    if op == "release":
+        number = int(command.get("kept") or 0)
+        if number in runtime.kept:
+            runtime.kept[number] = None  # the number stays taken; the object goes
+        runtime.tasks.pop(int(command.get("task") or 0), None)  # a task, and what it holds
+        return {}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -730,14 +751,17 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         return _task_state(runtime, task)
     if op == "callback":
         return await _callback(runtime, command)
-    if op == "release":
-        number = int(command["kept"])
-        if number in runtime.kept:
-            runtime.kept[number] = None  # the number stays taken; the object goes
-        return {}
     if op == "tasks":
         return {"value": wire.encode(_other_tasks(runtime, asyncio.current_task()))}
     raise ValueError(f"no command {op!r}")
+
+
+def _ours(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+    """A task the runtime made for the judge, which the judge reads (or that reports itself):
+    never one "started and nobody awaited it" in the run's report."""
+    if hasattr(task, "_observed"):
+        task._observed = True  # type: ignore[attr-defined]
+    return task
 
 
 def _other_tasks(runtime: Runtime, me: asyncio.Task[Any] | None) -> list[dict[str, Any]]:
