@@ -386,8 +386,7 @@ def test_returns_the_result(submission: Submission) -> None:
     client, call = Client(latency=rand.delay(1.0, 4.0)), _call_text(request)
     run = submission.scenario(lambda remote: _answered_by_client(remote, client, request),
                               call=call, spy_loop=True)
-    seen: Seen = run.value
-    run.result(call)
+    seen: Seen = run.result(call)
     _late_problems(run, client, f"The client answered {call} on the loop's thread", submission)
     value = _value(run, seen, call, submission)
     expect(type(value) is str and value == client.result_for(request),
@@ -402,9 +401,8 @@ def test_raises_the_error(submission: Submission) -> None:
     client, call = Client(latency=rand.delay(1.0, 4.0), fails=True), _call_text(request)
     run = submission.scenario(lambda remote: _answered_by_client(remote, client, request),
                               call=call, spy_loop=True)
-    seen: Seen = run.value
+    seen: Seen = run.result(call)
     where = _where(submission)
-    run.result(call)
     if client.callback_errors:
         first = client.callback_errors[0]
         raise Fail(f"The client reported an error for {call}, and {first.describe()}: the error "
@@ -461,11 +459,10 @@ def test_cancelled_call_stays_cancelled(submission: Submission) -> None:
     run = submission.scenario(
         lambda remote: _cancelled_then_answered(remote, client, request, thread=False),
         call=call, spy_loop=True)
-    seen: Seen = run.value
+    seen: Seen = run.result(call)
     where = _where(submission)
     if not seen.state:
         _value(run, seen, call, submission)  # it ended before it could be cancelled: why
-    run.result(call)
     if seen.state == "returned":
         raise Fail(f"{call} was cancelled while it waited, and it returned {shown(seen.done.value)} "
                    f"instead of ending cancelled: it swallowed the cancellation (an `except` that "
@@ -483,28 +480,27 @@ def test_cancelled_call_stays_cancelled(submission: Submission) -> None:
 @check("an answer that comes after a cancellation causes no error", points=2)
 def test_late_callback_is_harmless(submission: Submission) -> None:
     scenarios = [
-        (what.format(answer=answer), latency, fails, thread, race)
+        (what.format(answer=answer), client, thread, race)
         for fails, answer in ((False, "answered"), (True, "reported an error"))
-        for what, latency, thread, race in (
+        for what, client, thread, race in (
             ("call_async was cancelled, and later the client {answer} on the loop's thread",
-             rand.delay(1.0, 4.0), False, False),
+             Client(latency=rand.delay(1.0, 4.0), fails=fails), False, False),
             ("call_async was cancelled, then the client {answer} from its own thread",
-             None, True, False),
+             Client(fails=fails), True, False),
             ("The client {answer} from its own thread just as call_async was cancelled (the "
-             "cancellation reached the loop first)", None, True, True),
+             "cancellation reached the loop first)", Client(fails=fails), True, True),
         )
     ]
-    for what, latency, fails, thread, race in scenarios:
-        client, request = Client(latency=latency, fails=fails), _request()
+    runs = [(what, client, thread, race, _request()) for what, client, thread, race in scenarios]
+    for what, client, thread, race, request in runs:
         call = _call_text(request)
         run = submission.scenario(
             lambda remote, client=client, request=request, thread=thread, race=race:
             _cancelled_then_answered(remote, client, request, thread=thread, race=race),
             call=call, spy_loop=True)
-        seen: Seen = run.value
+        seen: Seen = run.result(call)
         if not seen.state:
             _value(run, seen, call, submission)
-        run.result(call)
         _late_problems(run, client, what, submission)
         _require_error_not_left_unread(run, client, what, submission)
         if run.unretrieved:
@@ -543,7 +539,7 @@ def test_waits_without_polling(submission: Submission) -> None:
         return await _answered_by_client(remote, client, request)
 
     run = submission.scenario(script, call=call, spy_loop=True)
-    seen: Seen = run.value
+    seen: Seen = run.result(call)
     _value(run, seen, call, submission)
     where = _where(submission)
     answered = client.answered_at if client.answered_at is not None else float("inf")
