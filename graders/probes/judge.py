@@ -332,7 +332,7 @@ class Remote:
 
         `quiet` (with a new thread): the thread tells the judge itself what came of the call,
         without waking the submission's loop, so a loop that nothing else wakes stays asleep.
-        `cancel_first` (with a new thread): the first thing the callable hands to the loop with
+        `cancel_first` (with a new, quiet thread): the first thing the callable hands to the loop with
         call_soon_threadsafe arrives just after task `cancel_first` is cancelled, as when a
         cancellation and the answer cross."""
         return await self._do({"op": "callback", "kept": kept.number, "thread": thread,
