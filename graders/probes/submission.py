@@ -450,7 +450,11 @@ class _JudgedSelector:
                 self._loop.poked = False
                 return events
             deadline = None if timeout is None else self._clock.now + timeout
-            self._clock.park(lambda: self._loop.poked, deadline)
+            self._loop.asleep = True
+            try:
+                self._clock.park(lambda: self._loop.poked, deadline)
+            finally:
+                self._loop.asleep = False
             self._loop.poked = False
         return self._real.select(0)
 
@@ -464,6 +468,7 @@ class JudgedLoop(asyncio.SelectorEventLoop):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.poked = False
+        self.asleep = False  # parked in its selector: nothing to run until woken or a timer
         self._runtime = runtime
         self.made_in = runtime.calls
         self.ran_in: set[int] = set()
@@ -793,6 +798,9 @@ def _quiet_callback(runtime: Runtime, command: dict[str, Any]) -> None:
     begin, undo = _cancel_first(runtime, loop, command)
 
     def in_thread() -> None:
+        # The client answers once the loop is asleep, as a later answer would: whether the loop
+        # then notices it depends on on_done alone, not on a race with the loop's thread.
+        runtime.clock.park(lambda: getattr(loop, "asleep", True))
         begin()
         result: dict[str, Any] = {"op": "result", "id": command.get("id")}
         try:
