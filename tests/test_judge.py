@@ -71,6 +71,22 @@ SELF_REPORT_ONLY = {
     "ex03_fetch/bad_session_per_request": "how many ClientSessions fetch_all opens is seen only "
                                           "inside the submission's process: five sessions' "
                                           "concurrent requests reach the server as one session's do",
+    "ex07_futures/bad_no_cancel_check": "the InvalidStateError of setting a cancelled future is "
+                                        "raised in a loop callback and goes to the loop's exception "
+                                        "handler: the world sees the same calls and the same "
+                                        "cancelled task as for a correct call_async",
+    "ex07_futures/bad_shield_unretrieved": "the late error sits in a future nobody reads, reported "
+                                           "only when the submission's collector frees it; the "
+                                           "cancelled task and every call look right to the world",
+    "ex07_futures/guard_on_client_thread": "the InvalidStateError (the cancel crossing the answer) "
+                                           "is raised in a loop callback, seen only inside the "
+                                           "submission's process",
+    "ex07_futures/guards_only_the_result": "the InvalidStateError of a late error set on a "
+                                           "cancelled future is raised in a loop callback, seen "
+                                           "only inside the submission's process",
+    "ex07_futures/no_cancelled_guard": "the InvalidStateError of setting a cancelled future is "
+                                       "raised in a loop callback, seen only inside the "
+                                       "submission's process",
 }
 
 

@@ -59,7 +59,10 @@ class Handed:
     - "sync": a plain method that takes the world's time (a blocking call): the calling thread
       waits for the judge's answer, and a call on an event loop's thread is reported as blocking;
     - "query": a plain method the judge answers at once (its coroutine here must not wait);
-    - "notify": a plain method that returns None at once; the judge runs it in order.
+    - "notify": a plain method that returns None at once; the judge runs it in order;
+    - "tidy": a coroutine method which, when its caller is cancelled, is cancelled here and ends
+      in its own time (it may tidy up first, on the judge's clock): the caller's cancellation
+      ends only when it has, as with a coroutine that cleans up before it ends.
     """
 
     name: ClassVar[str] = "object"
@@ -227,6 +230,7 @@ class JudgeLoop(asyncio.SelectorEventLoop):
             return
         self.now = max(self.now, soonest)
         if talk.until is not None and self.now >= talk.until:
+            self.submission.woken.append(self.now)
             self.submission.wake()
 
 
@@ -387,11 +391,34 @@ class Remote:
         await self._do({"op": "rounds", "n": count})
 
     async def call_back(self, kept: wire.Kept, *args: Any, thread: str = "loop",
-                        name: str = "client-thread") -> Done:
+                        name: str = "client-thread", quiet: bool = False,
+                        cancel_first: int = 0) -> Done:
         """Call a callable the student's code handed the world: on the loop's thread, or from a
-        new thread named `name` (`thread="new"`), as a library's own thread would."""
+        new thread named `name` (`thread="new"`), as a library's own thread would.
+
+        `quiet` (with a new thread): the thread tells the judge itself what came of the call,
+        without waking the submission's loop, so a loop that nothing else wakes stays asleep.
+        `cancel_first` (with a new, quiet thread): the first thing the callable hands to the loop with
+        call_soon_threadsafe arrives just after task `cancel_first` is cancelled, as when a
+        cancellation and the answer cross."""
         return await self._do({"op": "callback", "kept": kept.number, "thread": thread,
-                               "name": name, "args": self._submission.encode(list(args))})
+                               "name": name, "args": self._submission.encode(list(args)),
+                               "quiet": quiet, "cancel_first": cancel_first})
+
+    async def release(self, kept: wire.Kept | None = None, task: int = 0) -> None:
+        """The world is done with a kept object (or a task `start` made, once it has ended): the
+        submission drops its reference to it, so what only it held is collected (and asyncio
+        reports, say, an exception never retrieved)."""
+        await self._do({"op": "release", "kept": kept.number if kept is not None else 0,
+                        "task": task})
+
+    async def tasks(self) -> list[dict[str, Any]]:
+        """The submission's word on the tasks still pending on its loop, but the ones it runs
+        for the judge and those `start` made: for each, its name, a description, where it
+        waits and how many cancellations it has pending (a self-report, for messages)."""
+        done = await self._do({"op": "tasks"})
+        value = done.value if isinstance(done.value, list) else []
+        return [item for item in value if isinstance(item, dict)]
 
 
 def describe_raised(call: str, raised: wire.Raised) -> str:
@@ -465,6 +492,9 @@ class Submission:
         self._gone = ""
         # Wakes sent so far: a reply made after the latest one has not reached the submission.
         self.wakes = 0
+        # The judge's clock each time it woke the submission because its own deadline came (a
+        # timer of its loop, a sleep): the judge's own record of how often the process woke up.
+        self.woken: list[float] = []
 
     # --- the process ------------------------------------------------------------------------
 
@@ -536,7 +566,9 @@ class Submission:
              heartbeat: float | None = None, spin_rounds: int | None = None,
              spy_pools: bool = False, value_at_return: bool = False,
              stand_ins: dict[str, Handed] | None = None,
-             server: Handed | None = None, session: Handed | None = None) -> Run:
+             server: Handed | None = None, session: Handed | None = None,
+             spy_loop: bool = False, spy_queues: bool = False,
+             tasks_at_return: bool = False) -> Run:
         """Call the student's `function` with `args` (plain data and `Handed` objects) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
         simulated seconds; a plain function directly (`thread="new"`: from a new thread).
@@ -548,11 +580,15 @@ class Submission:
         working version), so that one function is graded alone. `server`: every aiohttp request
         made there during the call is a call of its `request` (graders/probes/server.py);
         `session` (with `server`): the first argument is a ClientSession opened there around
-        the call, whose requests call `session.request`."""
+        the call, whose requests call `session.request`. Self-reports a coroutine call may add:
+        `spy_loop` (as for a scenario), `spy_queues` (`queue_waits`: an asyncio.Queue's state
+        when a join() or put() waiting on it was stopped), `tasks_at_return` (`left_at_return`:
+        the tasks still pending at the moment the coroutine returned, before any other ran)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
-                                   "watch": list(watch)}
+                                   "watch": list(watch), "spy_loop": spy_loop,
+                                   "spy_queues": spy_queues, "tasks_at_return": tasks_at_return}
         if stand_ins:
             request["stand_ins"] = {name: self._number_of(handed) for name, handed in stand_ins.items()}
         self._serve_with(request, server, session)
@@ -783,15 +819,18 @@ class Submission:
             self._reply(call_id, error=AttributeError(f"no method {method!r}"))
             return
         notify = message.get("notify") is True
+        tidy = handed.methods[method] == "tidy"  # the world's own word on its method
         self._serving[call_id] = self.loop.create_task(
-            self._serve(call_id, getattr(handed, method), call, args, kwargs, notify))
+            self._serve(call_id, getattr(handed, method), call, args, kwargs, notify, tidy))
 
     async def _serve(self, call_id: int, method: Callable[..., Any], call: Call, args: list[Any],
-                     kwargs: dict[str, Any], notify: bool = False) -> None:
+                     kwargs: dict[str, Any], notify: bool = False, tidy: bool = False) -> None:
         try:
             value = await method(call, *args, **kwargs)
         except asyncio.CancelledError:
-            return  # the student's code cancelled its call: nobody waits for a reply
+            if tidy:  # the cancelled caller waits until the method has ended: tell it now
+                self._reply(call_id, error=asyncio.CancelledError())
+            return  # the student's code cancelled its call: nobody else waits for a reply
         except Exception as error:  # noqa: BLE001 - the world's answer is an exception
             if not notify:
                 self._reply(call_id, error=error)

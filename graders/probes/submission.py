@@ -76,34 +76,40 @@ class Channel:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self._sending = threading.Lock()
-        self._pending: dict[str, Any] | None = None
+        # Reentrant: a signal handler that interrupts this thread's own send may still get
+        # its message out: at once when no message is half written, else right after it.
+        self._sending = threading.RLock()
+        self._mid = False
+        self._deferred: dict[str, Any] | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         with self._sending:
+            self._mid = True
             wire.send(self.sock, message)
-        self._flush()
+            self._mid = False
+            deferred, self._deferred = self._deferred, None
+            if deferred is not None:
+                wire.send(self.sock, deferred)
 
     def receive(self) -> dict[str, Any]:
         return wire.receive(self.sock)
 
     def try_send(self, message: dict[str, Any]) -> bool:
-        """Send unless another send is half done (from a signal handler: never wait). Then the
-        message is sent as that send ends: the judge asks where the code is the instant it has
-        read a message, often before the thread that sent it has let go of the lock."""
+        """Send unless another thread's send is half done (from a signal handler: never wait):
+        then the message follows that send (the judge asks where the code is the instant it
+        has read a message, often before the sender has let go of the lock); interrupting
+        this thread's own send, the message follows it."""
         if not self._sending.acquire(blocking=False):
-            self._pending = message
+            self._deferred = message  # that thread sends it as its own send ends
             return False
         try:
+            if self._mid:
+                self._deferred = message
+                return True
             wire.send(self.sock, message)
         finally:
             self._sending.release()
         return True
-
-    def _flush(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            self.try_send(pending)
 
 
 @dataclass
@@ -217,6 +223,7 @@ class Runtime:
         self.calls = 0  # the judge's calls so far (a loop remembers in which it was made and ran)
         self.kept: dict[int, object] = {}  # objects the judge may use later, by number
         self.tasks: dict[int, asyncio.Task[Any]] = {}  # tasks a scenario started, by number
+        self.task_numbers = itertools.count(1)
         self.scenario_loop: asyncio.AbstractEventLoop | None = None
         self.finish: asyncio.Future[None] | None = None
         self.solution: Any = None
@@ -225,6 +232,8 @@ class Runtime:
         self.finished: set[int] = set()  # idents of threads that ended (for join)
         self.at_return: dict[int, Any] = {}  # values of started tasks, read as they returned
         self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
+        self.own: set[asyncio.Task[Any]] = set()  # tasks the runtime runs for the judge
+        self.left_at_return: list[Any] = []  # tasks pending when a call's coroutine returned
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -263,7 +272,7 @@ class Runtime:
         if command.get("op") == "mark":  # answered from the loop's next turn, before any task
             loop.call_soon_threadsafe(self.channel.send, {"op": "result", "id": command.get("id")})
             return
-        loop.call_soon_threadsafe(lambda: _observed(loop.create_task(_perform(self, command))))
+        loop.call_soon_threadsafe(lambda: self.own.add(_ours(loop.create_task(_perform(self, command)))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -273,6 +282,8 @@ class Runtime:
     def _with_proxies(self, value: Any) -> Any:
         if isinstance(value, wire.HandleRef):
             return self.proxies[value.number]
+        if isinstance(value, wire.Raised):  # an exception the world hands over (an error to report)
+            return _rebuilt(value)
         if isinstance(value, list):
             return [self._with_proxies(item) for item in value]
         if isinstance(value, tuple):
@@ -313,7 +324,8 @@ class Runtime:
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
-                           kwargs: dict[str, Any], by_reference: bool = False) -> Any:
+                           kwargs: dict[str, Any], by_reference: bool = False,
+                           tidy: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         with self.clock.cond:
@@ -323,9 +335,23 @@ class Runtime:
             return await future
         except asyncio.CancelledError:
             with self.clock.cond:
-                self.clock.awaiting.pop(call, None)
+                waiting = self.clock.awaiting.pop(call, None)
             self.channel.send({"op": "cancel", "id": call})
-            raise
+            if not tidy or waiting is None:  # (None: the method had ended, its reply was in)
+                raise
+        # A "tidy" method ends in its own time once cancelled: wait for its end (a second
+        # cancellation meanwhile changes nothing), then raise what it ended with.
+        while True:
+            ended: asyncio.Future[Any] = loop.create_future()
+            with self.clock.cond:
+                if call in self.clock.replies:
+                    return _unpack(self.clock.replies.pop(call))
+                self.clock.awaiting[call] = (loop, ended)
+            try:
+                return await ended
+            except asyncio.CancelledError:
+                if not ended.cancelled():
+                    raise  # the method's own end: a CancelledError it ended with
 
     def invoke_sync(self, number: int, method: str, args: tuple[Any, ...],
                     kwargs: dict[str, Any], blocks: bool = True) -> Any:
@@ -428,9 +454,10 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
 
 def _method(runtime: Runtime, number: int, method: str, kind: str,
             by_reference: bool = False) -> Callable[..., Any]:
-    if kind == "async":
+    if kind in ("async", "tidy"):
         async def call_async(self: object, *args: Any, **kwargs: Any) -> Any:
-            return await runtime.invoke_async(number, method, args, kwargs, by_reference)
+            return await runtime.invoke_async(number, method, args, kwargs, by_reference,
+                                              tidy=kind == "tidy")
 
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
@@ -463,7 +490,11 @@ class _JudgedSelector:
                 self._loop.poked = False
                 return events
             deadline = None if timeout is None else self._clock.now + timeout
-            self._clock.park(lambda: self._loop.poked, deadline)
+            self._loop.asleep = True
+            try:
+                self._clock.park(lambda: self._loop.poked, deadline)
+            finally:
+                self._loop.asleep = False
             self._loop.poked = False
         return self._real.select(0)
 
@@ -477,6 +508,7 @@ class JudgedLoop(asyncio.SelectorEventLoop):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.poked = False
+        self.asleep = False  # parked in its selector: nothing to run until woken or a timer
         self._runtime = runtime
         self.made_in = runtime.calls
         self.ran_in: set[int] = set()
@@ -788,6 +820,7 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
     async def executor() -> None:
         loop = asyncio.get_running_loop()
         runtime.scenario_loop, runtime.finish = loop, loop.create_future()
+        runtime.own = {asyncio.current_task()}  # type: ignore[arg-type]
         try:
             with _loop_spy(request) as spy:
                 runtime.loop_spy = spy
@@ -801,6 +834,9 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
 async def _perform(runtime: Runtime, command: dict[str, Any]) -> None:
     """Do one command of the judge's script and send back what came of it."""
     result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+    if command.get("op") == "callback" and command.get("quiet") and command.get("thread") == "new":
+        _quiet_callback(runtime, command)  # its thread sends the result itself
+        return
     try:
         result.update(await _do(runtime, command))
     except Fail as failure:
@@ -830,12 +866,18 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         made = target(*args, **kwargs)
         if not asyncio.iscoroutine(made):
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
-        number = len(runtime.tasks) + 1
+        number = next(runtime.task_numbers)
         if command.get("at_return"):
             made = _read_at_return(runtime, made, number)
-        task = _observed(asyncio.get_running_loop().create_task(made))
+        task = _ours(asyncio.get_running_loop().create_task(made))
         runtime.tasks[number] = task
         return {"task": number, "thread": threading.current_thread().name}
+    if op == "release":
+        number = int(command.get("kept") or 0)
+        if number in runtime.kept:
+            runtime.kept[number] = None  # the number stays taken; the object goes
+        runtime.tasks.pop(int(command.get("task") or 0), None)  # a task, and what it holds
+        return {}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -847,6 +889,8 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         return _task_state(runtime, task)
     if op == "callback":
         return await _callback(runtime, command)
+    if op == "tasks":
+        return {"value": wire.encode(_other_tasks(runtime, asyncio.current_task()))}
     raise ValueError(f"no command {op!r}")
 
 
@@ -857,12 +901,86 @@ async def _read_at_return(runtime: Runtime, coroutine: Any, number: int) -> Any:
     return value
 
 
-def _observed(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+def _ours(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
     """A task the runtime made for the judge (a command, a coroutine the judge started and waits
-    for its own way): not one the student's code left unawaited."""
+    for its own way), which the judge reads or that reports itself: never one "started and
+    nobody awaited it" in the run's report."""
     if hasattr(task, "_observed"):
         task._observed = True  # type: ignore[attr-defined]
     return task
+
+
+def _other_tasks(runtime: Runtime, me: asyncio.Task[Any] | None) -> list[dict[str, Any]]:
+    """The tasks pending on the running loop but the runtime's own, those the judge started
+    and `me`: each with its name, where it waits and its cancellations pending (a self-report)."""
+    ours = {me, *runtime.own, *runtime.tasks.values()}
+    found = []
+    for task in asyncio.all_tasks():
+        if task in ours or task.done() or _is_helper(task):
+            continue
+        pending = loops.snapshot(task)
+        found.append({"name": task.get_name(), "text": pending.name,
+                      "location": _where(pending.location), "cancelling": task.cancelling()})
+    return found
+
+
+def _is_helper(task: asyncio.Task[Any]) -> bool:
+    """A background task of run_virtual's (a heartbeat): not the student's."""
+    return getattr(task.get_coro(), "__qualname__", "") == "_quiet"
+
+
+def _quiet_callback(runtime: Runtime, command: dict[str, Any]) -> None:
+    """Call a kept callable from a new thread that sends the judge what came of it itself: the
+    loop is woken only by what the callable does (call_soon_threadsafe wakes it; call_soon or
+    setting a future from there does not)."""
+    function = runtime.kept[int(command["kept"])]
+    args = runtime.arguments(command.get("args", []))
+    loop = asyncio.get_running_loop()
+    begin, undo = _cancel_first(runtime, loop, command)
+
+    def in_thread() -> None:
+        # The client answers once the loop is asleep, as a later answer would: whether the loop
+        # then notices it depends on on_done alone, not on a race with the loop's thread.
+        runtime.clock.park(lambda: getattr(loop, "asleep", True))
+        begin()
+        result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+        try:
+            result["value"] = runtime.encode(function(*args))  # type: ignore[operator]
+        except BaseException as error:  # noqa: BLE001 - reported to the judge
+            result["error"] = _error_of(error)
+        finally:
+            undo()
+        result["thread"] = threading.current_thread().name
+        runtime.channel.send(result)
+
+    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+
+
+def _cancel_first(runtime: Runtime, loop: asyncio.AbstractEventLoop,
+                  command: dict[str, Any]) -> tuple[Callable[[], None], Callable[[], None]]:
+    """With `cancel_first`: the first call_soon_threadsafe from the callback's thread is preceded
+    by the cancellation of that task, as when a cancel and the answer cross. Returns what the
+    thread calls first (it names the thread) and what undoes it."""
+    task = runtime.tasks.get(int(command.get("cancel_first") or 0))
+    if task is None:
+        return (lambda: None), (lambda: None)
+    original = loop.call_soon_threadsafe
+    state = {"thread": -1, "done": False}
+
+    def cancel_first(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        if threading.get_ident() == state["thread"] and not state["done"]:
+            state["done"] = True
+            original(task.cancel)
+        return original(callback, *args, context=context)
+
+    def begin() -> None:
+        state["thread"] = threading.get_ident()
+
+    def undo() -> None:
+        loop.__dict__.pop("call_soon_threadsafe", None)
+
+    loop.call_soon_threadsafe = cancel_first  # type: ignore[method-assign]
+    return begin, undo
 
 
 def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
@@ -1002,9 +1120,14 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     returned: dict[str, Any] = {}
     if request.get("at_return"):
         function = _reading_at_return(runtime, function, returned)
+    if request.get("tasks_at_return"):
+        function = _noting_tasks_at_return(runtime, function)
+    runtime.left_at_return = []
+    waits: list[dict[str, Any]] = []
     loops_before = len(runtime.loops)
     served: dict[str, Any] = {}
-    with _clock_spy(request) as clocks, _routed(runtime, request) as routed:
+    with _clock_spy(request) as clocks, _routed(runtime, request) as routed, \
+            _queue_spy(request, waits):
         if routed is not None and "session" in request:
             function = routed.with_session(function)
         outcome: Outcome[Any] = run_virtual(lambda: function(*args, **kwargs),
@@ -1032,6 +1155,10 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         runtime.loop_spy = None
     if "running" in returned:
         report["running_at_return"] = returned["running"]
+    if request.get("spy_queues"):
+        report["queue_waits"] = waits
+    if request.get("tasks_at_return"):
+        report["left_at_return"] = [_pending(task) for task in runtime.left_at_return]
     answer = _done(runtime, outcome.value, outcome.error, report, clocks)
     if "value" in returned and "value" in answer:
         answer["value"] = returned["value"]
@@ -1053,6 +1180,55 @@ def _reading_at_return(runtime: Runtime, function: Callable[..., Any],
         return value
 
     return reading
+
+
+def _noting_tasks_at_return(runtime: Runtime, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, noting the tasks still pending at the very moment its coroutine returned,
+    before any other task could run (a self-report)."""
+    async def noted(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        me = asyncio.current_task()
+        runtime.left_at_return = [loops.snapshot(task) for task in asyncio.all_tasks()
+                                  if task is not me and not task.done() and not _is_helper(task)]
+        return value
+
+    return noted
+
+
+@contextmanager
+def _queue_spy(request: dict[str, Any], waits: list[dict[str, Any]]) -> Iterator[None]:
+    """With `spy_queues`: an asyncio.Queue's state each time a `join()` or `put()` waiting on
+    it is stopped (the deadline of a deadlocked run cancels the task waiting in it), which says
+    why it waited (a self-report, for the message)."""
+    if not request.get("spy_queues"):
+        yield
+        return
+    original_join, original_put = asyncio.Queue.join, asyncio.Queue.put
+
+    def note(method: str, queue: asyncio.Queue[Any]) -> None:
+        waits.append({"method": method,
+                      "unfinished": queue._unfinished_tasks,  # type: ignore[attr-defined]
+                      "waiting": queue.qsize(), "getters": len(queue._getters)})  # type: ignore[attr-defined]
+
+    async def join(queue: asyncio.Queue[Any]) -> None:
+        try:
+            await original_join(queue)
+        except asyncio.CancelledError:
+            note("join", queue)
+            raise
+
+    async def put(queue: asyncio.Queue[Any], item: Any) -> None:
+        try:
+            await original_put(queue, item)
+        except asyncio.CancelledError:
+            note("put", queue)
+            raise
+
+    asyncio.Queue.join, asyncio.Queue.put = join, put  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.Queue.join, asyncio.Queue.put = original_join, original_put  # type: ignore[method-assign]
 
 
 def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any],
