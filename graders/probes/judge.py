@@ -252,12 +252,7 @@ class Run(Outcome[Any]):
         """The value the call returned; a Fail naming what went wrong otherwise."""
         if self.broken:
             raise Fail(f"{call}: {self.broken}", status="error")
-        if self.spun:
-            raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
-                       f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
-                       f"polls with `await asyncio.sleep(0)` instead of awaiting what it waits for.")
-        if self.timed_out:
-            raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
+        self.require_an_end(call)
         if self.raised is not None:
             raise Fail(describe_raised(call, self.raised), _location(self.raised.location))
         return self.value
