@@ -65,6 +65,13 @@ _sleep = asyncio.sleep
 EPSILON = 1e-6
 
 
+def _as_drawn_before() -> None:
+    """The draw run_virtual made in the check's own process for each run, before the student's
+    code ran in a process of its own (its tasks' hashes): made here too, so that the data each
+    check draws for a file stays what it was."""
+    rand.rng.getrandbits(64)
+
+
 # --- run_limited --------------------------------------------------------------------------------
 
 @dataclass
@@ -153,9 +160,20 @@ def _limited(submission: Submission, batch: Batch | None = None) -> tuple[Batch,
     batch = batch or _batch()
     run = submission.call("run_limited", batch.jobs(), batch.limit, coroutine=True,
                           call=batch.call(), spy_loop=True)
+    _as_drawn_before()
+    _from_the_start(batch.in_flight, submission, run)
     run.result(batch.call())
     record(timeline=batch.in_flight.timeline())
     return batch, run
+
+
+def _from_the_start(in_flight: InFlight, submission: Submission, run: Run) -> None:
+    """The intervals in seconds from the call's start (the judge's clock runs on from call to
+    call within a check), as the messages and the timeline have always shown them."""
+    began = (submission.loop.now if submission.loop is not None else run.elapsed) - run.elapsed
+    for interval in in_flight.intervals:
+        interval.start -= began
+        interval.end = None if interval.end is None else interval.end - began
 
 
 def _expect_every_job_ran(batch: Batch, where: Location | None) -> None:
@@ -411,7 +429,9 @@ def _run_deposits(submission: Submission, account: FakeAccount, deposits: Deposi
     async def script(remote: Remote) -> None:
         await _deposit_all(remote, account, deposits, patience)
 
-    submission.scenario(script, call=CALL).result(CALL)
+    run = submission.scenario(script, call=CALL)
+    _as_drawn_before()
+    run.result(CALL)
     _not_written(deposits)
 
 

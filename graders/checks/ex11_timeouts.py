@@ -67,6 +67,26 @@ _sleep = asyncio.sleep
 TOLERANCE = 1e-3
 
 
+def _as_drawn_before() -> None:
+    """The draw run_virtual made in the check's own process for each run, before the student's
+    code ran in a process of its own (its tasks' hashes): made here too, so that the data each
+    check draws for a file stays what it was."""
+    rand.rng.getrandbits(64)
+
+
+def _from(in_flight: InFlight, began: float) -> None:
+    """The intervals in seconds from `began` (the judge's clock runs on from call to call within
+    a check), as the messages and the timeline have always shown them."""
+    for interval in in_flight.intervals:
+        interval.start -= began
+        interval.end = None if interval.end is None else interval.end - began
+
+
+def _began(submission: Submission, run: Run) -> float:
+    """When the call that made `run` began, on the judge's clock."""
+    return (submission.loop.now if submission.loop is not None else run.elapsed) - run.elapsed
+
+
 class QueryError(Exception):
     """The error the fake database raises (raised in the student's code under this name)."""
 
@@ -102,6 +122,7 @@ class Ending:
 
     done: Done
     took: float  # the judge's clock from the start to the moment it ended
+    began: float = 0.0  # the judge's clock when the call was started
     ended_before: bool = False  # it had already ended when the cancel came (cancelled runs)
     after: Any = None  # the world read again when the submission said the call had ended
 
@@ -153,9 +174,10 @@ def _timed(submission: Submission, function: str, args: tuple[Any, ...], call: s
             await remote.cancel(started.task)
         done = await remote.wait(started.task)
         took = (ended.at if ended.at is not None else loop.time()) - began
-        box["ending"] = Ending(done, took, ended_before, ended.read())
+        box["ending"] = Ending(done, took, began, ended_before, ended.read())
 
     run = submission.scenario(script, call=call)
+    _as_drawn_before()
     run.result(call)
     return box["ending"], run
 
@@ -199,6 +221,7 @@ def test_returns_a_quick_answer(submission: Submission) -> None:
     fetch = Fetch(latency=round(seconds - rand.delay(0.5, 2.0), 1))
     call = f"fetch_with_timeout(fetch, {seconds})"
     run = submission.call("fetch_with_timeout", fetch, seconds, coroutine=True, call=call)
+    _as_drawn_before()
     value = run.result(call)
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
@@ -386,7 +409,9 @@ def test_query_releases_its_connection(submission: Submission) -> None:
     where = submission.definition_of("run_query")
     call = f"run_query(pool, {sql!r})"
     pool = FakePool()
-    value = submission.call("run_query", pool, sql, coroutine=True, call=call).result(call)
+    run = submission.call("run_query", pool, sql, coroutine=True, call=call)
+    _as_drawn_before()
+    value = run.result(call)
     expect(type(value) is str and value == pool.answer(sql),
            f"{call} returned {shown(value)}; the query answered {pool.answer(sql)!r}.", where)
     _expect_given_back_once(pool, "When the query succeeded", where)
@@ -394,6 +419,7 @@ def test_query_releases_its_connection(submission: Submission) -> None:
     error = QueryError(f"table {rand.word(6)} is locked")
     pool = FakePool(error=error)
     run = submission.call("run_query", pool, sql, coroutine=True, call=call)
+    _as_drawn_before()
     raised = run.raised
     if not (raised is not None and raised.is_a("QueryError") and raised.args == error.args):
         if raised is None and not run.broken and not run.timed_out and not run.spun:
@@ -491,8 +517,9 @@ def test_run_all_returns_results(submission: Submission) -> None:
         _expect_results_in_order(submission, board)
     where = submission.definition_of("run_all")
     empty = Board(latencies=[])
-    value = submission.call("run_all", empty.jobs(), coroutine=True,
-                            call="run_all([])").result("run_all([])")
+    run = submission.call("run_all", empty.jobs(), coroutine=True, call="run_all([])")
+    _as_drawn_before()
+    value = run.result("run_all([])")
     expect(type(value) is list and value == [],
            f"run_all([]) returned {shown(value)}; with no jobs the list of results is empty: [].",
            where)
@@ -502,6 +529,8 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
     count = len(board.latencies)
     call = f"run_all(<{count} jobs>)"
     run = submission.call("run_all", board.jobs(), coroutine=True, call=call)
+    _as_drawn_before()
+    _from(board.in_flight, _began(submission, run))
     record(timeline=board.in_flight.timeline())
     value = run.result(call)
     where = submission.definition_of("run_all")
@@ -550,6 +579,7 @@ def _expect_cancels_the_rest(submission: Submission, board: Board, failing: int)
     where = submission.definition_of("run_all")
     ended = Ended(lambda: dict(board.states))
     ending, _ = _timed(submission, "run_all", (board.jobs(),), call, ended, where)
+    _from(board.in_flight, ending.began)
     record(timeline=board.in_flight.timeline())
     fail_at = latencies[failing]
     done = ending.done
