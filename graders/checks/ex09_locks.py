@@ -370,7 +370,6 @@ async def _deposit_all(remote: Remote, account: FakeAccount, deposits: Deposits,
                        patience: float) -> None:
     """Make a Wallet there, start every deposit as a task at once, give them `patience`
     simulated seconds, then stop those still waiting."""
-    loop = asyncio.get_running_loop()
     made = await remote.call("Wallet", account)
     _expect_made(made)
     wallet = made.value
@@ -379,17 +378,14 @@ async def _deposit_all(remote: Remote, account: FakeAccount, deposits: Deposits,
     for amount, done in zip(deposits.amounts, started, strict=True):
         if not done.ok or not done.task:
             _expect_started(amount, done)
-    deadline = loop.time() + patience
-    for done in started:
-        await remote.wait(done.task, max(0.0, deadline - loop.time()))
-    ended = [await remote.state(done.task) for done in started]
+    # Every deposit waited for at once, each at most `patience`: what a pending one waits on
+    # is read at that moment.
+    ended = await asyncio.gather(*(remote.wait(done.task, patience) for done in started))
     pending = [done for done, state in zip(started, ended, strict=True) if state.state == "pending"]
     deposits.stuck = [state.waiting or Pending("deposit()", None)
                       for state in ended if state.state == "pending"]
-    for done in pending:
-        await remote.cancel(done.task)
-    for done in pending:
-        await remote.wait(done.task)
+    await asyncio.gather(*(remote.cancel(done.task) for done in pending))
+    await asyncio.gather(*(remote.wait(done.task) for done in pending))
     for index, state in enumerate(ended):
         if state.state == "returned":
             deposits.returned.append(state.value)
