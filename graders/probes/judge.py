@@ -318,6 +318,7 @@ class Done:
     location: Location | None = None
     thread: str = ""
     task: int = 0
+    waiting: Pending | None = None  # for a pending task: where it waits (the submission's word)
 
     @property
     def ok(self) -> bool:
@@ -347,6 +348,16 @@ class Remote:
         if value_at_return:
             message["at_return"] = True
         return await self._do(message)
+
+    async def start_telling(self, told: Handed, function: str, *args: Any, **kwargs: Any) -> Done:
+        """`start`, and the world told when the student's coroutine returns or raises: the
+        runtime calls `told.ended()` (a "notify" method of that Handed) in the very step it
+        ends, so the judge reads the world as it was at that moment (before tasks it left
+        behind, or cancelled without waiting for them, run again)."""
+        return await self._do({"op": "start", "function": function,
+                               "args": self._submission.encode(list(args)),
+                               "kwargs": self._submission.encode(dict(kwargs)),
+                               "ended": self._submission.encode(told)})
 
     async def start_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
         """Run `kept.method(*args)` (an object of the student's code) as a task there."""
@@ -688,6 +699,8 @@ class Submission:
         done.state = state if type(state) is str else ""
         done.thread = thread if type(thread) is str else ""
         done.task = task if type(task) is int else 0
+        waiting = _pendings([answer.get("where")])
+        done.waiting = waiting[0] if waiting else None
         failed = answer.get("failed")
         if type(failed) is str:
             done.failed, done.location = failed, _location(answer.get("location"))

@@ -440,9 +440,11 @@ def _rebuilt(raised: wire.Raised) -> BaseException:
 
 def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
+    by_reference = shape.get("by_reference") is True
+    if shape.get("methods") == {"__call__": "async"}:
+        return _function(runtime, number, str(shape["name"]), by_reference)
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
-    by_reference = shape.get("by_reference") is True
     for attribute, data in shape.get("attributes", {}).items():
         if not attribute.startswith("_"):
             namespace[attribute] = wire.decode(data)
@@ -450,6 +452,17 @@ def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
         namespace[method] = _method(runtime, number, method, kind, by_reference)
     kind_of_proxy = type(shape["name"], (), namespace)
     return kind_of_proxy()
+
+
+def _function(runtime: Runtime, number: int, name: str,
+              by_reference: bool = False) -> Callable[..., Any]:
+    """A handed object whose only method is an "async" `__call__`: a plain coroutine function
+    here (`async def`, as a job or a fetch the world hands over is); each call is a message."""
+    async def function(*args: Any, **kwargs: Any) -> Any:
+        return await runtime.invoke_async(number, "__call__", args, kwargs, by_reference)
+
+    function.__name__ = function.__qualname__ = name
+    return function
 
 
 def _method(runtime: Runtime, number: int, method: str, kind: str,
@@ -869,6 +882,8 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         number = next(runtime.task_numbers)
         if command.get("at_return"):
             made = _read_at_return(runtime, made, number)
+        if "ended" in command:
+            made = _telling(made, runtime.arguments(command["ended"]))
         task = _ours(asyncio.get_running_loop().create_task(made))
         runtime.tasks[number] = task
         return {"task": number, "thread": threading.current_thread().name}
@@ -892,6 +907,15 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
     if op == "tasks":
         return {"value": wire.encode(_other_tasks(runtime, asyncio.current_task()))}
     raise ValueError(f"no command {op!r}")
+
+
+async def _telling(made: Any, told: Any) -> Any:
+    """The student's coroutine, and the world told (`told.ended()`, a notification) in the very
+    step it returns or raises, before anything it left behind runs again."""
+    try:
+        return await made
+    finally:
+        told.ended()
 
 
 async def _read_at_return(runtime: Runtime, coroutine: Any, number: int) -> Any:
@@ -994,8 +1018,8 @@ def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
 
 
 def _task_state(runtime: Runtime, task: asyncio.Task[Any]) -> dict[str, Any]:
-    if not task.done():
-        return {"state": "pending"}
+    if not task.done():  # where it waits: a self-report, for a message only
+        return {"state": "pending", "where": _pending(loops.snapshot(task))}
     if task.cancelled():
         return {"state": "cancelled"}
     error = task.exception()

@@ -73,6 +73,10 @@ class Raised:
     def is_a(self, name: str) -> bool:
         return name in self.bases
 
+    def __repr__(self) -> str:
+        """As Python shows an exception inside a value: `JobError('job failed')`."""
+        return f"{self.type_name}({', '.join(repr(arg) for arg in self.args)})"
+
 
 @dataclass(frozen=True, eq=False)
 class Kept:
