@@ -47,11 +47,13 @@ class Fail(Exception):
         message: str,
         location: Location | None = None,
         details: dict[str, Any] | None = None,
+        status: str = "failed",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.details = details or {}
+        self.status = status  # "error": the student's process crashed or exited
 
 
 def expect(condition: object, message: str, location: Location | None = None) -> None:

@@ -22,6 +22,7 @@ from kit import REFERENCE
 from report_formats import workflow_commands
 
 from graders.registry import EXERCISES_DIR, KIT_ROOT, exercises
+from graders.trust.submitted import MAX_FILE_BYTES
 
 SCRIPT = Path(".github/scripts/grade-pr.sh")
 KIT_PARTS = ("graders", "exercises", "pyproject.toml", ".github")
@@ -129,6 +130,10 @@ def tamper(repo: Path) -> None:
     shutil.copy(REFERENCE / second.file_name, repo / "answers" / second.file_name)
     (repo / "exercises" / second.file_name).unlink()
     (repo / "exercises" / second.file_name).symlink_to(Path("..", "answers", second.file_name))
+    # An exercise file past the limit of what is graded (graders/trust/submitted.py).
+    third = exercises()[2]
+    stub = (EXERCISES_DIR / third.file_name).read_text(encoding="utf-8")
+    (repo / "exercises" / third.file_name).write_text(stub + "#" * MAX_FILE_BYTES + "\n")
 
 
 @dataclass(frozen=True)
@@ -189,11 +194,25 @@ def test_tampering_scores_the_same_and_every_ignored_file_is_named(honest: Grade
     second = exercises()[1]
     expected = {"graders/engine/runner.py", "graders/checks/conftest.py", "tests/conftest.py",
                 ".github/scripts/grade-pr.sh", ".github/workflows/grade-pr.yml", "pyproject.toml",
-                f"exercises/{second.file_name}", f"answers/{second.file_name}"}
+                f"exercises/{second.file_name}", f"answers/{second.file_name}",
+                f"exercises/{exercises()[2].file_name}"}
     assert set(tampering.ignored) == expected
     for name in expected:
         assert name in tampering.summary
     assert "Changes not graded" in tampering.log
+
+
+def test_a_symlink_or_a_file_over_the_limit_is_refused_by_name(tampering: Graded) -> None:
+    second, third = (f"exercises/{exercise.file_name}" for exercise in exercises()[1:3])
+    refused = (tampering.workspace.parent / "reports" / "refused.txt").read_text().splitlines()
+    size = len((EXERCISES_DIR / exercises()[2].file_name).read_bytes()) + MAX_FILE_BYTES + 1
+    assert refused == [f"{second} is a symlink: not graded",
+                       f"{third} is larger than 1 MiB ({size} bytes): not graded"]
+    errors = {command.properties.get("file"): command for command in workflow_commands(tampering.log)
+              if command.name == "error" and command.properties.get("title") == "Not graded"}
+    assert set(errors) == {second, third}
+    assert "Exercise files that were not graded" in tampering.summary
+    assert scores(tampering.report)[exercises()[2].number] == 0
 
 
 def test_the_tampering_would_have_worked_had_it_reached_the_grader(course: Course,

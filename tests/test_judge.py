@@ -45,6 +45,48 @@ SELF_REPORT_ONLY = {
                                            "process",
     "ex01_coroutines/loop_never_closed": "a loop left open is seen only inside the submission's "
                                          "process",
+    "ex12_pitfalls/price_now_leaves_its_loop_open": "price_now's loop left open (new_event_loop, "
+                                                    "never closed) is seen only inside the "
+                                                    "submission's process; its price is right and "
+                                                    "asked of the shop",
+    # Exercise 3: the fake server sends each body whole with its headers, and every session's
+    # requests reach it alike, so a release or a session's life reaches no world object.
+    "ex03_fetch/never_released": "a response never released is seen only inside the "
+                                 "submission's process; its body, status and error are right",
+    "ex03_fetch/not_released_on_error": "an error response never released is seen only inside the "
+                                        "submission's process; it raises ClientResponseError with "
+                                        "the status",
+    "ex03_fetch/bad_leak_on_error": "an error response never released is seen only inside the "
+                                    "submission's process; it raises ClientResponseError with the "
+                                    "status",
+    "ex03_fetch/session_never_closed": "a ClientSession left open is seen only inside the "
+                                       "submission's process: its requests reach the server as a "
+                                       "closed one's do",
+    "ex03_fetch/bad_session_never_closed": "a ClientSession left open is seen only inside the "
+                                           "submission's process: its requests reach the server as "
+                                           "a closed one's do",
+    "ex03_fetch/session_per_url": "how many ClientSessions fetch_all opens is seen only inside the "
+                                  "submission's process: five sessions' concurrent requests reach "
+                                  "the server as one session's do",
+    "ex03_fetch/bad_session_per_request": "how many ClientSessions fetch_all opens is seen only "
+                                          "inside the submission's process: five sessions' "
+                                          "concurrent requests reach the server as one session's do",
+    "ex07_futures/bad_no_cancel_check": "the InvalidStateError of setting a cancelled future is "
+                                        "raised in a loop callback and goes to the loop's exception "
+                                        "handler: the world sees the same calls and the same "
+                                        "cancelled task as for a correct call_async",
+    "ex07_futures/bad_shield_unretrieved": "the late error sits in a future nobody reads, reported "
+                                           "only when the submission's collector frees it; the "
+                                           "cancelled task and every call look right to the world",
+    "ex07_futures/guard_on_client_thread": "the InvalidStateError (the cancel crossing the answer) "
+                                           "is raised in a loop callback, seen only inside the "
+                                           "submission's process",
+    "ex07_futures/guards_only_the_result": "the InvalidStateError of a late error set on a "
+                                           "cancelled future is raised in a loop callback, seen "
+                                           "only inside the submission's process",
+    "ex07_futures/no_cancelled_guard": "the InvalidStateError of setting a cancelled future is "
+                                       "raised in a loop callback, seen only inside the "
+                                       "submission's process",
 }
 
 

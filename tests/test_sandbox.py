@@ -35,6 +35,11 @@ BWRAP = sandbox._bwrap()
 needs_bwrap = pytest.mark.skipif(not BWRAP, reason="bubblewrap is not installed or cannot make "
                                                    "its namespaces here (.ci/run installs it)")
 CORRECT_EX01 = (REFERENCE / EX01.file_name).read_text()
+# Read before any test shortens them: a sandboxed child starting on a loaded machine may take
+# longer than the short limits before its first result.
+PRODUCTION = {(worker, "CHECK_TIMEOUT"): worker.CHECK_TIMEOUT,
+              (runner, "SILENCE_LIMIT"): runner.SILENCE_LIMIT,
+              (plugin, "HANG_GUARD"): plugin.HANG_GUARD}
 
 
 @pytest.fixture(autouse=True)
@@ -357,3 +362,164 @@ def test_a_saboteur_in_a_batch_costs_no_classmate_a_point(tmp_path: Path) -> Non
             graded = reports[name].exercises[0]
             assert graded.score == graded.max_score > 0, [c.message for c in graded.checks]
 
+
+
+# --- what a grade of record sees (issue 21, item 4) ----------------------------------------------
+
+ESCAPES = """
+import os
+import socket
+
+_escaped = []
+for _path in {paths!r}:
+    try:
+        with open(_path, "rb") as _file:
+            _file.read(1)
+        _escaped.append("read " + _path)
+    except OSError:
+        pass
+for _folder, _own in {folders!r}:
+    try:
+        _seen = sorted(set(os.listdir(_folder)) - {{_own}})
+    except OSError:
+        _seen = []
+    if _seen:
+        _escaped.append("listed " + _folder + ": " + ", ".join(_seen))
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=5).close()
+    _escaped.append("connected to 127.0.0.1:{port}")
+except OSError:
+    pass
+for _folder in ("/tmp", "/dev/shm", "/var/tmp"):
+    try:
+        with open(os.path.join(_folder, "{marker}"), "w") as _file:
+            _file.write("left behind")
+    except OSError:
+        pass
+if _escaped:
+    raise RuntimeError("escaped: " + "; ".join(_escaped))
+"""
+
+
+@pytest.fixture(params=["bwrap", "setuid"])
+def record_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The sandbox of grades of record in each mode this machine can run (skipped, with why,
+    where it cannot): bubblewrap, and root's fallback without it (GRADE_BWRAP=off). Nothing
+    graded here hangs: the production limits, so that a slow start under load is no hang."""
+    for (module, name), value in PRODUCTION.items():
+        monkeypatch.setattr(module, name, value)
+    if request.param == "bwrap" and not BWRAP:
+        pytest.skip("bubblewrap is not installed or cannot make its namespaces here")
+    if request.param == "setuid":
+        if not hasattr(os, "geteuid") or os.geteuid() != 0:
+            pytest.skip("the sandbox without bubblewrap needs grade to run as root")
+        monkeypatch.setenv(sandbox.BWRAP_ENV, "off")
+    sandbox._available.cache_clear()
+    request.addfinalizer(sandbox._available.cache_clear)
+    try:
+        chosen = sandbox.choose(True)
+    except sandbox.SandboxUnavailable as error:
+        pytest.skip(error.format_message())
+    assert chosen.mode == request.param
+    return request.param
+
+
+def batch(root: Path) -> dict[str, dict]:
+    """`grade batch` of the class in `root`, in the sandbox: each submission's JSON report."""
+    from click.testing import CliRunner
+
+    from graders.cli import cli
+
+    output = root.parent / f"{root.name}-grades" / "grades.csv"
+    result = CliRunner().invoke(cli, ["batch", str(root), "-o", str(output), "--jobs", "2",
+                                      "--sandbox"])
+    assert result.exit_code == 0, result.output
+    return {report.stem: json.loads(report.read_text())
+            for report in (output.parent / "grades").glob("*.json")}
+
+
+def ex01_of(report: dict) -> dict:
+    return next(exercise for exercise in report["exercises"] if exercise["number"] == 1)
+
+
+def test_a_graded_submission_sees_only_itself(record_mode: str, tmp_path: Path) -> None:
+    import socket
+
+    marker = f"kit-left-{os.getpid()}-{tmp_path.name}"
+    classmate = solution(tmp_path / "class" / "bob", "")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    try:
+        port = listener.getsockname()[1]
+        kit_files = [KIT_ROOT / "reference" / EX01.file_name, KIT_ROOT / "tests" / "conftest.py",
+                     KIT_ROOT / "pyproject.toml"]
+        prelude = ESCAPES.format(
+            paths=[str(path) for path in [*kit_files, classmate / EX01.file_name]],
+            folders=[(str(tmp_path / "class"), "ada"), (str(KIT_ROOT), "graders")],
+            port=port, marker=marker)
+        solution(tmp_path / "class" / "ada", prelude)
+        reports = batch(tmp_path / "class")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
+    for name in ("ada", "bob"):
+        graded = ex01_of(reports[name])
+        assert graded["score"] == graded["max_score"] > 0, [
+            check["message"] for check in graded["checks"] if check["status"] != "passed"]
+    left = [folder for folder in ("/tmp", "/dev/shm", "/var/tmp")
+            if os.path.lexists(os.path.join(folder, marker))]
+    assert left == [], f"{marker} left in {left}"
+
+
+def test_a_class_folder_only_root_can_enter_is_graded_as_usual(record_mode: str,
+                                                                tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a folder of mode 0700 shuts out the sandbox's uid only when grade is root")
+    root = tmp_path / "class"
+    for name in ("ada", "bob"):
+        solution(root / name, "")
+    root.chmod(0o700)  # what `mktemp -d` makes
+    reports = batch(root)
+    assert sorted(reports) == ["ada", "bob"]
+    for report in reports.values():
+        graded = ex01_of(report)
+        assert graded["score"] == graded["max_score"] > 0, [
+            check["message"] for check in graded["checks"] if check["status"] != "passed"]
+
+
+def test_why_the_sandbox_cannot_run_names_the_closed_folder() -> None:
+    import tempfile
+
+    top = Path(tempfile.mkdtemp())  # pytest's own tmp_path is under a folder of mode 0700
+    try:
+        top.chmod(0o755)
+        closed = top / "home"
+        (closed / "pyenv").mkdir(parents=True)
+        (closed / "pyenv" / "python").write_text("")
+        closed.chmod(0o700)
+        assert sandbox.closed_folder(closed / "pyenv" / "python") == f"{closed} (mode 0700)"
+        closed.chmod(0o755)
+        (closed / "pyenv" / "python").chmod(0o600)
+        assert sandbox.closed_folder(closed / "pyenv" / "python") == \
+            f"{closed / 'pyenv' / 'python'} (mode 0600)"
+        (closed / "pyenv" / "python").chmod(0o644)
+        assert sandbox.closed_folder(closed / "pyenv" / "python") == ""
+    finally:
+        shutil.rmtree(top)
+
+
+def test_bwrap_is_found_on_path_or_named_or_turned_off(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    monkeypatch.setenv(sandbox.BWRAP_ENV, "off")
+    path, why = sandbox._bwrap_probe()
+    assert path == "" and "GRADE_BWRAP=off" in why
+    monkeypatch.setenv(sandbox.BWRAP_ENV, str(tmp_path / "nowhere"))
+    path, why = sandbox._bwrap_probe()
+    assert path == "" and str(tmp_path / "nowhere") in why
+    if not BWRAP:
+        pytest.skip("bubblewrap is not installed or cannot make its namespaces here")
+    monkeypatch.delenv(sandbox.BWRAP_ENV)
+    (tmp_path / "bwrap").symlink_to(BWRAP)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert sandbox._bwrap_probe() == (str(tmp_path / "bwrap"), "")

@@ -6,9 +6,11 @@
 # Run it from the root of a checkout of the base branch: that tree grades (graders/, the tests,
 # pyproject.toml, this script). PR_REPO is a git repository holding the commits BASE and HEAD.
 # Only the registered exercise files (exercises/exNN_slug.py, as the base branch's registry
-# names them, regular files only) are taken from HEAD; every other file the pull request changes
-# is ignored, and the job summary lists them. Writes OUT/report.json, OUT/report.junit.xml,
-# OUT/changed.txt, OUT/taken.txt and OUT/ignored.txt, prints GitHub annotations, appends to the job summary
+# names them, regular files of at most 1 MiB only) are taken from HEAD; a registered file that is
+# a symlink, or too large, is refused by name (an annotation, the job summary, OUT/refused.txt) and
+# graded as the stub; every other file the pull request changes is ignored, and the job summary
+# lists them. Writes OUT/report.json, OUT/report.junit.xml, OUT/changed.txt, OUT/taken.txt,
+# OUT/refused.txt and OUT/ignored.txt, prints GitHub annotations, appends to the job summary
 # ($GITHUB_STEP_SUMMARY, when set), and exits 1 when a check fails. PYTHON (default: python) is
 # a Python with the kit's dependencies installed. The exercise files' code runs in the grading
 # sandbox (GRADE_SANDBOX, default on: bubblewrap); when it cannot run, this exits 2.
@@ -29,20 +31,51 @@ check_commits() { # PR_REPO COMMIT...
     done
 }
 
-take_exercise_files() { # PR_REPO HEAD PYTHON: prints each file taken from HEAD
-    local repo=$1 head=$2 python=$3 path mode kind object
+take_exercise_files() { # PR_REPO HEAD PYTHON REFUSED: prints each file taken from HEAD; says in REFUSED why others were not
+    local repo=$1 head=$2 python=$3 refused=$4 path mode kind object size limit
     local -a allowed
     mapfile -t allowed < <("$python" -c 'from graders.registry import exercises
 for exercise in exercises():
     print("exercises/" + exercise.file_name)')
+    limit="$("$python" -c 'from graders.trust.submitted import MAX_FILE_BYTES; print(MAX_FILE_BYTES)')"
+    if [[ "$(git -C "$repo" ls-tree "$head" -- exercises)" == 120000* ]]; then
+        echo "exercises is a symlink: its files were not graded" >>"$refused"
+    fi
     for path in "${allowed[@]}"; do
         # "<mode> <type> <object>\t<path>", or nothing when HEAD has no such file.
         read -r mode kind object _ <<<"$(git -C "$repo" ls-tree "$head" -- "$path")" || true
         if [[ "${kind:-}" == blob && ("$mode" == 100644 || "$mode" == 100755) ]]; then
+            size="$(git -C "$repo" cat-file -s "$object")"
+            if ((size > limit)); then
+                echo "$path is larger than 1 MiB ($size bytes): not graded" >>"$refused"
+                continue
+            fi
             git -C "$repo" cat-file blob "$object" >"$path"
             echo "$path"
+        elif [[ "${mode:-}" == 120000 ]]; then
+            echo "$path is a symlink: not graded" >>"$refused"
+        elif [[ -n "${kind:-}" ]]; then
+            echo "$path is not a regular file: not graded" >>"$refused"
         fi
     done
+}
+
+refused_annotations() { # REFUSED_FILE: one GitHub error per file not graded
+    local line
+    while IFS= read -r line; do
+        echo "::error file=${line%% *},title=Not graded::$line (only regular files of at most 1 MiB are graded; it was graded as the stub)"
+    done <"$1"
+}
+
+refused_section() { # REFUSED_FILE: markdown for the job summary, or nothing
+    [[ -s "$1" ]] || return 0
+    echo "### Exercise files that were not graded"
+    echo
+    echo "Only regular files of at most 1 MiB are graded (no symlink); these were graded as the stubs:"
+    echo
+    echo "<pre>"
+    sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' "$1"
+    echo "</pre>"
 }
 
 ignored_section() { # IGNORED_FILE: markdown for the job summary, or nothing
@@ -67,10 +100,12 @@ main() {
     mkdir -p "$out"
     check_commits "$pr_repo" "$base" "$head"
     git -C "$pr_repo" diff --name-only --no-renames "$base...$head" >"$out/changed.txt"
-    take_exercise_files "$pr_repo" "$head" "$python" >"$out/taken.txt"
+    : >"$out/refused.txt"
+    take_exercise_files "$pr_repo" "$head" "$python" "$out/refused.txt" >"$out/taken.txt"
     grep -vxF -f "$out/taken.txt" "$out/changed.txt" >"$out/ignored.txt" || true
+    refused_annotations "$out/refused.txt"
 
-    local section count status=0
+    local section refused count status=0
     section="$(ignored_section "$out/ignored.txt")"
     if [[ -n "$section" ]]; then
         count=$(wc -l <"$out/ignored.txt")
@@ -81,6 +116,10 @@ main() {
         "$python" -c 'import sys; from graders.cli import main; main(sys.argv[1:])' all \
         --solutions "$PWD/exercises" --format github --report "json=$out/report.json" --report "junit=$out/report.junit.xml" ||
         status=$?
+    refused="$(refused_section "$out/refused.txt")"
+    if [[ -n "$refused" ]]; then
+        section="$refused"$'\n\n'"$section"
+    fi
     if [[ -n "${GITHUB_STEP_SUMMARY:-}" && -n "$section" ]]; then
         printf '%s\n' "$section" >>"$GITHUB_STEP_SUMMARY"
     fi

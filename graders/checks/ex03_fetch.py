@@ -1,18 +1,26 @@
-"""Checks for exercise 3: fetch_url reads one response properly; fetch_all fetches all at once."""
+"""Checks for exercise 3: fetch_url reads one response properly; fetch_all fetches all at once.
+
+The fake HTTP server lives on the judge's side (graders/probes/server.py, `WebServer`): every
+request the student's code makes with aiohttp, in a process of its own, is a message to it, and
+the judge answers after each route's latency on its own clock, counting requests in flight.
+Evidence each check passes on (what the judge saw itself) is in EVIDENCE; what the submission's
+side reports (a time.sleep on the loop, sessions opened and left open, responses never released,
+work left behind) can only cost points.
+"""
 
 from __future__ import annotations
 
 import http
 from dataclasses import dataclass
+from typing import Any
 
 from graders.check import Fail, check, expect, record
-from graders.probes import BlockingSpy, FakeServer, Outcome, Solution, run_virtual, spy_on_sessions
 from graders.probes import inputs as rand
-from graders.probes.loop import describe_call_error
-from graders.probes.server import ClientResponseError, ClientSession
-from graders.probes.spies import SessionSpy
-from graders.probes.student import location_of_traceback
+from graders.probes.judge import Run, Submission, describe_raised
+from graders.probes.server import Door, WebServer
 from graders.probes.values import left_behind, shown
+from graders.results import Location
+from graders.trust.wire import Raised
 
 HINTS = (
     "fetch_url: open the request with `async with session.get(url) as response:` and read the "
@@ -24,6 +32,27 @@ HINTS = (
     "once (a * unpacks a list into arguments). gather gives the bodies back in the order of urls, "
     "whatever order the downloads finish in: pair each URL with its body to build the dict.",
 )
+
+EVIDENCE = {
+    "fetch_url_returns_body": "the string returned, equal to the body the judge's server sent for "
+                              "a 200 and a 201, each requested through the session handed over",
+    "fetch_url_raises_for_error_status": "the server answered each URL with a 4xx or 5xx status, "
+                                         "and fetch_url raised a ClientResponseError carrying it",
+    "fetch_url_releases_response": "the server answered both requests (200 and 404) through the "
+                                   "session handed over, and fetch_url returned",
+    "fetch_all_returns_every_body_in_order": "the dict returned, equal to the bodies the server "
+                                             "sent, keyed in the order of urls, each URL answered "
+                                             "by the server (5 and 10 URLs), and {} for no URLs",
+    "fetch_all_runs_requests_concurrently": "the server saw every request in flight at once, each "
+                                            "URL requested once, and a heartbeat on the loop was "
+                                            "never held up",
+    "fetch_all_uses_one_session": "the server answered every URL and fetch_all returned",
+    "fetch_all_fetches_with_fetch_url": "the server answered every URL; with one URL answering "
+                                        "404, fetch_all raised ClientResponseError or returned "
+                                        "no error page as data",
+    "fetch_all_leaves_nothing_behind": "the server saw each URL requested exactly once and every "
+                                       "request answered, none given up while in flight",
+}
 
 # Statuses every run checks, whatever the random draw: the edges of each range and the usual ones,
 # so `status == 404`, `status > 400` or `status >= 500` cannot pass by luck.
@@ -42,48 +71,73 @@ def _phrase(status: int) -> str:
     return f"{status} ({http.HTTPStatus(status).phrase})"
 
 
+def _where(run: Run, key: str) -> list[Location | None]:
+    """The locations of a list the submission reported (a self-report)."""
+    found = run.report.get(key)
+    return [run.location_of(item) for item in found] if isinstance(found, list) else []
+
+
+def _count(run: Run, key: str) -> int:
+    found = run.report.get(key)
+    return len(found) if isinstance(found, list) else 0
+
+
 @dataclass
 class FetchedOne:
     body: str
-    outcome: Outcome[str]
-    unreleased: int
-    own_sessions: list[object]
+    url: str
+    server: WebServer
+    run: Run
+
+    CALL = "fetch_url(session, url)"
+
+    def through_session(self) -> bool:
+        """The server answered the URL through the session handed to fetch_url."""
+        return any(seen.given and seen.url == self.url for seen in self.server.answered())
+
+    def elsewhere(self) -> int:
+        """Requests that did not come through the session fetch_url was given."""
+        return sum(not seen.given for seen in self.server.requests)
 
 
-def _fetch_one(solution: Solution, status: int = 200) -> FetchedOne:
-    fetch_url = solution.function("fetch_url", coroutine=True)
-    server, url, body = FakeServer(), _urls(1)[0], f"body {rand.word(12)}"
+def _fetch_one(submission: Submission, status: int = 200) -> FetchedOne:
+    server, url, body = WebServer(), _urls(1)[0], f"body {rand.word(12)}"
     server.add(url, body, status=status, latency=rand.delay(0.5, 2.0))
-    spies: list[SessionSpy] = []
+    door: Door = server.door()
+    run = submission.call("fetch_url", url, coroutine=True, call=FetchedOne.CALL, server=server,
+                          session=door)
+    return FetchedOne(body, url, server, run)
 
-    async def with_session() -> str:
-        async with ClientSession() as session:
-            with spy_on_sessions() as sessions:  # only the sessions fetch_url opens
-                spies.append(sessions)
-                return await fetch_url(session, url)
 
-    with server.serve():
-        outcome = run_virtual(with_session)
-        unreleased = server.unreleased()
-    own = [where for spy in spies for where in spy.locations]
-    return FetchedOne(body, outcome, unreleased, own)
+def _own_session(submission: Submission, fetched: FetchedOne) -> Fail | None:
+    """fetch_url opened a session of its own: the judge saw a request come in another way than
+    through the session it was given (or the submission said so)."""
+    own = _where(fetched.run, "sessions_opened")
+    if not own and not fetched.elsewhere():
+        return None
+    count = len(own) or fetched.elsewhere()
+    return Fail(f"fetch_url opened a ClientSession of its own instead of using the session it was "
+                f"given ({count} for one URL).",
+                next((place for place in own if place), submission.definition_of("fetch_url")))
 
 
 @check("fetch_url returns the body of the response", points=1)
-def test_fetch_url_returns_body(solution: Solution) -> None:
+def test_fetch_url_returns_body(submission: Submission) -> None:
     for status in SUCCESSES:
-        fetched = _fetch_one(solution, status)
-        where = solution.definition_of("fetch_url")
-        if isinstance(fetched.outcome.error, ClientResponseError):
+        fetched = _fetch_one(submission, status)
+        run, where = fetched.run, submission.definition_of("fetch_url")
+        if run.raised is not None and run.raised.is_a("ClientResponseError"):
             raise Fail(f"For a {_phrase(status)} response fetch_url raised ClientResponseError; a "
                        f"2xx status is a success: return the body.", where)
-        value = fetched.outcome.result("fetch_url(session, url)")
-        expect(value == fetched.body, f"fetch_url returned {shown(value)}; the server sent "
-                                      f"{fetched.body!r}.", where)
-        expect(not fetched.own_sessions,
-               f"fetch_url opened a ClientSession of its own instead of using the session it was "
-               f"given ({len(fetched.own_sessions)} for one URL).",
-               next((place for place in fetched.own_sessions if place), where))
+        value = run.result(FetchedOne.CALL)
+        expect(type(value) is str and value == fetched.body,
+               f"fetch_url returned {shown(value)}; the server sent {fetched.body!r}.", where)
+        failure = _own_session(submission, fetched)
+        if failure:
+            raise failure
+        expect(fetched.through_session(),
+               "fetch_url returned the body without the server ever answering its request: get "
+               "it with the session it was given.", where)
 
 
 def _error_statuses() -> list[int]:
@@ -92,58 +146,72 @@ def _error_statuses() -> list[int]:
 
 
 @check("fetch_url raises ClientResponseError for a 4xx or 5xx status", points=2)
-def test_fetch_url_raises_for_error_status(solution: Solution) -> None:
+def test_fetch_url_raises_for_error_status(submission: Submission) -> None:
+    where = submission.definition_of("fetch_url")
     for status in _error_statuses():
-        outcome = _fetch_one(solution, status).outcome
-        if isinstance(outcome.error, ClientResponseError) and outcome.error.status == status:
+        fetched = _fetch_one(submission, status)
+        run, raised = fetched.run, fetched.run.raised
+        if raised is not None and raised.is_a("ClientResponseError") and raised.status == status:
+            expect(fetched.through_session(),
+                   f"fetch_url raised ClientResponseError for a {_phrase(status)} response the "
+                   f"server never sent: get it with the session it was given.", where)
             continue
-        if outcome.error is None:
-            raise Fail(f"For a {_phrase(status)} response fetch_url returned {shown(outcome.value)} "
+        if raised is None:
+            value = run.result(f"fetch_url(session, url) with a {status} response")
+            raise Fail(f"For a {_phrase(status)} response fetch_url returned {shown(value)} "
                        f"as if it were data; it should raise aiohttp.ClientResponseError so the "
-                       f"caller sees the failure.", solution.definition_of("fetch_url"))
-        if isinstance(outcome.error, ClientResponseError):
+                       f"caller sees the failure.", where)
+        if raised.is_a("ClientResponseError"):
             raise Fail(f"For a {_phrase(status)} response fetch_url raised ClientResponseError with "
-                       f"status {outcome.error.status}; it should carry the response's status.",
-                       solution.definition_of("fetch_url"))
-        outcome.result(f"fetch_url(session, url) with a {status} response")
-        raise Fail(f"For a {_phrase(status)} response fetch_url raised "
-                   f"{type(outcome.error).__name__}; it should raise "
-                   f"aiohttp.ClientResponseError.", solution.definition_of("fetch_url"))
+                       f"status {raised.status}; it should carry the response's status.", where)
+        run.result(f"fetch_url(session, url) with a {status} response")
+        raise Fail(f"For a {_phrase(status)} response fetch_url raised {raised.type_name}; it "
+                   f"should raise aiohttp.ClientResponseError.", where)
 
 
 @check("fetch_url releases the response", points=1)
-def test_fetch_url_releases_response(solution: Solution) -> None:
-    fetched = _fetch_one(solution)
-    fetched.outcome.result("fetch_url(session, url)")
-    expect(fetched.unreleased == 0,
+def test_fetch_url_releases_response(submission: Submission) -> None:
+    where = submission.definition_of("fetch_url")
+    fetched = _fetch_one(submission)
+    fetched.run.result(FetchedOne.CALL)
+    expect(not _count(fetched.run, "unreleased"),
            "fetch_url read the response but never released it, so its connection is not handed "
-           "back to the pool. Use the response as an async context manager.",
-           solution.definition_of("fetch_url"))
-    failed = _fetch_one(solution, 404)
-    expect(failed.unreleased == 0,
+           "back to the pool. Use the response as an async context manager.", where)
+    failed = _fetch_one(submission, 404)
+    expect(not _count(failed.run, "unreleased"),
            f"For a {_phrase(404)} response fetch_url never released the response, so its "
            f"connection is not handed back to the pool: a response must be released on every "
            f"path out of fetch_url, the error too. Use the response as an async context manager.",
-           solution.definition_of("fetch_url"))
+           where)
+    expect(fetched.through_session() and failed.through_session(),
+           "fetch_url returned without the server ever answering its request: get it with the "
+           "session it was given.", where)
 
 
 @dataclass
 class FetchedAll:
-    server: FakeServer
-    outcome: Outcome[dict[str, str]]
-    sessions: SessionSpy
+    server: WebServer
+    run: Run
     urls: list[str]
-    unreleased: int
 
     def finish_order(self) -> list[str]:
         return sorted(self.urls, key=lambda url: self.server.routes[url].latency)
 
+    def unanswered(self) -> list[str]:
+        """The URLs the server never answered."""
+        answered = {seen.url for seen in self.server.answered()}
+        return [url for url in self.urls if url not in answered]
 
-def _fetch_all(solution: Solution, count: int = 5, failing: int | None = None) -> FetchedAll:
+
+# Simulated seconds between the heartbeat's beats (downloads take 0.5 to 3.5 s).
+BEAT = 0.25
+
+
+def _fetch_all(submission: Submission, count: int = 5, failing: int | None = None,
+               heartbeat: float | None = None) -> FetchedAll:
     """fetch_all over `count` URLs whose downloads finish in the reverse order of `urls`; the one
     at index `failing`, if any, answers 404 with an error page, last of all."""
-    fetch_all = solution.function("fetch_all", coroutine=True)
-    server, urls = FakeServer(), _urls(count)
+    server, urls = WebServer(), _urls(count)
     # Slowest first: the order downloads finish in is never the order of `urls`.
     latencies = sorted(rand.distinct_delays(count, 0.5, 3.0), reverse=True)
     for index, (url, latency) in enumerate(zip(urls, latencies, strict=True)):
@@ -151,20 +219,27 @@ def _fetch_all(solution: Solution, count: int = 5, failing: int | None = None) -
             server.add(url, f"<h1>Not Found</h1> {rand.word(8)}", status=404, latency=3.5)
         else:
             server.add(url, f"page {rand.word(10)}", latency=latency)
-    with server.serve(), spy_on_sessions() as sessions:
-        outcome = run_virtual(lambda: fetch_all(list(urls)))
-        unreleased = server.unreleased()
-    return FetchedAll(server, outcome, sessions, urls, unreleased)
+    run = submission.call("fetch_all", list(urls), coroutine=True, call="fetch_all(urls)",
+                          server=server, heartbeat=heartbeat)
+    return FetchedAll(server, run, urls)
 
 
-def _check_bodies(solution: Solution, fetched: FetchedAll, when: str) -> None:
-    value, urls = fetched.outcome.result("fetch_all(urls)"), fetched.urls
+def _require_answered(submission: Submission, fetched: FetchedAll, when: str = "") -> None:
+    missing = fetched.unanswered()
+    expect(not missing, f"{when}fetch_all returned, but the server never answered {len(missing)} "
+                        f"of the {len(fetched.urls)} URLs (first: {missing[0]!r}): fetch each "
+                        f"URL with fetch_url." if missing else "",
+           submission.definition_of("fetch_all"))
+
+
+def _check_bodies(submission: Submission, fetched: FetchedAll, when: str) -> None:
+    value, urls = fetched.run.result("fetch_all(urls)"), fetched.urls
     expected = {url: fetched.server.routes[url].body for url in urls}
-    where = solution.definition_of("fetch_all")
-    if not isinstance(value, dict):
+    where = submission.definition_of("fetch_all")
+    if type(value) is not dict:
         raise Fail(f"{when}fetch_all returned {shown(value)}; it should return a dict "
                    f"{{url: body}}.", where)
-    wrong = [url for url in urls if value.get(url) != expected[url]]
+    wrong = [url for url in urls if not (type(value.get(url)) is str and value.get(url) == expected[url])]
     if wrong:
         raise Fail(f"{when}fetch_all returned a wrong or missing body for {len(wrong)} of "
                    f"{len(urls)} URLs (first: {wrong[0]!r} -> {shown(value.get(wrong[0]))}).",
@@ -177,102 +252,127 @@ def _check_bodies(solution: Solution, fetched: FetchedAll, when: str) -> None:
     expect(list(value) == urls,
            f"{when}fetch_all returned the right bodies but its keys are not in the order of "
            f"urls{how}.", where)
+    _require_answered(submission, fetched, when)
 
 
 @check("fetch_all returns every body, keyed by URL in the order of urls", points=2)
-def test_fetch_all_returns_every_body_in_order(solution: Solution) -> None:
-    _check_bodies(solution, _fetch_all(solution), "")
-    _check_bodies(solution, _fetch_all(solution, MANY), f"With {MANY} URLs, ")
-    fetch_all = solution.function("fetch_all", coroutine=True)
-    with spy_on_sessions():
-        outcome = run_virtual(lambda: fetch_all([]))
-    if outcome.error is not None and not outcome.timed_out and not outcome.spun:
-        raise Fail(f"{describe_call_error('fetch_all([])', outcome.error)} With no URLs there is "
+def test_fetch_all_returns_every_body_in_order(submission: Submission) -> None:
+    _check_bodies(submission, _fetch_all(submission), "")
+    _check_bodies(submission, _fetch_all(submission, MANY), f"With {MANY} URLs, ")
+    run = submission.call("fetch_all", [], coroutine=True, call="fetch_all([])",
+                          server=WebServer())
+    if run.raised is not None and not run.timed_out and not run.spun and not run.broken:
+        raise Fail(f"{describe_raised('fetch_all([])', run.raised)} With no URLs there is "
                    f"nothing to fetch: it should return {{}}.",
-                   location_of_traceback(outcome.error.__traceback__))
-    value = outcome.result("fetch_all([])")
-    expect(value == {}, f"fetch_all([]) returned {shown(value)}; with no URLs there is nothing to "
-                        f"fetch: it should return {{}}.", solution.definition_of("fetch_all"))
+                   run.location_of(list(run.raised.location) if run.raised.location else None))
+    value = run.result("fetch_all([])")
+    expect(type(value) is dict and value == {},
+           f"fetch_all([]) returned {shown(value)}; with no URLs there is nothing to "
+           f"fetch: it should return {{}}.", submission.definition_of("fetch_all"))
 
 
 @check("fetch_all runs every request at the same time", points=3)
-def test_fetch_all_runs_requests_concurrently(solution: Solution, blocking: BlockingSpy) -> None:
-    fetched = _fetch_all(solution)
-    server, outcome, urls = fetched.server, fetched.outcome, fetched.urls
-    outcome.result("fetch_all(urls)")
-    if blocking.calls:
-        raise Fail(blocking.message(), blocking.calls[0].location)
+def test_fetch_all_runs_requests_concurrently(submission: Submission) -> None:
+    fetched = _fetch_all(submission, heartbeat=BEAT)
+    server, run, urls = fetched.server, fetched.run, fetched.urls
+    run.result("fetch_all(urls)")
+    if run.blocking:
+        raise Fail(run.blocking_message(), run.blocking_location())
+    where = submission.definition_of("fetch_all")
+    if run.stall > 1e-6:
+        raise Fail(run.stall_message("fetch_all(urls)"), where)
     most, count = server.in_flight.high_water, len(urls)
     needed = max(route.latency for route in server.routes.values())
-    where = solution.definition_of("fetch_all")
     record(timeline=server.in_flight.timeline())
     if most == 0:
-        left = left_behind(outcome)
-        raise Fail(f"fetch_all made no request at all for {count} URLs ({outcome.elapsed:.1f} s of "
+        left = left_behind(run)
+        raise Fail(f"fetch_all made no request at all for {count} URLs ({run.elapsed:.1f} s of "
                    f"simulated time passed). A coroutine such as fetch_url(...) runs only when it "
                    f"is awaited (directly or through gather).{f' Meanwhile {left}.' if left else ''}",
                    where)
     if most < count:
         how = "one at a time" if most <= 1 else f"at most {most} at a time"
-        raise Fail(f"{count} requests ran {how}: {outcome.elapsed:.1f} s of simulated time; a "
+        raise Fail(f"{count} requests ran {how}: {run.elapsed:.1f} s of simulated time; a "
                    f"concurrent version needs {needed:.1f} s.", where)
     hits = sum(route.hits for route in server.routes.values())
     expect(hits == count, f"fetch_all made {hits} requests for {count} URLs; it should fetch each "
                           f"URL once.", where)
+    _require_answered(submission, fetched)
 
 
 @check("fetch_all opens one ClientSession and closes it", points=2)
-def test_fetch_all_uses_one_session(solution: Solution) -> None:
-    fetched = _fetch_all(solution)
-    fetched.outcome.result("fetch_all(urls)")
-    sessions = fetched.sessions
-    made = len(sessions.sessions)
-    where = next((place for place in sessions.locations if place), None)
-    expect(made == 1, f"fetch_all opened {made} ClientSessions for {len(fetched.urls)} URLs; open "
-                      f"one and share it between all requests.", where)
-    expect(not sessions.unclosed, "fetch_all left its ClientSession open; close it when the "
-                                  "downloads are done.", where)
+def test_fetch_all_uses_one_session(submission: Submission) -> None:
+    fetched = _fetch_all(submission)
+    run = fetched.run
+    run.result("fetch_all(urls)")
+    opened = _where(run, "sessions_opened")
+    where = next((place for place in opened if place), None)
+    # What the submission reports of its sessions can only cost points: more than one, or one
+    # left open.
+    expect(len(opened) <= 1, f"fetch_all opened {len(opened)} ClientSessions for "
+                             f"{len(fetched.urls)} URLs; open one and share it between all "
+                             f"requests.", where)
+    expect(not _count(run, "sessions_unclosed"),
+           "fetch_all left its ClientSession open; close it when the downloads are done.", where)
+    _require_answered(submission, fetched)
 
 
-def _in_group(error: BaseException | None) -> bool:
-    """Whether `error` is a ClientResponseError, or a group (a TaskGroup's) that holds one."""
-    if isinstance(error, ClientResponseError):
+def _in_group(raised: Any) -> bool:
+    """Whether `raised` is a ClientResponseError, or a group (a TaskGroup's) that holds one."""
+    if not isinstance(raised, Raised):
+        return False
+    if raised.is_a("ClientResponseError"):
         return True
-    if isinstance(error, BaseExceptionGroup):
-        return any(_in_group(inner) for inner in error.exceptions)
+    if raised.is_a("BaseExceptionGroup") and len(raised.args) == 2 and \
+            isinstance(raised.args[1], list | tuple):
+        return any(_in_group(inner) for inner in raised.args[1])
     return False
 
 
 @check("fetch_all fetches with fetch_url: responses released, error pages not taken as data",
        points=2)
-def test_fetch_all_fetches_with_fetch_url(solution: Solution) -> None:
-    fetched, where = _fetch_all(solution), solution.definition_of("fetch_all")
-    fetched.outcome.result("fetch_all(urls)")
-    count = len(fetched.urls)
-    expect(fetched.unreleased == 0,
-           f"fetch_all left {fetched.unreleased} of the {count} responses unreleased, so their "
+def test_fetch_all_fetches_with_fetch_url(submission: Submission) -> None:
+    fetched, where = _fetch_all(submission), submission.definition_of("fetch_all")
+    fetched.run.result("fetch_all(urls)")
+    count, unreleased = len(fetched.urls), _count(fetched.run, "unreleased")
+    expect(unreleased == 0,
+           f"fetch_all left {unreleased} of the {count} responses unreleased, so their "
            f"connections never go back to the pool. Fetch each URL with fetch_url, which "
            f"releases its response.", where)
+    _require_answered(submission, fetched)
     failing = rand.rng.randrange(1, count - 1)
-    fetched = _fetch_all(solution, failing=failing)
+    fetched = _fetch_all(submission, failing=failing)
     bad_url = fetched.urls[failing]
     error_page = fetched.server.routes[bad_url].body
-    outcome = fetched.outcome
-    if outcome.error is not None and _in_group(outcome.error):
+    run = fetched.run
+    if run.raised is not None and _in_group(run.raised):
+        expect(any(seen.url == bad_url for seen in fetched.server.answered()),
+               f"fetch_all raised ClientResponseError, but the server never answered "
+               f"{bad_url!r} (the URL answering {_phrase(404)}).", where)
         return
-    if outcome.error is not None:
-        outcome.result(f"fetch_all(urls) with one URL answering {_phrase(404)}")
-    value = outcome.value
+    value = run.result(f"fetch_all(urls) with one URL answering {_phrase(404)}")
     expect(not (isinstance(value, dict) and value.get(bad_url) == error_page),
            f"With one URL answering {_phrase(404)}, fetch_all returned its error page as if it "
            f"were data ({bad_url!r} -> {shown(error_page)}). Fetch each URL with fetch_url, "
            f"which raises for a 4xx or 5xx status.", where)
+    _require_answered(submission, fetched, f"With one URL answering {_phrase(404)}, ")
 
 
 @check("fetch_all awaits everything it starts", points=1)
-def test_fetch_all_leaves_nothing_behind(solution: Solution) -> None:
-    outcome = _fetch_all(solution).outcome
-    left = left_behind(outcome)
+def test_fetch_all_leaves_nothing_behind(submission: Submission) -> None:
+    fetched = _fetch_all(submission)
+    run, server, where = fetched.run, fetched.server, submission.definition_of("fetch_all")
+    left = left_behind(run)
     if left:
-        raise Fail(f"fetch_all(urls) left work behind: {left}.", outcome.first_leak_location())
-    outcome.result("fetch_all(urls)")
+        raise Fail(f"fetch_all(urls) left work behind: {left}.", run.first_leak_location())
+    run.result("fetch_all(urls)")
+    given_up = [seen for seen in server.requests if seen.cancelled or seen.end is None]
+    expect(not given_up,
+           f"fetch_all(urls) left work behind: {len(given_up)} of its requests were still in "
+           f"flight when it returned (first: {given_up[0].url!r}), so they were never awaited."
+           if given_up else "", where)
+    made = len(server.requests)
+    expect(made == len(fetched.urls),
+           f"fetch_all made {made} requests for {len(fetched.urls)} URLs: each URL should be "
+           f"fetched once, and everything fetch_all starts awaited.", where)
+    _require_answered(submission, fetched)

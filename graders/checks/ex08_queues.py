@@ -1,10 +1,15 @@
 """Checks for exercise 8: process_all feeds jobs through a bounded queue to a pool of workers.
 
-Every job takes the same simulated time, so `workers` workers that always take the next job at
-once finish n jobs in exactly ceil(n / workers) rounds. The jobs come from an iterator that counts
-how many were taken from it; taken minus started is the backlog (jobs in the queue plus the one
-the producer may hold while it waits to put it), which a queue of `maxsize` keeps at
-maxsize or maxsize + 1.
+The student's code runs in a process of its own; the jobs and handle live on the judge's side.
+The jobs are an iterator whose every `next()` is a message to the judge, and handle a coroutine
+function whose every call is one: the judge counts the jobs taken, the jobs in hand at once and
+who was served when, on its own clock. Every job takes the same simulated time, so `workers`
+workers that always take the next job at once finish n jobs in exactly ceil(n / workers) rounds;
+taken minus started is the backlog (jobs in the queue plus the one the producer may hold while
+it waits to put it), which a queue of `maxsize` keeps at maxsize or maxsize + 1. A cancelled
+handle tidies up on the judge's clock before it ends, and its caller waits for that.
+Evidence each check passes on (what the judge saw itself) is in EVIDENCE; what the submission's
+side reports (tasks left, timers, a queue's state, where a task waits) can only cost points.
 """
 
 from __future__ import annotations
@@ -12,19 +17,15 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from graders.check import Fail, check, expect, record
-from graders.probes import InFlight, Outcome, Pending, Solution, run_virtual
+from graders.probes import InFlight, Pending
 from graders.probes import inputs as rand
-from graders.probes.handed import handed
-from graders.probes.loop import snapshot
-from graders.probes.loopcalls import LoopSpy, spy_on_loop
-from graders.probes.student import describe_exception, location_of_traceback
+from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
+from graders.results import Location
+from graders.trust import wire
 
 HINTS = (
     "process_all has three parts: start the workers, feed the queue, then wait until every job "
@@ -41,9 +42,32 @@ HINTS = (
     "process_all leaves none behind.",
 )
 
-_sleep = asyncio.sleep
+EVIDENCE = {
+    "every_job_done_once": "the pair returned (plain data): results equal to what the judge's "
+                           "handle returned, errors empty, and handle saw each job exactly once",
+    "workers_run_at_once": "the judge's handle had exactly `workers` jobs in hand at once, and the "
+                           "jobs took exactly ceil(n / workers) rounds on the judge's clock, with no "
+                           "wakeup of the process on a timer of its own",
+    "queue_applies_backpressure": "jobs taken from the judge's iterator minus jobs handle started: "
+                                  "never more than maxsize + 1, and maxsize at some point",
+    "failing_job_does_not_stop_the_pool": "the pair returned: errors holds, for each job whose "
+                                          "handle raised, an exception named JobError with "
+                                          "handle's own message; the other results as handle "
+                                          "returned them; each job handled once, in the rounds "
+                                          "`workers` workers need on the judge's clock",
+    "no_worker_left_behind": "the pair returned, with no handle call still running when it "
+                             "returned; a worker left waiting on the queue touches nothing of "
+                             "the world (reported by the submission, it can only cost points; the "
+                             "cancelling check sees such code on the world's evidence)",
+    "cancelling_stops_the_workers": "after the judge cancelled the task: it ended cancelled within "
+                                    "the grace, with no handle call still running (tidying up "
+                                    "included) when it ended, and handle was never called again",
+}
+
 # Loop seconds a cancelled process_all gets to stop its workers and end.
 GRACE = 10.0
+# Simulated seconds a run of process_all may take (the longest correct run takes 48 s).
+LIMIT = 120.0
 # Pool shapes always tried besides a random one: more workers than room in the queue (the
 # lesson's own example among them), where workers that stop at an empty queue show.
 CROWDED = ((2, 1), (4, 1))
@@ -51,9 +75,16 @@ CROWDED = ((2, 1), (4, 1))
 EXAMPLE = (2, 1)
 
 
-@handed
 class JobError(Exception):
-    """What handle raises for a broken job."""
+    """What handle raises for a broken job (raised in the student's process under this name)."""
+
+
+class _NoMoreJobs(Exception):
+    """The jobs' iterator is exhausted. A coroutine may not raise StopIteration itself, so the
+    judge raises this, which crosses under the name StopIteration: the student's loop ends."""
+
+
+_NoMoreJobs.__name__ = _NoMoreJobs.__qualname__ = "StopIteration"
 
 
 @dataclass
@@ -65,7 +96,7 @@ class Pipeline:
     names: list[str]
     duration: float
     broken: set[str] = field(default_factory=set)
-    cleanup: float = 0.0  # loop seconds a cancelled handle takes to clean up before it ends
+    cleanup: float = 0.0  # seconds a cancelled handle takes to clean up before it ends
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
     handled: Counter[str] = field(default_factory=Counter)
@@ -73,13 +104,11 @@ class Pipeline:
     strangers: list[Any] = field(default_factory=list)  # handle called with something not a job
     taken: int = 0
     backlog: int = 0  # the most jobs taken from the iterator and not yet started
-    callers: set[int] = field(default_factory=set)  # the tasks that called handle
-    inside: set[int] = field(default_factory=set)  # the tasks in handle right now
+    callers: set[str] = field(default_factory=set)  # the tasks that called handle (reported)
+    inside: Counter[str] = field(default_factory=Counter)  # handle calls running, by task
+    tidying: int = 0  # handle calls cancelled and still tidying up
     cancelled: bool = False  # process_all has been cancelled
     after_cancel: list[str] = field(default_factory=list)  # jobs handle got after that
-
-    def jobs(self) -> Iterator[str]:
-        return _Jobs(self)
 
     def took_one(self) -> None:
         self.taken += 1
@@ -88,31 +117,21 @@ class Pipeline:
     def result_for(self, job: str) -> str:
         return f"{job.upper()}-{self.token}"
 
-    def handler(self) -> Callable[[str], Awaitable[str]]:
-        """The handle process_all is given: a plain coroutine function, not a bound method (its
-        __self__ would lead to this pipeline's counters and token)."""
-        pipeline = self
-
-        async def handle(job: str) -> str:
-            return await pipeline.handle(job)
-
-        return handle
-
-    async def handle(self, job: str) -> str:
-        if job not in self.names:
+    async def handle(self, call: Call, job: Any) -> str:
+        if type(job) is not str or job not in self.names:
             self.strangers.append(job)
             raise TypeError(f"handle({job!r}): that is not one of the jobs")
         self.handled[job] += 1
-        me = id(asyncio.current_task())
-        self.callers.add(me)
+        task = call.task or "?"
+        self.callers.add(task)
         if self.cancelled:
             self.after_cancel.append(job)
-        self.inside.add(me)
+        self.inside[task] += 1
         try:
             async with self.in_flight.track(job):
                 await self._work()
         finally:
-            self.inside.discard(me)
+            self.inside[task] -= 1
         if job in self.broken:
             error = self.raised[job] = JobError(f"{job} is broken ({self.token})")
             raise error
@@ -120,10 +139,14 @@ class Pipeline:
 
     async def _work(self) -> None:
         try:
-            await _sleep(self.duration)
+            await asyncio.sleep(self.duration)
         except asyncio.CancelledError:
-            if self.cleanup:
-                await _sleep(self.cleanup)  # a handle that tidies up before it ends
+            self.tidying += 1
+            try:
+                if self.cleanup:
+                    await asyncio.sleep(self.cleanup)  # a handle that tidies up before it ends
+            finally:
+                self.tidying -= 1
             raise
 
     @property
@@ -140,27 +163,51 @@ class Pipeline:
     def expected_results(self) -> dict[str, str]:
         return {job: self.result_for(job) for job in self.names if job not in self.broken}
 
+    def arguments(self) -> tuple[Jobs, Handle, int, int]:
+        return Jobs(self), Handle(self), self.workers, self.maxsize
 
-@handed
-class _Jobs:
-    """An iterator over the jobs that tells the pipeline each time a job is taken (the pipeline
-    is private: an iterator has no public attribute)."""
+
+class Jobs(Handed):
+    """The jobs process_all is given: an iterator whose every step is the judge's to count."""
+
+    name: ClassVar[str] = "JobIterator"
+    methods: ClassVar[dict[str, str]] = {"__iter__": "query", "__next__": "query"}
 
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
         self._next = 0
 
-    def __iter__(self) -> _Jobs:
+    async def __iter__(self, call: Call) -> Jobs:  # type: ignore[misc]
         return self
 
-    def __next__(self) -> str:
+    async def __next__(self, call: Call) -> str:
         names = self._pipeline.names
         if self._next >= len(names):
-            raise StopIteration
+            raise _NoMoreJobs()
         job = names[self._next]
         self._next += 1
         self._pipeline.took_one()
         return job
+
+    def __repr__(self) -> str:
+        return "jobs"
+
+
+class Handle(Handed):
+    """The handle process_all is given: a coroutine function, on the judge's clock. Cancelled,
+    it tidies up before it ends, and its caller waits for that."""
+
+    name: ClassVar[str] = "handle"
+    methods: ClassVar[dict[str, str]] = {"__call__": "tidy"}
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
+
+    async def __call__(self, call: Call, job: Any) -> str:
+        return await self._pipeline.handle(call, job)
+
+    def __repr__(self) -> str:
+        return "handle"
 
 
 def _pipeline(*, broken: int = 0, hundredths: bool = False, one_left: bool = False,
@@ -179,92 +226,43 @@ def _pipeline(*, broken: int = 0, hundredths: bool = False, one_left: bool = Fal
     return Pipeline(workers, maxsize, names, duration, failing)
 
 
-def _process_all(solution: Solution) -> Callable[..., Awaitable[Any]]:
-    return solution.function("process_all", coroutine=True)
+def _where(submission: Submission) -> Location | None:
+    return submission.definition_of("process_all")
 
 
-@dataclass
-class Run:
-    spy: LoopSpy | None = None
-    state: str = ""  # after a cancellation: cancelled, returned, raised or running
-    error: BaseException | None = None
-    cancelled_at: float = 0.0
-    left_running: list[Pending] = field(default_factory=list)
-    swallowed: list[Pending] = field(default_factory=list)
-    cleaning_up: int = 0  # tasks left running, cancelled, still in handle tidying up
-    jobs_still_running: int = 0
-    left_at_return: list[Pending] = field(default_factory=list)
-    waits: list[QueueState] = field(default_factory=list)
+def _run(submission: Submission, pipeline: Pipeline, **options: Any) -> Run:
+    """process_all on the pipeline's jobs, there; the judge's clock times it."""
+    return submission.call("process_all", *pipeline.arguments(), coroutine=True,
+                           call=pipeline.call(), limit=LIMIT, spy_queues=True, **options)
 
 
-@dataclass
-class QueueState:
-    """A queue as it was when a `join()` or a `put()` waiting on it was stopped (by the
-    deadline)."""
-
-    method: str
-    unfinished: int  # jobs put and not yet marked done with task_done()
-    waiting: int  # jobs still in the queue
-    getters: int  # tasks waiting in get()
+def _queue_waits(run: Run) -> list[dict[str, int]]:
+    waits = run.report.get("queue_waits")
+    return [{key: item.get(key) if type(item.get(key)) is int else 0
+             for key in ("unfinished", "waiting", "getters")} | {"method": str(item.get("method"))}
+            for item in (waits if isinstance(waits, list) else []) if isinstance(item, dict)]
 
 
-async def _feed(process_all: Callable[..., Awaitable[Any]], pipeline: Pipeline, run: Run) -> Any:
-    me = asyncio.current_task()
-    with spy_on_loop() as run.spy, _spy_on_queue_waits(run.waits):
-        value = await process_all(pipeline.jobs(), pipeline.handler(), pipeline.workers,
-                                  pipeline.maxsize)
-    # At the very moment it returned, before any other task could run.
-    run.left_at_return = [snapshot(task) for task in asyncio.all_tasks()
-                          if task is not me and not task.done()]
+def _result(run: Run, call: str) -> Any:
+    """run.result(call), with a deadlock in queue.join() explained by the queue's state (as the
+    submission reports it), and a run that never returned caught on the judge's clock."""
+    if run.timed_out:
+        reason = next((text for text in map(_why_stuck, _queue_waits(run)) if text), "")
+        if reason:
+            where = run.stuck[0].location if run.stuck else None
+            raise Fail(f"{run.deadlock_message(call)} {reason}", where)
+    value = run.result(call)
+    if run.elapsed >= LIMIT - 1e-6:
+        raise Fail(f"{call} had not returned after {LIMIT:g} s of simulated time: it waits for "
+                   f"something that never comes.")
     return value
 
 
-@contextmanager
-def _spy_on_queue_waits(waits: list[QueueState]) -> Iterator[None]:
-    """Note the queue's state when a `queue.join()` or `queue.put()` is stopped: the deadline
-    of a deadlocked run cancels the task waiting in it, and the state says why it waited."""
-    original_join, original_put = asyncio.Queue.join, asyncio.Queue.put
-
-    def note(method: str, queue: asyncio.Queue[Any]) -> None:
-        waits.append(QueueState(method, queue._unfinished_tasks,  # type: ignore[attr-defined]
-                               queue.qsize(), len(queue._getters)))  # type: ignore[attr-defined]
-
-    async def join(queue: asyncio.Queue[Any]) -> None:
-        try:
-            await original_join(queue)
-        except asyncio.CancelledError:
-            note("join", queue)
-            raise
-
-    async def put(queue: asyncio.Queue[Any], item: Any) -> None:
-        try:
-            await original_put(queue, item)
-        except asyncio.CancelledError:
-            note("put", queue)
-            raise
-
-    asyncio.Queue.join, asyncio.Queue.put = join, put  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        asyncio.Queue.join, asyncio.Queue.put = original_join, original_put  # type: ignore[method-assign]
-
-
-def _result(outcome: Outcome[Any], run: Run, call: str) -> Any:
-    """outcome.result(call), with a deadlock in queue.join() explained by the queue's state."""
-    if outcome.timed_out:
-        reason = next((text for text in map(_why_stuck, run.waits) if text), "")
-        if reason:
-            where = outcome.stuck[0].location if outcome.stuck else None
-            raise Fail(f"{outcome.deadlock_message(call)} {reason}", where)
-    return outcome.result(call)
-
-
-def _why_stuck(state: QueueState) -> str:
-    undone = state.unfinished - state.waiting
-    if state.method == "put":
-        return "" if state.getters else (
-            f"A task waits in queue.put() for room in the queue, which holds {state.waiting} "
+def _why_stuck(state: dict[str, Any]) -> str:
+    undone = state["unfinished"] - state["waiting"]
+    if state["method"] == "put":
+        return "" if state["getters"] else (
+            f"A task waits in queue.put() for room in the queue, which holds {state['waiting']} "
             f"jobs, and no task is waiting in queue.get() to take one: the workers had ended "
             f"(or were stuck elsewhere).")
     if undone > 0:
@@ -272,54 +270,27 @@ def _why_stuck(state: QueueState) -> str:
                 f"for every job put in the queue; {undone} jobs were taken from it and never "
                 f"marked done with task_done() - look at every way a job can end, errors "
                 f"included.")
-    if state.waiting and not state.getters:
-        return (f"A task waits in queue.join() while {state.waiting} jobs are still in the "
+    if state["waiting"] and not state["getters"]:
+        return (f"A task waits in queue.join() while {state['waiting']} jobs are still in the "
                 f"queue, and no worker is waiting to take them: the workers had ended.")
     return ""
 
 
-async def _cancel_midway(process_all: Callable[..., Awaitable[Any]], pipeline: Pipeline,
-                         run: Run) -> Any:
-    loop = asyncio.get_running_loop()
-    me = asyncio.current_task()
-    task = loop.create_task(process_all(pipeline.jobs(), pipeline.handler(), pipeline.workers,
-                                        pipeline.maxsize))
-    await asyncio.wait([task], timeout=pipeline.duration * 1.5)
-    if task.done():
-        return await task  # it failed (or ended) before any cancellation
-    run.cancelled_at = loop.time()
-    pipeline.cancelled = True
-    task.cancel()
-    await asyncio.wait([task], timeout=GRACE)
-    if not task.done():
-        run.state = "running"
-    elif task.cancelled():
-        run.state = "cancelled"
-    elif task.exception() is not None:
-        run.state, run.error = "raised", task.exception()
-    else:
-        run.state = "returned"
-    others = [other for other in asyncio.all_tasks() if other not in (me, task) and not other.done()]
-    run.left_running = [snapshot(other) for other in others]
-    # Cancelled, yet running outside handle: it caught the cancellation and carried on.
-    run.swallowed = [snapshot(other) for other in others
-                     if other.cancelling() and id(other) not in pipeline.inside]
-    run.cleaning_up = sum(id(other) in pipeline.inside and other.cancelling() > 0
-                          for other in others)
-    run.jobs_still_running = pipeline.in_flight.now
-    return None
-
-
-def _pair(value: Any, call: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    if (not isinstance(value, tuple | list) or len(value) != 2
-            or not all(isinstance(part, dict) for part in value)):
+def _pair(value: Any, call: str) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    if (type(value) not in (tuple, list) or len(value) != 2
+            or not all(type(part) is dict for part in value)):
         raise Fail(f"{call} returned {_short(value)}; it should return a pair of two dicts, "
                    f"(results, errors).")
     return value[0], value[1]
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    if isinstance(value, wire.Raised):
+        text = f"{value.type_name}({', '.join(map(repr, value.args))})"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{key!r}: {_short(item)}" for key, item in value.items()) + "}"
+    else:
+        text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -330,8 +301,8 @@ def _names(jobs: list[str] | set[str]) -> str:
 
 def _handled_once(pipeline: Pipeline, call: str, where: Any) -> None:
     if pipeline.strangers:
-        raise Fail(f"{call} called handle({pipeline.strangers[0]!r}): handle must only get the "
-                   f"jobs themselves (a value that tells a worker to stop must not reach it).",
+        raise Fail(f"{call} called handle({_short(pipeline.strangers[0])}): handle must only get "
+                   f"the jobs themselves (a value that tells a worker to stop must not reach it).",
                    where)
     never = [job for job in pipeline.names if pipeline.handled[job] == 0]
     twice = [job for job in pipeline.names if pipeline.handled[job] > 1]
@@ -348,20 +319,25 @@ def _how(most: int, workers: int) -> str:
     return "one at a time" if most <= 1 else f"by at most {most} of {workers} workers at once"
 
 
+def _woken(submission: Submission, since: int) -> int:
+    """How often the judge woke the process for a timer of its own since mark `since`."""
+    return len(submission.woken) - since
+
+
 # --- the checks ---------------------------------------------------------------------------------
 
 @check("every job is handled exactly once and its result returned", points=2)
-def test_every_job_done_once(solution: Solution) -> None:
-    process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
-    outcome = run_virtual(partial(_feed, process_all, pipeline, run))
-    call, where = pipeline.call(), solution.definition_of("process_all")
-    results, errors = _pair(_result(outcome, run, call), call)
+def test_every_job_done_once(submission: Submission) -> None:
+    pipeline = _pipeline()
+    run = _run(submission, pipeline)
+    call, where = pipeline.call(), _where(submission)
+    results, errors = _pair(_result(run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
     expect(not missing, f"{call} handled all {len(expected)} jobs, but results has no entry for "
                         f"{len(missing)} of them ({_names(missing)}).", where)
-    wrong = [job for job in expected if results[job] != expected[job]]
+    wrong = [job for job in expected if not (type(results[job]) is str and results[job] == expected[job])]
     expect(not wrong, f"results[{wrong[0]!r}] is {_short(results.get(wrong[0]))}; handle "
                       f"returned {expected[wrong[0]]!r} for it." if wrong else "", where)
     extra = [job for job in results if job not in expected]
@@ -370,22 +346,20 @@ def test_every_job_done_once(solution: Solution) -> None:
 
 
 @check("the workers handle jobs at the same time, as many as `workers`", points=2)
-def test_workers_run_at_once(solution: Solution) -> None:
-    process_all = _process_all(solution)
+def test_workers_run_at_once(submission: Submission) -> None:
     shapes = [*CROWDED, None]  # the fixed shapes first: the same message on every seed
     for shape in shapes:
-        _check_pool(solution, process_all, _pipeline(hundredths=True, one_left=True, shape=shape))
+        _check_pool(submission, _pipeline(hundredths=True, one_left=True, shape=shape))
 
 
-def _check_pool(solution: Solution, process_all: Callable[..., Awaitable[Any]],
-                pipeline: Pipeline) -> None:
-    run = Run()
-    outcome = run_virtual(partial(_feed, process_all, pipeline, run))
-    call, where = pipeline.call(), solution.definition_of("process_all")
-    _result(outcome, run, call)
+def _check_pool(submission: Submission, pipeline: Pipeline) -> None:
+    since = len(submission.woken)
+    run = _run(submission, pipeline, spy_loop=True)
+    call, where = pipeline.call(), _where(submission)
+    _result(run, call)
     record(timeline=pipeline.in_flight.timeline())
     most, workers, count = pipeline.in_flight.high_water, pipeline.workers, len(pipeline.names)
-    took = f"{outcome.elapsed:.2f} s of simulated time"
+    took = f"{run.elapsed:.2f} s of simulated time"
     if most == 0:
         raise Fail(f"{call} handled no job at all ({took}).", where)
     if most > workers:
@@ -397,37 +371,40 @@ def _check_pool(solution: Solution, process_all: Callable[..., Awaitable[Any]],
     if most < workers:
         raise Fail(f"The {count} jobs of {call} were handled {_how(most, workers)}: {took}; "
                    f"{workers} workers need {pipeline.needed:.2f} s.{few}", where)
-    timers = run.spy.student_timers if run.spy else []
+    timers = run.report.get("student_timers")
+    timers = timers if isinstance(timers, list) else []
+    first = run.location_of(timers[0]) if timers else None
+    woken = _woken(submission, since)
     polls = (f" The code set {len(timers)} timers of its own meanwhile: it polls instead of "
-             f"waiting on the queue." if len(timers) >= 3 else "")
-    if outcome.elapsed > pipeline.needed + 1e-3:
+             f"waiting on the queue." if len(timers) >= 3 else
+             f" The process woke up {woken} times on timers of its own meanwhile: it polls "
+             f"instead of waiting on the queue." if woken >= 3 else "")
+    if run.elapsed > pipeline.needed + 1e-3:
         raise Fail(f"The {count} jobs of {call} took {took}, but {workers} workers that each take "
                    f"the next job as soon as they finish one need {pipeline.needed:.2f} s "
                    f"({pipeline.rounds} rounds of {pipeline.duration:.2f} s): workers sat idle "
-                   f"while jobs waited.{polls or few}", timers[0] if timers else where)
+                   f"while jobs waited.{polls or few}", first or where)
     if polls:
         idle = f"{workers - 1} workers" if workers > 2 else "the other worker"
+        times = (f"{len(timers)} timers set by the code" if len(timers) >= 3 else
+                 f"{woken} wakeups of the process on timers of its own")
         raise Fail(f"While the last job ran, {idle} had nothing to do, and kept "
-                   f"waking up to look for work: {len(timers)} timers set by the code in "
-                   f"{took}. It polls instead of waiting on the queue, which wakes a worker "
-                   f"only when a job comes.", timers[0])
+                   f"waking up to look for work: {times} in {took}. It polls instead of waiting "
+                   f"on the queue, which wakes a worker only when a job comes.", first or where)
 
 
 @check("the queue holds at most `maxsize` jobs: the producer waits while it is full", points=2)
-def test_queue_applies_backpressure(solution: Solution) -> None:
-    process_all = _process_all(solution)
+def test_queue_applies_backpressure(submission: Submission) -> None:
     # The lesson's own example first (maxsize=1: a queue one smaller would have no bound at all),
     # then a random shape.
     for shape in (EXAMPLE, None):
-        _check_backlog(solution, process_all, _pipeline(shape=shape))
+        _check_backlog(submission, _pipeline(shape=shape))
 
 
-def _check_backlog(solution: Solution, process_all: Callable[..., Awaitable[Any]],
-                   pipeline: Pipeline) -> None:
-    run = Run()
-    outcome = run_virtual(partial(_feed, process_all, pipeline, run))
-    call, where = pipeline.call(), solution.definition_of("process_all")
-    _result(outcome, run, call)
+def _check_backlog(submission: Submission, pipeline: Pipeline) -> None:
+    run = _run(submission, pipeline)
+    call, where = pipeline.call(), _where(submission)
+    _result(run, call)
     backlog, maxsize, count = pipeline.backlog, pipeline.maxsize, len(pipeline.names)
     if backlog > maxsize + 1:
         raise Fail(f"{call} took {backlog} of the {count} jobs from the iterator before a worker "
@@ -440,75 +417,121 @@ def _check_backlog(solution: Solution, process_all: Callable[..., Awaitable[Any]
 
 
 @check("a job that fails is reported in errors and the pool goes on", points=2)
-def test_failing_job_does_not_stop_the_pool(solution: Solution) -> None:
-    process_all = _process_all(solution)
-    _check_failures(solution, process_all, _pipeline(broken=2))
+def test_failing_job_does_not_stop_the_pool(submission: Submission) -> None:
+    _check_failures(submission, _pipeline(broken=2))
     # Every worker's first job fails: a worker that stops at its first failure leaves none.
     pipeline = _pipeline()
     pipeline.broken = set(pipeline.names[:pipeline.workers])
-    outcome = _check_failures(solution, process_all, pipeline)
-    if outcome.elapsed > pipeline.needed + 1e-3:
+    run = _check_failures(submission, pipeline)
+    if run.elapsed > pipeline.needed + 1e-3:
         raise Fail(f"{pipeline.call()}: handle raised for the first {pipeline.workers} jobs, "
                    f"one for each worker, and then the {len(pipeline.names)} jobs took "
-                   f"{outcome.elapsed:.2f} s of simulated time; {pipeline.workers} workers that "
+                   f"{run.elapsed:.2f} s of simulated time; {pipeline.workers} workers that "
                    f"go on with the next job after a failure need {pipeline.needed:.2f} s. Fewer "
-                   f"workers were left after the failures.", solution.definition_of("process_all"))
+                   f"workers were left after the failures.", _where(submission))
 
 
-def _check_failures(solution: Solution, process_all: Callable[..., Awaitable[Any]],
-                    pipeline: Pipeline) -> Outcome[Any]:
-    run = Run()
-    outcome = run_virtual(partial(_feed, process_all, pipeline, run))
-    call, where = pipeline.call(), solution.definition_of("process_all")
+def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
+    run = _run(submission, pipeline)
+    call, where = pipeline.call(), _where(submission)
     broken = _names(pipeline.broken)
-    if isinstance(outcome.error, JobError):
+    if run.raised is not None and run.raised.is_a("JobError"):
         raise Fail(f"handle raised JobError for {broken}, and {call} raised "
-                   f"{describe_exception(outcome.error)}: one failing job stopped everything. "
+                   f"{run.raised.text}: one failing job stopped everything. "
                    f"Each job's error belongs in errors, and the other jobs must still be done.",
-                   location_of_traceback(outcome.error.__traceback__) or where)
-    results, errors = _pair(_result(outcome, run, call), call)
+                   run.location_of(run.raised.location) or where)
+    results, errors = _pair(_result(run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
     expect(not missing, f"handle raised JobError for {broken}, and then results had no entry "
                         f"for {len(missing)} jobs that succeeded ({_names(missing)}).", where)
+    wrong = [job for job in expected if not (type(results[job]) is str and results[job] == expected[job])]
+    expect(not wrong, f"results[{wrong[0]!r}] is {_short(results.get(wrong[0]))}; handle "
+                      f"returned {expected[wrong[0]]!r} for it." if wrong else "", where)
     unreported = [job for job in pipeline.broken if job not in errors]
     expect(not unreported, f"handle raised JobError for {broken}, but errors has no entry for "
                            f"{_names(unreported)}: {_short(errors)}.", where)
     for job in sorted(pipeline.broken):
-        sent = pipeline.raised[job]
-        expect(errors[job] is sent or (type(errors[job]) is JobError and errors[job].args == sent.args),
-               f"errors[{job!r}] is {_short(errors[job])}; it should be the exception handle "
+        sent, got = pipeline.raised[job], errors[job]
+        expect(isinstance(got, wire.Raised) and got.type_name == "JobError"
+               and tuple(got.args) == tuple(sent.args),
+               f"errors[{job!r}] is {_short(got)}; it should be the exception handle "
                f"raised: {sent!r}.", where)
     extra = [job for job in errors if job not in pipeline.broken]
     expect(not extra, f"errors holds {_names(extra)}, which did not fail.", where)
     expect(not [job for job in results if job in pipeline.broken],
            f"results holds jobs that failed ({broken}); they belong in errors only.", where)
-    return outcome
+    return run
 
 
 @check("when process_all returns, no worker task is left", points=2)
-def test_no_worker_left_behind(solution: Solution) -> None:
-    process_all, pipeline, run = _process_all(solution), _pipeline(), Run()
-    outcome = run_virtual(partial(_feed, process_all, pipeline, run))
-    call = pipeline.call()
-    _result(outcome, run, call)
-    if run.left_at_return:
-        first = run.left_at_return[0]
-        raise Fail(f"{call} returned while {len(run.left_at_return)} of its tasks were still "
+def test_no_worker_left_behind(submission: Submission) -> None:
+    pipeline = _pipeline()
+    run = _run(submission, pipeline, tasks_at_return=True)
+    call, where = pipeline.call(), _where(submission)
+    _result(run, call)
+    if pipeline.in_flight.now:
+        raise Fail(f"{call} returned while {pipeline.in_flight.now} jobs were still being handled: "
+                   f"every worker must have ended - not only been told to stop - by the time "
+                   f"process_all returns.", where)
+    left = [Pending(str(item.get("text", "")), run.location_of(item.get("location")))
+            for item in run.report.get("left_at_return") or [] if isinstance(item, dict)]
+    if left:
+        first = left[0]
+        raise Fail(f"{call} returned while {len(left)} of its tasks were still "
                    f"running ({first.describe()}): every worker must have ended - not only been "
-                   f"told to stop - by the time process_all returns.",
-                   first.location or solution.definition_of("process_all"))
-    outcome.require_clean(call)
+                   f"told to stop - by the time process_all returns.", first.location or where)
+    run.require_clean(call)
+
+
+@dataclass
+class Cancelled:
+    """What the judge saw around one cancellation of process_all."""
+
+    early: Done | None = None  # it ended before the cancellation
+    cancelled_at: float = 0.0
+    state: str = ""  # cancelled, returned, raised or running
+    raised: wire.Raised | None = None
+    in_flight_at_end: int = 0  # handle calls still running when it ended (the world's count)
+    tidying_at_end: int = 0  # ... of which cancelled and tidying up
+    others: list[dict[str, Any]] = field(default_factory=list)  # tasks left, as reported
+
+
+async def _cancel_midway(remote: Remote, pipeline: Pipeline) -> Cancelled:
+    seen = Cancelled()
+    started = await remote.start("process_all", *pipeline.arguments())
+    if started.failed:
+        raise Fail(started.failed, started.location)
+    if not started.task:
+        raise Fail(f"{pipeline.call()} returned at once: process_all must be a coroutine "
+                   f"function (`async def`).")
+    done = await remote.wait(started.task, pipeline.duration * 1.5)
+    if done.state != "pending":
+        seen.early = done
+        return seen
+    seen.cancelled_at = asyncio.get_running_loop().time()
+    pipeline.cancelled = True
+    await remote.cancel(started.task)
+    done = await remote.wait(started.task, GRACE)
+    seen.state = "running" if done.state == "pending" else done.state
+    seen.raised = done.raised
+    seen.in_flight_at_end, seen.tidying_at_end = pipeline.in_flight.now, pipeline.tidying
+    seen.others = await remote.tasks()
+    return seen
+
+
+def _task_text(item: dict[str, Any], run: Run) -> str:
+    where = run.location_of(item.get("location"))
+    return Pending(str(item.get("text", "")), where).describe()
 
 
 @check("cancelling process_all stops its workers", points=2)
-def test_cancelling_stops_the_workers(solution: Solution) -> None:
-    process_all = _process_all(solution)
+def test_cancelling_stops_the_workers(submission: Submission) -> None:
     # Cancelled while it still feeds the queue, and once every job is in it (waiting for the
     # last ones to be done): code that stops its workers in only one of the two places fails.
     for joining in (False, True):
-        _check_cancel(solution, process_all, _cancel_pipeline(joining=joining), joining)
+        _check_cancel(submission, _cancel_pipeline(joining=joining), joining)
 
 
 def _cancel_pipeline(*, joining: bool) -> Pipeline:
@@ -522,47 +545,57 @@ def _cancel_pipeline(*, joining: bool) -> Pipeline:
     return pipeline
 
 
-def _check_cancel(solution: Solution, process_all: Callable[..., Awaitable[Any]],
-                  pipeline: Pipeline, joining: bool) -> None:
-    run = Run()
-    outcome = run_virtual(partial(_cancel_midway, process_all, pipeline, run))
-    call, where = pipeline.call(), solution.definition_of("process_all")
-    outcome.result(call)
+def _check_cancel(submission: Submission, pipeline: Pipeline, joining: bool) -> None:
+    call, where = pipeline.call(), _where(submission)
+    run = submission.scenario(lambda remote: _cancel_midway(remote, pipeline), call=call,
+                              limit=LIMIT)
+    seen: Cancelled = run.result(call)
+    if seen.early is not None:
+        early = seen.early
+        if early.raised is not None:
+            raise Fail(describe_raised(call, early.raised), run.location_of(early.raised.location)
+                       or where)
+        raise Fail(f"{call} ended after {pipeline.duration * 1.5:.2f} s of simulated time, before "
+                   f"its {len(pipeline.names)} jobs could be handled ({early.state or 'it failed'}).",
+                   where)
     phase = ("every job had been taken from the iterator" if joining else
              "it was still taking jobs from the iterator")
-    cancelled = (f"{call} was cancelled after {run.cancelled_at:.2f} s of simulated time, when "
+    cancelled = (f"{call} was cancelled after {seen.cancelled_at:.2f} s of simulated time, when "
                  f"{phase}")
+    others = seen.others
+    swallowed_tasks = [item for item in others if type(item.get("cancelling")) is int
+                       and item["cancelling"] > 0 and not pipeline.inside[str(item.get("name"))]]
     swallowed = ""
-    if run.swallowed:
-        swallowed = (f" {len(run.swallowed)} of them caught the cancellation and carried on "
-                     f"({run.swallowed[0].describe()}): an `except` that catches CancelledError "
-                     f"(or BaseException) keeps a task from being stopped.")
-    if run.state == "running":
-        waiting = "; ".join(dict.fromkeys(task.describe() for task in run.left_running))
+    if swallowed_tasks:
+        swallowed = (f" {len(swallowed_tasks)} of them caught the cancellation and carried on "
+                     f"({_task_text(swallowed_tasks[0], run)}): an `except` that catches "
+                     f"CancelledError (or BaseException) keeps a task from being stopped.")
+    first_at = run.location_of(others[0].get("location")) if others else None
+    if seen.state == "running":
+        waiting = ("; ".join(dict.fromkeys(_task_text(item, run) for item in others))
+                   or f"its workers (handle was called for {len(pipeline.after_cancel)} jobs "
+                      f"after the cancellation)")
         raise Fail(f"{cancelled}, and {GRACE:g} s later it had still not ended. Still running: "
-                   f"{waiting}.{swallowed}", run.left_running[0].location if run.left_running
-                   else where)
-    if run.left_running:
-        cleaning = (f" {run.cleaning_up} of them were still in handle, which takes "
+                   f"{waiting}.{swallowed}", first_at or where)
+    if others or seen.in_flight_at_end:
+        cleaning = (f" {seen.tidying_at_end} of them were still in handle, which takes "
                     f"{pipeline.cleanup:g} s to tidy up after a cancellation before it ends: "
                     f"process_all ended while they were still running, without waiting for "
-                    f"its workers to end."
-                    if run.cleaning_up else "")
-        raise Fail(f"{cancelled}; it ended, but {len(run.left_running)} of its tasks kept running "
-                   f"({run.left_running[0].describe()}): cancelling process_all must stop its "
-                   f"workers too.{swallowed}{cleaning}", run.left_running[0].location or where)
+                    f"its workers to end." if seen.tidying_at_end else "")
+        what = (f"{len(others)} of its tasks kept running ({_task_text(others[0], run)})" if others
+                else f"its workers kept running ({seen.in_flight_at_end} jobs were still being "
+                     f"handled)")
+        raise Fail(f"{cancelled}; it ended, but {what}: cancelling process_all must stop its "
+                   f"workers too.{swallowed}{cleaning}", first_at or where)
     if pipeline.after_cancel:
         raise Fail(f"{cancelled}; after that, handle was still called for "
                    f"{len(pipeline.after_cancel)} more jobs ({_names(pipeline.after_cancel)}): "
                    f"once process_all is cancelled its workers must stop, not start new jobs.",
                    where)
-    if run.state == "returned":
+    if seen.state == "returned":
         raise Fail(f"{cancelled}, and it returned as if nothing happened: it swallowed the "
                    f"cancellation. The code that cancelled it must see it cancelled.", where)
-    if run.state == "raised" and run.error is not None:
-        raise Fail(f"{cancelled}, and it raised {describe_exception(run.error)} instead of ending "
-                   f"cancelled.", location_of_traceback(run.error.__traceback__) or where)
-    expect(run.jobs_still_running == 0,
-           f"{cancelled}; {run.jobs_still_running} jobs were still being handled after it ended.",
-           where)
-
+    if seen.state == "raised" and seen.raised is not None:
+        raise Fail(f"{cancelled}, and it raised {seen.raised.text} instead of ending "
+                   f"cancelled.", run.location_of(seen.raised.location) or where)
+    expect(seen.state == "cancelled", f"{cancelled}, and it did not end cancelled.", where)

@@ -1,32 +1,35 @@
 """Checks for exercise 9: run_limited keeps to a limit and uses all of it; Wallet loses no deposit.
 
-run_limited gets jobs of different random lengths. Work in flight is counted (high-water mark),
-and every job's interval in loop time shows whether a place stood empty while jobs waited: when
-a job ends and others have not started yet, another must start at the same loop instant.
+The student's code runs in a process of its own; the jobs and the account live on the judge's
+side, and each call of theirs is a message. run_limited gets jobs of different random lengths:
+the judge counts the jobs in flight (high-water mark) on its own clock, and every job's interval
+shows whether a place stood empty while jobs waited: when a job ends and others have not started
+yet, another must start at the same instant of the judge's clock.
 
 The fake account's read returns the balance as it was when the read began and its write stores a
 value later; both take simulated time. Deposits that overlap between read and write overwrite
-each other, deterministically.
+each other, deterministically. Evidence each check passes on is in EVIDENCE; what the
+submission's side reports about itself (timers it set, where a deposit waits) can only cost
+points or name a mistake.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import heapq
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from graders.check import Fail, check, expect, record
-from graders.probes import InFlight, Interval, Solution, run_virtual
+from graders.probes import InFlight, Interval
 from graders.probes import inputs as rand
-from graders.probes.handed import handed
-from graders.probes.loop import snapshot
-from graders.probes.loopcalls import LoopSpy, spy_on_loop
-from graders.probes.student import describe_exception, location_of_traceback
+from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
+from graders.probes.loop import Pending
+from graders.probes.values import shown
 from graders.results import Location
+from graders.trust import wire
 
 HINTS = (
     "run_limited: start all the jobs together (gather or a TaskGroup), and make each one wait "
@@ -40,15 +43,40 @@ HINTS = (
     "running them in batches, leaves places empty while jobs wait.",
 )
 
+# Evidence each check's pass rests on: what the judge saw itself.
+EVIDENCE = {
+    "run_limited_returns_results": "the list returned, equal to every job's result in the order of "
+                                   "jobs, and the world ran each job exactly once (4 batches, "
+                                   "edge cases included)",
+    "limit_never_exceeded": "the jobs in flight at once on the judge's side, never over the limit, "
+                            "and every job run",
+    "limit_fully_used": "each job's interval on the judge's clock: `limit` jobs in flight, and no "
+                        "moment a job ended while others waited with a place left empty; every "
+                        "job run",
+    "no_deposit_lost": "the account's balance after the deposits, equal to the start plus every "
+                       "deposit, and the values returned equal to the balances the account saw "
+                       "written",
+    "failed_deposit_releases_the_lock": "the account's balance after a write and a read it refused, "
+                                        "equal to the start plus every other deposit, and the "
+                                        "failing deposit ending with the account's error",
+}
+
 _sleep = asyncio.sleep
 EPSILON = 1e-6
+
+
+def _as_drawn_before() -> None:
+    """The draw run_virtual made in the check's own process for each run, before the student's
+    code ran in a process of its own (its tasks' hashes): made here too, so that the data each
+    check draws for a file stays what it was."""
+    rand.rng.getrandbits(64)
 
 
 # --- run_limited --------------------------------------------------------------------------------
 
 @dataclass
 class Batch:
-    """Jobs of different lengths that count how many run at once."""
+    """Jobs of different lengths that count how many run at once, on the judge's clock."""
 
     limit: int
     durations: list[float]
@@ -59,20 +87,11 @@ class Batch:
     def result_for(self, index: int) -> str:
         return f"job{index}-{self.token}"
 
-    def jobs(self) -> list[Callable[[], Awaitable[str]]]:
-        """What run_limited is given: plain coroutine functions (a partial of a bound method
-        would lead, through its func, to this batch's counters and token)."""
-        return [self._job(index) for index in range(len(self.durations))]
+    def jobs(self) -> list[Job]:
+        """What run_limited is given: one plain coroutine function per job (each a message)."""
+        return [Job(self, index) for index in range(len(self.durations))]
 
-    def _job(self, index: int) -> Callable[[], Awaitable[str]]:
-        batch = self
-
-        async def job() -> str:
-            return await batch._run(index)
-
-        return job
-
-    async def _run(self, index: int) -> str:
+    async def run(self, index: int) -> str:
         self.runs[index] += 1
         async with self.in_flight.track(f"job {index}"):
             await _sleep(self.durations[index])
@@ -89,17 +108,27 @@ class Batch:
         return max(places)
 
 
+class Job(Handed):
+    """One job: the student's code gets a plain coroutine function; calling it and awaiting the
+    coroutine runs the job here, on the judge's clock."""
+
+    name: ClassVar[str] = "job"
+    methods: ClassVar[dict[str, str]] = {"__call__": "async"}
+
+    def __init__(self, batch: Batch, index: int) -> None:
+        self._batch, self._index = batch, index
+
+    async def __call__(self, call: Call) -> str:
+        return await self._batch.run(self._index)
+
+    def __repr__(self) -> str:
+        return "job"
+
+
 def _batch() -> Batch:
     limit = rand.rng.randint(2, 4)
     count = rand.rng.randint(2 * limit + 1, 12)
     return Batch(limit, [step / 1000 for step in rand.rng.sample(range(500, 3001), count)])
-
-
-async def _run_batch(run_limited: Callable[..., Awaitable[Any]], batch: Batch,
-                     spied: list[LoopSpy]) -> Any:
-    with spy_on_loop() as spy:
-        spied.append(spy)
-        return await run_limited(batch.jobs(), batch.limit)
 
 
 # Jobs in the batch that ends in reverse order. Results read off a set of tasks (asyncio.wait's
@@ -127,13 +156,36 @@ def _tied_batch() -> Batch:
     return Batch(limit, [rand.rng.randint(5, 30) / 10] * (2 * limit + rand.rng.randint(1, 3)))
 
 
-def _limited(solution: Solution, batch: Batch | None = None) -> tuple[Batch, Any, list[LoopSpy]]:
-    run_limited = solution.function("run_limited", coroutine=True)
-    batch, spied = batch or _batch(), []
-    outcome = run_virtual(partial(_run_batch, run_limited, batch, spied))
-    outcome.result(batch.call())
+def _limited(submission: Submission, batch: Batch | None = None) -> tuple[Batch, Run]:
+    batch = batch or _batch()
+    run = submission.call("run_limited", batch.jobs(), batch.limit, coroutine=True,
+                          call=batch.call(), spy_loop=True)
+    _as_drawn_before()
+    _from_the_start(batch.in_flight, submission, run)
+    run.result(batch.call())
     record(timeline=batch.in_flight.timeline())
-    return batch, outcome, spied
+    return batch, run
+
+
+def _from_the_start(in_flight: InFlight, submission: Submission, run: Run) -> None:
+    """The intervals in seconds from the call's start (the judge's clock runs on from call to
+    call within a check), as the messages and the timeline have always shown them."""
+    began = (submission.loop.now if submission.loop is not None else run.elapsed) - run.elapsed
+    for interval in in_flight.intervals:
+        interval.start -= began
+        interval.end = None if interval.end is None else interval.end - began
+
+
+def _expect_every_job_ran(batch: Batch, where: Location | None) -> None:
+    """Each job ran exactly once, as the world saw it."""
+    count = len(batch.durations)
+    twice = [index for index in range(count) if batch.runs[index] > 1]
+    expect(not twice, f"{batch.call()} ran job {twice[0] if twice else 0} more than once; each "
+                      f"job must run exactly once.", where)
+    never = [index for index in range(count) if not batch.runs[index]]
+    expect(not never, f"{batch.call()} never ran job {never[0] if never else 0}: ran "
+                      f"{count - len(never)} of the {count} jobs; each job must run exactly once.",
+           where)
 
 
 @dataclass
@@ -166,10 +218,10 @@ def _empty_place(intervals: list[Interval], limit: int) -> EmptyPlace | None:
 
 
 @check("run_limited returns every job's result, in order", points=1)
-def test_run_limited_returns_results(solution: Solution) -> None:
+def test_run_limited_returns_results(submission: Submission) -> None:
     for batch in (*_edge_batches(), _batch()):  # the random one last: its timeline is kept
-        _, outcome, _ = _limited(solution, batch)
-        _expect_results(batch, outcome.value, solution.definition_of("run_limited"))
+        _, run = _limited(submission, batch)
+        _expect_results(batch, run.value, submission.definition_of("run_limited"))
 
 
 def _expect_results(batch: Batch, value: Any, where: Location | None) -> None:
@@ -179,34 +231,35 @@ def _expect_results(batch: Batch, value: Any, where: Location | None) -> None:
                       f"job must run exactly once.", where)
     expected = [batch.result_for(index) for index in range(count)]
     jobs = f"{count} jobs" if count else "no jobs"
-    expect(isinstance(value, list) and value == expected,
-           f"{batch.call()} with {jobs} returned {value!r}; expected the {count} results in the "
-           f"order of jobs: {expected!r}.", where)
+    expect(type(value) is list and value == expected,
+           f"{batch.call()} with {jobs} returned {shown(value, 1000)}; expected the {count} results "
+           f"in the order of jobs: {expected!r}.", where)
+    _expect_every_job_ran(batch, where)
 
 
 @check("run_limited never runs more than `limit` jobs at once", points=2)
-def test_limit_never_exceeded(solution: Solution) -> None:
-    batch, outcome, _ = _limited(solution)
+def test_limit_never_exceeded(submission: Submission) -> None:
+    batch, run = _limited(submission)
     most = batch.in_flight.high_water
+    where = submission.definition_of("run_limited")
     expect(most <= batch.limit,
            f"Up to {most} of the {len(batch.durations)} jobs ran at once, but the limit is "
-           f"{batch.limit}: {outcome.elapsed:.2f} s of simulated time. Each job must wait for "
-           f"one of the {batch.limit} places that all the jobs share.",
-           solution.definition_of("run_limited"))
+           f"{batch.limit}: {run.elapsed:.2f} s of simulated time. Each job must wait for "
+           f"one of the {batch.limit} places that all the jobs share.", where)
+    _expect_every_job_ran(batch, where)
 
 
 @check("run_limited keeps `limit` jobs running while jobs wait", points=2)
-def test_limit_fully_used(solution: Solution) -> None:
+def test_limit_fully_used(submission: Submission) -> None:
     # Jobs of one length (several end at the same instant) first, then jobs of random lengths.
     for batch in (_tied_batch(), _batch()):
-        _expect_fully_used(solution, *_limited(solution, batch))
+        _expect_fully_used(submission, *_limited(submission, batch))
 
 
-def _expect_fully_used(solution: Solution, batch: Batch, outcome: Any,
-                       spied: list[LoopSpy]) -> None:
-    where = solution.definition_of("run_limited")
+def _expect_fully_used(submission: Submission, batch: Batch, run: Run) -> None:
+    where = submission.definition_of("run_limited")
     most, limit, count = batch.in_flight.high_water, batch.limit, len(batch.durations)
-    took = f"{outcome.elapsed:.2f} s of simulated time"
+    took = f"{run.elapsed:.2f} s of simulated time"
     needed = f"keeping {limit} running needs {batch.needed():.2f} s"
     if most == 0:
         raise Fail(f"{batch.call()} ran no job at all ({took}).", where)
@@ -216,15 +269,17 @@ def _expect_fully_used(solution: Solution, batch: Batch, outcome: Any,
         how = "one at a time" if most == 1 else f"at most {most} at once"
         raise Fail(f"The {count} jobs ran {how}, with a limit of {limit}: {took}; {needed}.",
                    where)
-    timers = spied[0].student_timers if spied else []
+    timers = run.report.get("student_timers")  # a self-report: it can only cost points
+    timers = timers if isinstance(timers, list) else []
     if len(timers) >= 3:
         raise Fail(f"{batch.call()} set {len(timers)} timers of its own while the jobs ran: it "
                    f"polls for a free place instead of waiting for one to be given: {took}; "
-                   f"{needed}.", timers[0])
+                   f"{needed}.", run.location_of(timers[0]) or where)
     gap = _empty_place(batch.in_flight.intervals, limit)
     if gap is not None:
         raise Fail(f"{_describe_gap(gap, limit)} The {count} jobs took {took}; {needed}: a "
                    f"waiting job should start the moment a place is free.", where)
+    _expect_every_job_ran(batch, where)
 
 
 def _describe_gap(gap: EmptyPlace, limit: int) -> str:
@@ -243,83 +298,57 @@ def _describe_gap(gap: EmptyPlace, limit: int) -> str:
 
 # --- Wallet -------------------------------------------------------------------------------------
 
-@handed
 class AccountError(Exception):
-    """What the fake account raises when a balance would go below zero."""
+    """What the fake account raises when a balance would go below zero (raised in the student's
+    code under this name)."""
 
 
-@dataclass
-class FakeAccount:
-    balance: int
-    read_time: float
-    write_time: float
-    written: list[int] = field(default_factory=list)
-    between: set[Any] = field(default_factory=set)  # deposits that have read and not yet written
-    overlap: int = 0
-    raised: AccountError | None = None
-    raised_in: Any = None  # the task (deposit) the error was raised in
-    reads: int = 0
-    fail_read: int = 0  # the read (1-based) that raises AccountError; 0: none does
+class FakeAccount(Handed):
+    """The account a Wallet gets: `read()` and `write(balance)`, both awaitable, on the judge's
+    clock. It records what was written, and how many deposits were between a read and a write
+    at once (reads begun minus writes ended: no word of the submission's needed)."""
 
-    async def read(self) -> int:
+    name: ClassVar[str] = "Account"
+    methods: ClassVar[dict[str, str]] = {"read": "async", "write": "async"}
+
+    def __init__(self, balance: int, read_time: float, write_time: float) -> None:
+        self.balance, self.read_time, self.write_time = balance, read_time, write_time
+        self.written: list[int] = []
+        self.between = 0  # deposits that have read and not yet written
+        self.overlap = 0
+        self.raised: AccountError | None = None
+        self.reads = 0
+        self.fail_read = 0  # the read (1-based) that raises AccountError; 0: none does
+
+    async def read(self, call: Call) -> int:
         value = self.balance
         self.reads += 1
         if self.reads == self.fail_read:
             await _sleep(self.read_time)
             self.raised = AccountError("the balance could not be read")
-            self.raised_in = asyncio.current_task()
             raise self.raised
-        self.between.add(asyncio.current_task())
-        self.overlap = max(self.overlap, len(self.between))
+        self.between += 1
+        self.overlap = max(self.overlap, self.between)
         await _sleep(self.read_time)
         return value
 
-    def handed(self) -> Account:
-        """What Wallet is given: read() and write(balance), nothing that leads back here."""
-        return Account(lambda: self.read(), lambda balance: self.write(balance))
+    async def write(self, call: Call, balance: Any) -> None:
+        try:
+            await _sleep(self.write_time)
+            if type(balance) is not int or balance < 0:
+                self.raised = AccountError(f"cannot set the balance to {balance!r}")
+                raise self.raised
+            self.balance = balance
+            self.written.append(balance)
+        finally:
+            self.between = max(0, self.between - 1)
 
     def copy(self) -> FakeAccount:
         """A fresh account like this one: same balance and timings, nothing done yet."""
         return FakeAccount(self.balance, self.read_time, self.write_time)
 
-    async def write(self, balance: int) -> None:
-        try:
-            await _sleep(self.write_time)
-            if not isinstance(balance, int) or balance < 0:
-                self.raised = AccountError(f"cannot set the balance to {balance!r}")
-                self.raised_in = asyncio.current_task()
-                raise self.raised
-            self.balance = balance
-            self.written.append(balance)
-        finally:
-            self.between.discard(asyncio.current_task())
-
-
-@handed
-class Account:
-    """The account a Wallet gets: `read()` and `write(balance)`, both awaitable, and nothing
-    that leads to the FakeAccount recording them (it stays in closures)."""
-
-    def __init__(self, read: Callable[[], Awaitable[int]],
-                 write: Callable[[int], Awaitable[None]]) -> None:
-        self._read, self._write = read, write
-
-    async def read(self) -> int:
-        return await self._read()
-
-    async def write(self, balance: int) -> None:
-        await self._write(balance)
-
     def __repr__(self) -> str:
         return "account"
-
-
-def _wallet_class(solution: Solution) -> type:
-    found = solution.function("Wallet", coroutine=False)
-    if not isinstance(found, type):
-        raise Fail(f"Wallet in {solution.file_name} must be a class: `class Wallet:` with "
-                   f"__init__(self, account) and `async def deposit(self, amount)`.")
-    return found
 
 
 def _account() -> FakeAccount:
@@ -330,62 +359,111 @@ def _account() -> FakeAccount:
 class Deposits:
     amounts: list[int]
     returned: list[Any] = field(default_factory=list)
-    errors: dict[int, BaseException] = field(default_factory=dict)
-    stuck: list[Any] = field(default_factory=list)  # Pending deposits that never ended
-    tasks: list[Any] = field(default_factory=list)
+    errors: dict[int, wire.Raised] = field(default_factory=dict)
+    stuck: list[Pending] = field(default_factory=list)  # deposits that never ended
 
 
-async def _deposit_all(wallet_class: type, account: FakeAccount, deposits: Deposits,
+CALL = "Wallet(account) and its deposits"
+
+
+async def _deposit_all(remote: Remote, account: FakeAccount, deposits: Deposits,
                        patience: float) -> None:
-    wallet = wallet_class(account.handed())
-    loop = asyncio.get_running_loop()
-    tasks = [loop.create_task(wallet.deposit(amount)) for amount in deposits.amounts]
-    deposits.tasks = list(tasks)
-    done, pending = await asyncio.wait(tasks, timeout=patience)
-    deposits.stuck = [snapshot(task) for task in pending]
-    for task in pending:
-        task.cancel()
-    if pending:
-        await asyncio.wait(pending)
-    for index, task in enumerate(tasks):
-        if task in done and task.exception() is None:
-            deposits.returned.append(task.result())
-        elif task in done:
-            deposits.errors[index] = task.exception()  # type: ignore[assignment]
-            deposits.returned.append(None)
+    """Make a Wallet there, start every deposit as a task at once, give them `patience`
+    simulated seconds, then stop those still waiting."""
+    made = await remote.call("Wallet", account)
+    _expect_made(made)
+    wallet = made.value
+    started = await asyncio.gather(*(remote.start_method(wallet, "deposit", amount)
+                                     for amount in deposits.amounts))
+    for amount, done in zip(deposits.amounts, started, strict=True):
+        if not done.ok or not done.task:
+            _expect_started(amount, done)
+    # Every deposit waited for at once, each at most `patience`: what a pending one waits on
+    # is read at that moment.
+    ended = await asyncio.gather(*(remote.wait(done.task, patience) for done in started))
+    pending = [done for done, state in zip(started, ended, strict=True) if state.state == "pending"]
+    deposits.stuck = [state.waiting or Pending("deposit()", None)
+                      for state in ended if state.state == "pending"]
+    await asyncio.gather(*(remote.cancel(done.task) for done in pending))
+    await asyncio.gather(*(remote.wait(done.task) for done in pending))
+    for index, state in enumerate(ended):
+        if state.state == "returned":
+            deposits.returned.append(state.value)
         else:
+            if state.state == "raised" and state.raised is not None:
+                deposits.errors[index] = state.raised
             deposits.returned.append(None)
+
+
+def _expect_made(made: Done) -> None:
+    if made.failed:
+        raise Fail(made.failed, made.location)
+    if made.raised is not None:
+        raise Fail(describe_raised("Wallet(account)", made.raised), _where(made.raised))
+    if not isinstance(made.value, wire.Kept):
+        raise Fail(f"Wallet(account) gave {shown(made.value)}: Wallet must be a class: `class "
+                   f"Wallet:` with __init__(self, account) and `async def deposit(self, amount)`.")
+
+
+def _expect_started(amount: int, done: Done) -> None:
+    call = f"wallet.deposit({amount})"
+    if done.failed:
+        raise Fail(done.failed, done.location)
+    if done.raised is not None:
+        raise Fail(describe_raised(call, done.raised), _where(done.raised))
+    raise Fail(f"{call} returned {shown(done.value)} without being awaited: deposit must be a "
+               f"coroutine method (`async def deposit(self, amount)`).")
+
+
+def _where(raised: wire.Raised) -> Location | None:
+    return Location(*raised.location) if raised.location else None
+
+
+def _run_deposits(submission: Submission, account: FakeAccount, deposits: Deposits) -> None:
+    patience = len(deposits.amounts) * (account.read_time + account.write_time) + 10
+
+    async def script(remote: Remote) -> None:
+        await _deposit_all(remote, account, deposits, patience)
+
+    run = submission.scenario(script, call=CALL)
+    _as_drawn_before()
+    run.result(CALL)
+    _not_written(deposits)
 
 
 def _not_written(deposits: Deposits) -> None:
     """Stub and crashes first: NotImplementedError and any error not the account's own."""
     for index, error in deposits.errors.items():
-        if not isinstance(error, AccountError):
-            raise Fail(_describe_deposit_error(deposits.amounts[index], error),
-                       location_of_traceback(error.__traceback__))
+        if not error.is_a("AccountError"):
+            raise Fail(describe_raised(f"wallet.deposit({deposits.amounts[index]})", error),
+                       _where(error))
 
 
-def _describe_deposit_error(amount: int, error: BaseException) -> str:
-    if isinstance(error, NotImplementedError):
-        return f"wallet.deposit({amount}) is not written yet: it still raises NotImplementedError."
-    return f"wallet.deposit({amount}) raised {describe_exception(error)}"
+def _deposit_location(submission: Submission) -> Location | None:
+    """Where the file defines Wallet.deposit (read from its text), or Wallet."""
+    try:
+        tree = ast.parse(submission.path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Wallet":
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == "deposit":
+                    return Location(submission.file_name, item.lineno)
+    return submission.definition_of("Wallet")
 
 
-def _deposit_location(solution: Solution) -> Location | None:
-    wallet = getattr(solution.module(), "Wallet", None)
-    return solution.definition(getattr(wallet, "deposit", None))  # type: ignore[arg-type]
+def _same_values(returned: list[Any], written: list[int]) -> bool:
+    return all(type(value) is int for value in returned) and sorted(returned) == sorted(written)
 
 
 @check("deposits made at the same time are never lost", points=3)
-def test_no_deposit_lost(solution: Solution) -> None:
-    wallet_class, account = _wallet_class(solution), _account()
+def test_no_deposit_lost(submission: Submission) -> None:
+    account = _account()
     start = account.balance
     deposits = Deposits([rand.rng.randint(1, 99) for _ in range(rand.rng.randint(6, 10))])
-    patience = len(deposits.amounts) * (account.read_time + account.write_time) + 10
-    outcome = run_virtual(partial(_deposit_all, wallet_class, account, deposits, patience))
-    outcome.result("Wallet(account) and its deposits")
-    _not_written(deposits)
-    where = _deposit_location(solution)
+    _run_deposits(submission, account, deposits)
+    where = _deposit_location(submission)
     count, expected = len(deposits.amounts), start + sum(deposits.amounts)
     if deposits.stuck:
         raise Fail(f"{len(deposits.stuck)} of {count} deposits made at the same time never "
@@ -396,49 +474,44 @@ def test_no_deposit_lost(solution: Solution) -> None:
                    f"{expected - account.balance} went missing. Up to {account.overlap} deposits "
                    f"were between reading the balance and writing it back at the same time, each "
                    f"writing over the others' updates.", where)
-    expect(sorted(deposits.returned) == sorted(account.written),
+    expect(_same_values(deposits.returned, account.written),
            f"deposit should return the new balance it wrote; the deposits returned "
-           f"{deposits.returned}, but the balances written were {account.written}.", where)
+           f"{shown(deposits.returned, 1000)}, but the balances written were {account.written}.",
+           where)
 
 
 @check("a deposit that fails lets the other deposits go on", points=2)
-def test_failed_deposit_releases_the_lock(solution: Solution) -> None:
-    wallet_class = _wallet_class(solution)
+def test_failed_deposit_releases_the_lock(submission: Submission) -> None:
     good = [rand.rng.randint(1, 99) for _ in range(rand.rng.randint(5, 8))]
     bad_at = rand.rng.randint(1, len(good) - 2)
     account = _account()
-    if _loses_deposits(wallet_class, account.copy(), good):
+    if _loses_deposits(submission, account.copy(), good):
         return  # without a failure deposits are lost already: no_deposit_lost says so
-    where = _deposit_location(solution)
+    where = _deposit_location(submission)
     bad = -(account.balance + sum(good) + rand.rng.randint(1, 9) * 100)
     # The account fails a write (a withdrawal it refuses), then, in a second run, a read.
-    _one_deposit_fails(wallet_class, account, Deposits(good[:bad_at] + [bad] + good[bad_at:]),
-                       "a write", where)
+    _one_deposit_fails(submission, account, Deposits(good[:bad_at] + [bad] + good[bad_at:]),
+                       "a write", bad_at, where)
     reading = account.copy()
     reading.fail_read = bad_at + 1
-    _one_deposit_fails(wallet_class, reading, Deposits(list(good)), "a read", where)
+    _one_deposit_fails(submission, reading, Deposits(list(good)), "a read", bad_at, where)
 
 
-def _loses_deposits(wallet_class: type, account: FakeAccount, amounts: list[int]) -> bool:
+def _loses_deposits(submission: Submission, account: FakeAccount, amounts: list[int]) -> bool:
     """Whether these deposits, none failing, end with a wrong balance (or never end)."""
     start, deposits = account.balance, Deposits(list(amounts))
-    patience = len(amounts) * (account.read_time + account.write_time) + 10
-    outcome = run_virtual(partial(_deposit_all, wallet_class, account, deposits, patience))
-    outcome.result("Wallet(account) and its deposits")
-    _not_written(deposits)
+    _run_deposits(submission, account, deposits)
     return bool(deposits.stuck) or account.balance != start + sum(amounts)
 
 
-def _one_deposit_fails(wallet_class: type, account: FakeAccount, deposits: Deposits,
-                       what: str, where: Location | None) -> None:
-    """Run the deposits; the account raises AccountError in one of them, on `what`."""
+def _one_deposit_fails(submission: Submission, account: FakeAccount, deposits: Deposits,
+                       what: str, likely: int, where: Location | None) -> None:
+    """Run the deposits; the account raises AccountError in one of them, on `what` (most
+    likely the deposit at `likely`: which one it was is the submission's word)."""
     start = account.balance
-    patience = len(deposits.amounts) * (account.read_time + account.write_time) + 10
-    outcome = run_virtual(partial(_deposit_all, wallet_class, account, deposits, patience))
-    outcome.result("Wallet(account) and its deposits")
-    _not_written(deposits)
-    failing = (deposits.tasks.index(account.raised_in)
-               if account.raised_in in deposits.tasks else next(iter(deposits.errors), 0))
+    _run_deposits(submission, account, deposits)
+    reported = [index for index, error in deposits.errors.items() if error.is_a("AccountError")]
+    failing = likely if what == "a write" or not reported else reported[0]
     failed = (f"wallet.deposit({deposits.amounts[failing]}) made the account raise AccountError "
               f"on {what}")
     if deposits.stuck:
@@ -446,8 +519,8 @@ def _one_deposit_fails(wallet_class: type, account: FakeAccount, deposits: Depos
                    f"ever ({deposits.stuck[0].describe()}): the deposit that failed never let "
                    f"the others in.", deposits.stuck[0].location or where)
     if account.raised is not None and failing not in deposits.errors:
-        raise Fail(f"{failed}, but deposit returned {deposits.returned[failing]!r} although the "
-                   f"account raised: the caller must get the account's error.", where)
+        raise Fail(f"{failed}, but deposit returned {shown(deposits.returned[failing])} although "
+                   f"the account raised: the caller must get the account's error.", where)
     expected = start + sum(amount for index, amount in enumerate(deposits.amounts)
                            if index not in deposits.errors)
     after = (f" Up to {account.overlap} deposits were between reading the balance and writing "

@@ -3,7 +3,8 @@
 A child is forked from `grade` (which has the grading stack imported); where there is no fork
 (Windows) or GRADE_START=spawn says so, graders/engine/spawned.py starts it afresh instead and
 judges it with the same code. Without a sandbox, or
-dropped to a uid of its own (graders/trust/sandbox.py), it runs its target right there; under
+dropped to a uid of its own (graders/trust/sandbox.py; as root without bubblewrap, first in
+namespaces of its own where the kernel allows), it runs its target right there; under
 bubblewrap it execs `python -m graders.engine.worker` in the sandbox and reads its plan on stdin. Either
 way it gets its own session, a memory limit, a cap on the size of files it writes (pytest
 captures output in files, so this caps output), stdin/stdout/stderr away from the terminal, and
@@ -62,6 +63,7 @@ class Job:
     listen: Callable[[bytes], Heard] = lambda _line: Heard.PROGRESS
     request: bytes = b""  # what a child started with exec reads on stdin (its plan)
     solutions: Path | None = None  # the folder a sandboxed child grades
+    stage: tuple[str, ...] = ()  # its files a sandboxed child reads (copied where it can)
 
 
 R = TypeVar("R", bound="_Running")
@@ -104,6 +106,7 @@ class _Running:
     started: float
     deadline: float  # of the silence limit
     uid: int | None  # the uid of its own it runs as, if any
+    staged: Path | None = None  # the copy of the submission it reads (removed when it ends)
     buffer: bytearray = field(default_factory=bytearray)
 
     def due(self) -> float:
@@ -118,7 +121,8 @@ class _Running:
         return ended
 
 
-def _child(job: Job, write_fd: int, uid: int | None, parent: int) -> None:
+def _child(job: Job, write_fd: int, uid: int | None, parent: int, box: Sandbox = OFF,
+           staged: Path | None = None) -> None:
     code = 0
     try:
         _die_with(parent)
@@ -132,7 +136,13 @@ def _child(job: Job, write_fd: int, uid: int | None, parent: int) -> None:
         os.closerange(write_fd + 1, MAX_FD)
         _quiet()
         if uid is not None:
+            if box.mode == "setuid":
+                made = sandboxes.confine(job.solutions, staged)
+                if made & sandboxes.CLONE_NEWPID:
+                    _first_in_namespace(write_fd, mounted=bool(made & sandboxes.CLONE_NEWNS))
+                    parent = 0  # outside its pid namespace: not a pid it can see
             _drop_to(uid)
+            _die_with(parent)  # the kernel forgets it when the uid changes
         # Fresh streams: the parent's may be a capture (under pytest) shared through fork.
         sys.stdin, sys.stdout, sys.stderr = (os.fdopen(fd, mode, closefd=False)
                                              for fd, mode in ((0, "r"), (1, "w"), (2, "w")))
@@ -165,17 +175,35 @@ def _exec_child(command: list[str], write_fd: int, plan_fd: int, uid: int | None
 
 
 def _die_with(parent: int) -> None:
-    """Die when `grade` dies, however it dies: the kernel sends SIGKILL (Linux)."""
+    """Die when `grade` (or the process between, `parent` 0) dies, however it dies: the kernel
+    sends SIGKILL (Linux)."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # it died before the line above: nobody is waiting
+    if parent and os.getppid() != parent:  # it died before the line above: nobody is waiting
         os._exit(0)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is not the child's
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _first_in_namespace(write_fd: int, mounted: bool) -> None:
+    """After unshare(CLONE_NEWPID): fork the first process of the new pid namespace, which
+    returns to grade (everything graded code starts ends with it); this process waits for it
+    and ends as it ended, so that the parent reads the same exit status or signal."""
+    pid = os.fork()
+    if pid == 0:
+        if mounted:
+            sandboxes.mount_proc()
+        return
+    os.close(write_fd)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
 def _limits(process_limit: bool) -> None:
@@ -212,7 +240,11 @@ def _limit(which: int, value: int) -> None:
 
 
 def _start(job: Job, box: Sandbox) -> _Running:
-    command = (sandboxes.worker_command(box.bwrap, job.solutions or Path("/"))
+    # The sandbox reads a copy of what it grades, made here: a folder its uid cannot enter (a
+    # class folder of mode 0700) is graded as it is, and nothing else of the folder shows.
+    staged = (sandboxes.stage(job.solutions, list(job.stage))
+              if box.isolates and job.solutions is not None else None)
+    command = (sandboxes.worker_command(box.bwrap, job.solutions or Path("/"), staged)
                if box.mode == "bwrap" else None)
     uid = sandboxes.next_uid() if box.mode == "setuid" or box.drop_uid else None
     read_fd, write_fd = os.pipe()
@@ -226,13 +258,13 @@ def _start(job: Job, box: Sandbox) -> _Running:
         if command:
             os.close(plan_w)
             _exec_child(command, write_fd, plan_r, uid, parent)
-        _child(job, write_fd, uid, parent)
+        _child(job, write_fd, uid, parent, box, staged)
     os.close(write_fd)
     if command:
         os.close(plan_r)
         _send_plan(plan_w, job.request)
     now = time.monotonic()
-    return _Running(job, pid, read_fd, now, now + job.time_limit, uid)
+    return _Running(job, pid, read_fd, now, now + job.time_limit, uid, staged)
 
 
 def _send_plan(fd: int, request: bytes) -> None:
@@ -265,7 +297,16 @@ def _finish(running: _Running, ended: Ended | None) -> Ended:
         else:
             ended.exit_code = os.WEXITSTATUS(status)
     _kill_all(running)
+    _clean_up(running)
     return ended
+
+
+def _clean_up(running: _Running) -> None:
+    """What a sandboxed child leaves: its staged copy, and what its uid wrote in the shared
+    temporary folders (none where it had private ones)."""
+    sandboxes.unstage(running.staged)
+    if running.uid is not None:
+        sandboxes.remove_leftovers(running.uid)
 
 
 def _wait_until(pid: int, deadline: float) -> int | None:
@@ -365,6 +406,7 @@ def run_jobs(jobs: list[Job], parallel: int, on_end: Callable[[Ended], list[Job]
                 _kill_all(child)
                 os.waitpid(child.pid, 0)
                 os.close(child.fd)
+                _clean_up(child)
 
 
 def _overdue(running: dict[Any, R], finish: Callable[[R, Ended], Ended]) -> tuple[list[Ended], float]:

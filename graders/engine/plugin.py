@@ -74,6 +74,7 @@ def verdict(spec: CheckSpec, error: BaseException | None,
     if error is None:
         result.status, result.score = "passed", spec.points
     elif isinstance(error, Fail):
+        result.status = error.status
         result.message, result.location = error.message, error.location
         result.details.update(error.details)
     elif is_timeout(error) or isinstance(error, Deadlock):

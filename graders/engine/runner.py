@@ -21,11 +21,12 @@ from graders.check import CheckSpec, specs
 from graders.engine import plugin, worker
 from graders.engine.definitions import def_lines
 from graders.engine.isolation import Ended, Job, run_jobs, start_method
-from graders.engine.seeding import seed_of_file
+from graders.engine.seeding import seed_of
 from graders.registry import Exercise
 from graders.results import CheckResult, ExerciseResult, Report
 from graders.trust import rules, sandbox
 from graders.trust.protocol import CheckKey, Session
+from graders.trust.submitted import LIMIT_TEXT, Refused, read_file
 
 # Real seconds a child may go without a valid line that moves grading on (one check running)
 # before it is killed: pytest-timeout stops a hanging check first; this stops code that survives
@@ -56,12 +57,20 @@ class _Grading:
     attributable: bool = True  # unsigned lines in its pipe can only come from this submission
     seed: int | None = None  # replays a grading (--seed); else each file's own seed
     seeds: dict[str, int] = field(default_factory=dict)  # by module name, read once
+    # Files not graded, by file name: why (a link, a FIFO, a device, too large; or what a
+    # caller that staged the submission was refused). Their checks fail, naming the file.
+    refused: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Read once: every fresh child of this grading draws the same data.
-        self.seeds = {exercise.module_name: self.seed if self.seed is not None
-                      else seed_of_file(self.folder / exercise.file_name)
-                      for exercise in self.exercises}
+        for exercise in self.exercises:
+            # Read once, here, as a submission's files are read (graders/trust/submitted.py):
+            # every fresh child of this grading draws the same data, and nothing blocks.
+            data, refusal = _read(self.folder, exercise.file_name)
+            self.seeds[exercise.module_name] = self.seed if self.seed is not None else seed_of(data)
+            refusal = self.refused.get(exercise.file_name) or refusal
+            if refusal:
+                for spec in self.specs[exercise.module_name]:
+                    self.results[_key(exercise, spec)] = _refused(spec, refusal)
         if not hasattr(os, "fork"):  # Windows: say so rather than fail in the checks' probes
             for exercise in self.exercises:
                 if exercise.needs_fork:
@@ -83,7 +92,7 @@ class _Grading:
                   for exercise, spec in self.missing()}
         self.session = Session(worker.signer(key), titles, self.attributable)
         request = {"plan": [[exercise.number, functions] for exercise, functions in plan],
-                   "solutions": str(folder), "key": key.hex(), "seeds": seeds,
+                   "solutions": str(folder.resolve()), "key": key.hex(), "seeds": seeds,
                    # What this process decided holds in a sandboxed child too.
                    "check_timeout": worker.CHECK_TIMEOUT, "hang_guard": plugin.HANG_GUARD,
                    "rules": rules.ENFORCED}
@@ -93,7 +102,8 @@ class _Grading:
 
         return Job(key=id(self), target=target, time_limit=SILENCE_LIMIT,
                    budget=SILENCE_LIMIT * (len(titles) + 1), listen=self.session.hear,
-                   request=json.dumps(request).encode(), solutions=folder)
+                   request=json.dumps(request).encode(), solutions=folder,
+                   stage=tuple(exercise.file_name for exercise, _ in plan))
 
     def take(self, ended: Ended) -> list[Job]:
         """Keep what the child sent; blame the check it stopped in; go on with the rest."""
@@ -173,10 +183,14 @@ def grade_many(
     on_done: Callable[[str, ExerciseResult], None] | None = None,
     seed: int | None = None,
     sandboxed: bool | None = None,
+    refused: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Report]:
-    """Grade several folders of exercise modules at once, `parallel` children at a time."""
+    """Grade several folders of exercise modules at once, `parallel` children at a time;
+    `refused` (by submission, by file name: why) are files a caller did not take, whose checks
+    fail saying why."""
     plan = {name: (folder, selection) for name, folder in submissions.items()}
-    return grade_plan(plan, parallel=parallel, on_done=on_done, seed=seed, sandboxed=sandboxed)
+    return grade_plan(plan, parallel=parallel, on_done=on_done, seed=seed, sandboxed=sandboxed,
+                      refused=refused)
 
 
 def grade_plan(
@@ -186,11 +200,13 @@ def grade_plan(
     on_done: Callable[[str, ExerciseResult], None] | None = None,
     seed: int | None = None,
     sandboxed: bool | None = None,
+    refused: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Report]:
     """Grade, for each named submission, its folder on its own selection of exercises; `seed`
     (None: each file's own) is the seed of every exercise's random data; `sandboxed` (None: as
     $GRADE_SANDBOX says) runs the children in the sandbox (SandboxUnavailable if it cannot)."""
     box = sandbox.choose(sandboxed)
+    sandbox.refuse_unreadable(box, [folder for folder, _ in plan.values()])
     started = time.monotonic()
     parallel = parallel or os.cpu_count() or 1
     specs = {exercise.module_name: check_specs(exercise)
@@ -208,7 +224,8 @@ def grade_plan(
         # Unsigned lines in a child's pipe are that submission's doing unless another
         # submission could have written them (several graded at once, outside the sandbox).
         attributable = box.isolates or len(plan) == 1
-        gradings += [_Grading(name, folder, share, specs, seed=seed, attributable=attributable)
+        gradings += [_Grading(name, folder, share, specs, seed=seed, attributable=attributable,
+                              refused=dict((refused or {}).get(name, {})))
                      for share in _shares(selection, specs, parts)]
     by_key = {id(grading): grading for grading in gradings}
     reported: set[tuple[int, str]] = set()
@@ -252,12 +269,28 @@ def _shares(selection: list[Exercise], specs: dict[str, list[CheckSpec]],
     return [sorted(share, key=selection.index) for share in shares]
 
 
+def _read(folder: Path, file_name: str) -> tuple[bytes, str | None]:
+    """The graded file's bytes (nothing when absent), and why it is refused, if it is."""
+    try:
+        return read_file(folder, file_name), None
+    except Refused as error:  # it names the file and says why
+        return b"", str(error)
+    except OSError:  # absent or unreadable: the child says so, as it always has
+        return b"", None
+
+
 def _key(exercise: Exercise, spec: CheckSpec) -> CheckKey:
     return exercise.module_name, spec.name
 
 
 def _tampered(spec: CheckSpec, message: str) -> CheckResult:
     return CheckResult(spec.name, spec.title, "failed", 0, spec.points, message=message)
+
+
+def _refused(spec: CheckSpec, why: str) -> CheckResult:
+    return CheckResult(spec.name, spec.title, "failed", 0, spec.points, message=(
+        f"{why}. Grading reads only regular files inside the submission's folder, of at most "
+        f"{LIMIT_TEXT}: no symlink, FIFO or device. Put the file itself there."))
 
 
 def _needs_fork(spec: CheckSpec) -> CheckResult:

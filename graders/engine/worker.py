@@ -27,6 +27,7 @@ from typing import Any
 
 from graders.engine.plugin import Channel
 from graders.engine.seeding import Seeds
+from graders.probes.judge import start_early
 from graders.registry import PACKAGE_DIR, Exercise, by_number
 from graders.trust.integrity import Guard
 from graders.trust.student_files import set_solutions_dir
@@ -158,6 +159,7 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
     set_solutions_dir(solutions)
     if prepared.pid != os.getpid():
         _capture_afresh(config)
+    start_early([exercise.module_name for exercise, _ in plan])
     session.items = [prepared.items[exercise.module_name, function]
                      for exercise, functions in plan for function in functions
                      if (exercise.module_name, function) in prepared.items]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from graders.registry import exercises
+from graders.registry import Exercise, exercises
 
 if TYPE_CHECKING:  # graders.instructor.gradebook and the runner import the grading stack: keep `--help` fast
     from graders.instructor.gradebook import Submission
@@ -91,13 +93,50 @@ def grade_all(found: list[Submission], jobs: int | None, sandboxed: bool) -> dic
     for submission in found:
         if submission.folder is None:
             progress.step()
-    folders = {submission.name: submission.folder for submission in found if submission.folder}
     done: dict[str, int] = {}
-    graded = grade_many(folders, selection, parallel=jobs or os.cpu_count() or 1,
-                        on_done=lambda name, _result: count(done, name, len(selection), progress),
-                        sandboxed=sandboxed)
+    with tempfile.TemporaryDirectory(prefix="grade-batch-") as staging:
+        staged = stage_all(found, Path(staging), selection)
+        refused = {submission.name: {name: str(error) for name, error in submission.refused.items()}
+                   for submission in found}
+        graded = grade_many(staged, selection, parallel=jobs or os.cpu_count() or 1,
+                            on_done=lambda name, _result: count(done, name, len(selection), progress),
+                            sandboxed=sandboxed, refused=refused)
     progress.done()
+    for submission in found:
+        if submission.name in graded and submission.folder is not None:
+            as_submitted(graded[submission.name], staged[submission.name], submission.folder)
     return graded
+
+
+def stage_all(found: list[Submission], staging: Path, selection: list[Exercise]) -> dict[str, Path]:
+    """Copy each submission's exercise files, read as graders/trust/submitted.py reads them (only
+    regular files inside the submission, none over the limit), into a folder of its own under
+    `staging`: what its grading reads, so that nothing in a submission is ever followed. Records
+    the refused files in each submission. The staged folders can be read by a sandbox's user,
+    but not listed: each has a random name."""
+    from graders.trust.submitted import stage
+
+    staging.chmod(0o711)
+    names = [exercise.file_name for exercise in selection]
+    folders = {}
+    for submission in found:
+        if submission.folder is None or submission.root is None:
+            continue
+        target = staging / secrets.token_hex(16)
+        target.mkdir(mode=0o755)
+        target.chmod(0o755)  # whatever the umask
+        submission.refused = stage(submission.root, submission.inside, names, target)
+        folders[submission.name] = target
+    return folders
+
+
+def as_submitted(report: Report, staged: Path, folder: Path) -> None:
+    """`report` naming the submission's own folder wherever it names the staged copy."""
+    report.solutions = str(folder)
+    for exercise in report.exercises:
+        exercise.path = str(folder / exercise.file)
+        for check in exercise.checks:
+            check.message = check.message.replace(str(staged), str(folder))
 
 
 def count(done: dict[str, int], name: str, exercises_each: int, progress: Progress) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from graders.registry import Exercise
 from graders.results import Report
+from graders.trust.submitted import Refused
 
 OK = "ok"
 
@@ -27,6 +29,9 @@ class Submission:
     folder: Path | None  # what is graded; None when it cannot be
     status: str = OK  # why it cannot be graded, or which files it lacks
     missing: list[str] = field(default_factory=list)
+    root: Path | None = None  # the submission's own folder: nothing in it is followed
+    inside: str = "."  # where in `root` the exercise files are (`folder` is root/inside)
+    refused: dict[str, Refused] = field(default_factory=dict)  # files not graded, by name
 
 
 @dataclass
@@ -54,30 +59,51 @@ def find_submissions(root: Path, selection: list[Exercise],
 
 
 def locate(entry: Path, selection: list[Exercise]) -> Submission:
-    """Where `entry`'s exercise files are, or why it cannot be graded."""
+    """Where `entry`'s exercise files are, or why it cannot be graded. Nothing inside `entry` is
+    followed: a link where the files would be is returned as it is, and refused by name when its
+    files are read (graders/trust/submitted.py)."""
     expected = {exercise.file_name for exercise in selection}
     try:
-        folder = exercise_folder(entry, expected)
-        present = {path.name for path in folder.iterdir()}
+        inside = exercise_folder(entry, expected)
+        folder = entry / inside
+        present = expected if folder.is_symlink() else _names(folder)
     except OSError as error:
         return Submission(entry.name, None, f"unreadable: {error.strerror or error}")
     if not present & expected:
         return Submission(entry.name, None, "no exercise files")
     missing = sorted(expected - present)
-    return Submission(entry.name, folder.resolve(), OK, missing)
+    root = entry.resolve()  # an entry of the class folder is the instructor's: followed
+    return Submission(entry.name, root / inside, OK, missing, root, inside.as_posix())
 
 
-def exercise_folder(entry: Path, expected: set[str]) -> Path:
-    """`entry/exercises`, `entry`, or the one folder inside `entry` that holds exercise files."""
+def exercise_folder(entry: Path, expected: set[str]) -> PurePosixPath:
+    """Where in `entry` its exercise files are: `exercises`, `.`, or inside the one folder
+    `entry` holds."""
     if not entry.is_dir():
         raise OSError(f"{entry.name} is a broken link")
-    for candidate in (entry / "exercises", entry):
-        if candidate.is_dir() and expected & {path.name for path in candidate.iterdir()}:
+    return _inside(entry, PurePosixPath(), expected)
+
+
+def _inside(root: Path, here: PurePosixPath, expected: set[str]) -> PurePosixPath:
+    for candidate in (here / "exercises", here):
+        path = root / candidate
+        if (candidate == PurePosixPath() or not path.is_symlink()) and path.is_dir() \
+                and expected & _names(path):
             return candidate
-    inner = [path for path in entry.iterdir() if path.is_dir() and not path.name.startswith(".")]
+    if (root / here / "exercises").is_symlink():  # refused when read, by name
+        return here / "exercises"
+    with os.scandir(root / here) as entries:
+        inner = [entry for entry in entries if entry.is_dir() and not entry.name.startswith(".")]
     if len(inner) == 1:
-        return exercise_folder(inner[0], expected)
-    return entry
+        nested = here / inner[0].name
+        return nested if inner[0].is_symlink() else _inside(root, nested, expected)
+    return here
+
+
+def _names(folder: Path) -> set[str]:
+    """The names in `folder` (links, FIFOs and all: what they are is checked when read)."""
+    with os.scandir(folder) as entries:
+        return {entry.name for entry in entries}
 
 
 def status_of(submission: Submission, report: Report | None) -> str:
@@ -85,6 +111,9 @@ def status_of(submission: Submission, report: Report | None) -> str:
     if report is None:
         return submission.status
     found = [f"missing {', '.join(submission.missing)}"] if submission.missing else []
+    refused = {error.shown: error.kind for error in submission.refused.values()}  # one per link
+    found += [f"refused {', '.join(f'{shown} ({kind})' for shown, kind in refused.items())}"] \
+        if refused else []
     for label, status in (("hung", "timeout"), ("crashed", "error")):
         broken = [f"ex{result.number:02d}_{result.slug}" for result in report.exercises
                   if any(check.status == status for check in result.checks)]

@@ -40,10 +40,11 @@ from graders.probes.student import Stop
 from graders.probes.turns import Stretch
 from graders.results import Location
 from graders.trust import wire
-from graders.trust.limits import OUTPUT_LIMIT
+from graders.trust.limits import OUTPUT_LIMIT, keep_out_of_reach
 
-# Real seconds the judge waits for a stuck submission to say where it is, before stopping it.
-WHERE_PATIENCE = 5.0
+# Real seconds the judge waits for a stuck submission to say where it is, before stopping it
+# (it answers in milliseconds; this must stay well inside the grading process's silence limit).
+WHERE_PATIENCE = 1.0
 # Simulated seconds past a call's own limit after which the judge stops waiting: the submission's
 # side ends a run at its limit (plus a grace for code that swallows cancellation) by itself.
 _SLACK = 60.0
@@ -59,14 +60,29 @@ class Handed:
     - "sync": a plain method that takes the world's time (a blocking call): the calling thread
       waits for the judge's answer, and a call on an event loop's thread is reported as blocking;
     - "query": a plain method the judge answers at once (its coroutine here must not wait);
-    - "notify": a plain method that returns None at once; the judge runs it in order.
+    - "notify": a plain method that returns None at once; the judge runs it in order;
+    - "tidy": a coroutine method which, when its caller is cancelled, is cancelled here and ends
+      in its own time (it may tidy up first, on the judge's clock): the caller's cancellation
+      ends only when it has, as with a coroutine that cleans up before it ends.
     """
 
     name: ClassVar[str] = "object"
     methods: ClassVar[dict[str, str]] = {}
+    # The arguments of its methods that are not plain values (str, int, float, bool, None) cross
+    # by reference, lists and dicts included: each as a `wire.Kept` the judge can act on later
+    # (`Remote.call_method`), the same object under the same number.
+    by_reference: ClassVar[bool] = False
+    # Plain-data attributes the stand-in shows, read once when it is handed over (a shop's
+    # `pause`): the student's code reads them there, and setting them changes nothing here.
+    attributes: ClassVar[tuple[str, ...]] = ()
 
     def shape(self) -> dict[str, Any]:
-        return {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+        shape = {"name": self.name, "repr": repr(self), "methods": dict(self.methods)}
+        if self.by_reference:
+            shape["by_reference"] = True
+        if self.attributes:
+            shape["attributes"] = {name: wire.encode(getattr(self, name)) for name in self.attributes}
+        return shape
 
 
 class Heartbeat(Handed):
@@ -168,8 +184,41 @@ def next_command() -> int:
     return next(_commands)
 
 
+# Submission processes started afresh (where there is no fork), by module, for the next check;
+# and those started before the checks ran, not yet connected.
+_STARTED_AFRESH: dict[str, tuple[Any, socket.socket]] = {}
+_SPAWNING: dict[str, Any] = {}
+_UPCOMING: list[str] = []  # the exercises this process grades next, in order
+
+
+def start_early(module_names: list[str]) -> None:
+    """Where there is no fork: start the first exercise's submission process now, before its
+    checks run, and each next one as the one before is taken, so that a start (the grading
+    stack's imports) overlaps other work and counts against no check's time limit."""
+    if hasattr(os, "fork"):
+        return
+    _UPCOMING[:] = list(dict.fromkeys(module_names))
+    _start_next()
+
+
+def _start_next() -> None:
+    from graders.probes import submission
+
+    while _UPCOMING:
+        name = _UPCOMING.pop(0)
+        if name not in _SPAWNING and name not in _STARTED_AFRESH:
+            _SPAWNING[name] = submission.spawn(name, Submission.forge_reports)
+            return
+
+
 class Broken(Exception):
     """The submission process ended, hung past every limit, or broke the protocol."""
+
+
+class _OverLimit(Broken):
+    """The submission's process said it is idle until a time past its call's limit: it waits in
+    a blocking call (a threading wait with a long timeout on the loop's thread) that would hold
+    it long past the limit. Proven at once, on the judge's clock."""
 
 
 class _Conversation:
@@ -239,6 +288,7 @@ class JudgeLoop(asyncio.SelectorEventLoop):
             return
         self.now = max(self.now, soonest)
         if talk.until is not None and self.now >= talk.until:
+            self.submission.woken.append(self.now)
             self.submission.wake()
 
 
@@ -253,17 +303,14 @@ class Run(Outcome[Any]):
     # With a heartbeat: the longest stretch of simulated time, past one period, in which the
     # loop answered no beat (the judge's own finding: 0.0 for a loop that was never held).
     stall: float = 0.0
+    # The heartbeat itself, for a stall within part of the run (`heartbeat.longest_stall`).
+    heartbeat: Heartbeat | None = None
 
     def result(self, call: str) -> Any:
         """The value the call returned; a Fail naming what went wrong otherwise."""
         if self.broken:
-            raise Fail(f"{call}: {self.broken}")
-        if self.spun:
-            raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
-                       f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
-                       f"polls with `await asyncio.sleep(0)` instead of awaiting what it waits for.")
-        if self.timed_out:
-            raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
+            raise Fail(f"{call}: {self.broken}", status="error")
+        self.require_an_end(call)
         if self.raised is not None:
             raise Fail(describe_raised(call, self.raised), _location(self.raised.location))
         return self.value
@@ -329,6 +376,7 @@ class Done:
     location: Location | None = None
     thread: str = ""
     task: int = 0
+    waiting: Pending | None = None  # for a pending task: where it waits (the submission's word)
 
     @property
     def ok(self) -> bool:
@@ -346,17 +394,45 @@ class Remote:
         answer = await self._submission.command(message)
         return self._submission.done_of(answer)
 
-    async def start(self, function: str, *args: Any, **kwargs: Any) -> Done:
+    async def start(self, function: str, *args: Any, value_at_return: bool = False,
+                    **kwargs: Any) -> Done:
         """Call the student's coroutine function `function` and run it as a task there;
-        `.task` numbers the task (0 if it did not give a coroutine)."""
+        `.task` numbers the task (0 if it did not give a coroutine). `value_at_return`: the
+        value the task returned is read the moment it returns (a list it returned may change
+        afterwards, before the judge waits for the task)."""
+        message = {"op": "start", "function": function,
+                   "args": self._submission.encode(list(args)),
+                   "kwargs": self._submission.encode(dict(kwargs))}
+        if value_at_return:
+            message["at_return"] = True
+        return await self._do(message)
+
+    async def start_telling(self, told: Handed, function: str, *args: Any, **kwargs: Any) -> Done:
+        """`start`, and the world told when the student's coroutine returns or raises: the
+        runtime calls `told.ended()` (a "notify" method of that Handed) in the very step it
+        ends, so the judge reads the world as it was at that moment (before tasks it left
+        behind, or cancelled without waiting for them, run again)."""
         return await self._do({"op": "start", "function": function,
                                "args": self._submission.encode(list(args)),
-                               "kwargs": self._submission.encode(dict(kwargs))})
+                               "kwargs": self._submission.encode(dict(kwargs)),
+                               "ended": self._submission.encode(told)})
 
     async def start_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
         """Run `kept.method(*args)` (an object of the student's code) as a task there."""
         return await self._do({"op": "start", "kept": kept.number, "method": method,
                                "args": self._submission.encode(list(args))})
+
+    async def call_method(self, kept: wire.Kept, method: str, *args: Any) -> Done:
+        """Call `kept.method(*args)` there (a plain method of an object of the student's code,
+        one it handed the world by reference) and return what it returned."""
+        return await self._do({"op": "call", "kept": kept.number, "method": method,
+                               "args": self._submission.encode(list(args))})
+
+    async def mark(self) -> Done:
+        """A mark the submission's loop sends back from its very next turn, before any task
+        runs again: what reached the judge before the mark, the code running now did before it
+        gave the loop back (a task woken now by that code would run after the mark)."""
+        return await self._do({"op": "mark"})
 
     async def call(self, function: str, *args: Any, coroutine: bool = False) -> Done:
         """Call the student's plain function (a class, to make an object) there; an object that
@@ -379,11 +455,34 @@ class Remote:
         await self._do({"op": "rounds", "n": count})
 
     async def call_back(self, kept: wire.Kept, *args: Any, thread: str = "loop",
-                        name: str = "client-thread") -> Done:
+                        name: str = "client-thread", quiet: bool = False,
+                        cancel_first: int = 0) -> Done:
         """Call a callable the student's code handed the world: on the loop's thread, or from a
-        new thread named `name` (`thread="new"`), as a library's own thread would."""
+        new thread named `name` (`thread="new"`), as a library's own thread would.
+
+        `quiet` (with a new thread): the thread tells the judge itself what came of the call,
+        without waking the submission's loop, so a loop that nothing else wakes stays asleep.
+        `cancel_first` (with a new, quiet thread): the first thing the callable hands to the loop with
+        call_soon_threadsafe arrives just after task `cancel_first` is cancelled, as when a
+        cancellation and the answer cross."""
         return await self._do({"op": "callback", "kept": kept.number, "thread": thread,
-                               "name": name, "args": self._submission.encode(list(args))})
+                               "name": name, "args": self._submission.encode(list(args)),
+                               "quiet": quiet, "cancel_first": cancel_first})
+
+    async def release(self, kept: wire.Kept | None = None, task: int = 0) -> None:
+        """The world is done with a kept object (or a task `start` made, once it has ended): the
+        submission drops its reference to it, so what only it held is collected (and asyncio
+        reports, say, an exception never retrieved)."""
+        await self._do({"op": "release", "kept": kept.number if kept is not None else 0,
+                        "task": task})
+
+    async def tasks(self) -> list[dict[str, Any]]:
+        """The submission's word on the tasks still pending on its loop, but the ones it runs
+        for the judge and those `start` made: for each, its name, a description, where it
+        waits and how many cancellations it has pending (a self-report, for messages)."""
+        done = await self._do({"op": "tasks"})
+        value = done.value if isinstance(done.value, list) else []
+        return [item for item in value if isinstance(item, dict)]
 
 
 def describe_raised(call: str, raised: wire.Raised) -> str:
@@ -446,7 +545,7 @@ class Submission:
 
     def __init__(self, module_name: str, path: Path) -> None:
         self.module_name, self.path, self.file_name = module_name, path, path.name
-        self.pid = 0
+        self.process: Any = None  # a submission.SubmissionProcess
         self.sock: socket.socket | None = None
         self.loop: JudgeLoop | None = None
         self.talk: _Conversation | None = None
@@ -455,6 +554,11 @@ class Submission:
         self._serving: dict[int, asyncio.Task[None]] = {}
         self._definitions: dict[str, Location] | None = None
         self._gone = ""
+        # Wakes sent so far: a reply made after the latest one has not reached the submission.
+        self.wakes = 0
+        # The judge's clock each time it woke the submission because its own deadline came (a
+        # timer of its loop, a sleep): the judge's own record of how often the process woke up.
+        self.woken: list[float] = []
 
     # --- the process ------------------------------------------------------------------------
 
@@ -467,10 +571,29 @@ class Submission:
     def _start(self) -> None:
         from graders.probes import submission
 
+        keep_out_of_reach()  # what the submission process may not open: this process
         self.loop = JudgeLoop(self)
-        self.pid, self.sock = submission.start(self.module_name, self.forge_reports)
+        early = _SPAWNING.pop(self.module_name, None)
+        if early is not None:
+            _start_next()
+        kept = _STARTED_AFRESH.pop(self.module_name, None) or (early.connect() if early else None)
+        if kept is not None:
+            self.process, self.sock = kept
+            try:
+                wire.send(self.sock, {"op": "reset"})
+                return
+            except OSError:
+                self.close()
+                self.loop = JudgeLoop(self)
+        self.process, self.sock = submission.start(self.module_name, self.forge_reports)
 
     def close(self) -> None:
+        if self.sock is not None and self.process is not None and self.process.popen is not None \
+                and not self._gone and self.module_name not in _STARTED_AFRESH:
+            # Started afresh (no fork here): starting one costs the grading stack's imports,
+            # so the next check of this exercise takes it over, its module loaded anew.
+            _STARTED_AFRESH[self.module_name] = (self.process, self.sock)
+            self.sock = self.process = None
         if self.sock is not None:
             try:
                 wire.send(self.sock, {"op": "stop"})
@@ -478,9 +601,9 @@ class Submission:
                 pass
             self.sock.close()
             self.sock = None
-        if self.pid:
-            _end(self.pid)
-            self.pid = 0
+        if self.process is not None:
+            self.process.end()
+            self.process = None
         if self.loop is not None:
             for task in asyncio.all_tasks(self.loop):
                 task.cancel()
@@ -505,19 +628,46 @@ class Submission:
     def call(self, function: str, *args: Any, coroutine: bool, call: str = "", limit: float = 120.0,
              thread: str = "main", spy_clocks: bool = False, watch: tuple[str, ...] = (),
              heartbeat: float | None = None, spin_rounds: int | None = None,
+             spy_pools: bool = False, value_at_return: bool = False,
+             stand_ins: dict[str, Handed] | None = None,
+             server: Handed | None = None, session: Handed | None = None,
+             spy_loop: bool = False, spy_queues: bool = False,
+             tasks_at_return: bool = False,
              turns: Turns | None = None, on_end: Callable[[], None] | None = None) -> Run:
         """Call the student's `function` with `args` (plain data, `Handed` objects, and
-        `wire.CallRef`s: the coroutine of a handed object's async method) there: a coroutine
-        function on a fresh event loop of the judge's clock, at most `limit` simulated seconds;
-        a plain function directly (`thread="new"`: from a new thread). A coroutine function may
-        also have `turns` (an observer task counting the turns other tasks get, `Turns`) and
-        `on_end` (called when the runtime says the student's coroutine ended, `Ended`)."""
+        `wire.CallRef`s: the coroutine of a handed object's async method) there:
+        a coroutine function on a fresh event loop of the judge's clock, at most `limit`
+        simulated seconds; a plain function directly (`thread="new"`: from a new thread).
+        `spy_pools`: the submission reports the thread pools made (`report["pools"]`: each
+        one's max_workers and line), a self-report to name a pool too small. `value_at_return`:
+        the value is read the moment the coroutine returns, and the tasks still running then
+        are reported (`report["running_at_return"]`). `stand_ins`: module functions replaced
+        there, for this check, by the method of the same name of a `Handed` (the judge's
+        working version), so that one function is graded alone. `server`: every aiohttp request
+        made there during the call is a call of its `request` (graders/probes/server.py);
+        `session` (with `server`): the first argument is a ClientSession opened there around
+        the call, whose requests call `session.request`. Self-reports a coroutine call may add:
+        `spy_loop` (as for a scenario), `spy_queues` (`queue_waits`: an asyncio.Queue's state
+        when a join() or put() waiting on it was stopped), `tasks_at_return` (`left_at_return`:
+        the tasks still pending at the moment the coroutine returned, before any other ran).
+        A coroutine call may also have `turns` (an observer task counting the turns other tasks
+        get, `Turns`) and `on_end` (called when the runtime says the student's coroutine ended,
+        `Ended`)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
-                                   "watch": list(watch), "handles": self._shapes()}
+                                   "watch": list(watch), "spy_loop": spy_loop,
+                                   "spy_queues": spy_queues, "tasks_at_return": tasks_at_return}
+        if stand_ins:
+            request["stand_ins"] = {name: self._number_of(handed) for name, handed in stand_ins.items()}
+        self._serve_with(request, server, session)
+        request["handles"] = self._shapes()
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        if spy_pools:
+            request["spy_pools"] = True
+        if value_at_return:
+            request["at_return"] = True
         if turns is not None:
             request["turns"] = {"observer": self._encode(turns),
                                 "after": [self._number_of(turns.watching)]}
@@ -536,20 +686,30 @@ class Submission:
         assert self.loop is not None
         run = self._run(call or function, answer, self.loop.now - started)
         if beats is not None:
-            run.stall = beats.longest_stall(started, self.loop.now)
+            run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
         return run
 
     def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
                  spy_loop: bool = False, heartbeat: float | None = None,
-                 spin_rounds: int | None = None) -> Run:
+                 spin_rounds: int | None = None,
+                 stand_ins: dict[str, tuple[Handed, str]] | None = None,
+                 spy_clocks: bool = False, server: Handed | None = None) -> Run:
         """Run `script` on the judge's loop while the submission's loop does what it commands
         (`Remote`: start the student's coroutine as a task, cancel it, wait for it, let the loop
         turn, call a callback the student's code handed the world). The Run's value is what the
-        script returned; its reports are of the whole run."""
+        script returned; its reports are of the whole run. `stand_ins`: module functions the
+        student's code calls by name, replaced there for this run by a handed object's method
+        (`{"worker1": (world, "worker1")}`): the judge's own version of them runs instead."""
         request: dict[str, Any] = {"op": "call", "scenario": True, "limit": limit,
                                    "spy_loop": spy_loop}
+        if spy_clocks:
+            request["spy_clocks"] = True
+        self._serve_with(request, server, None)
         if spin_rounds is not None:
             request["spin_rounds"] = spin_rounds
+        if stand_ins:
+            request["stand_ins"] = {name: [self._number_of(handed), method]
+                                    for name, (handed, method) in stand_ins.items()}
         beats = Heartbeat(heartbeat) if heartbeat else None
         if beats is not None:
             request["heartbeat"] = self._encode(beats)
@@ -565,8 +725,16 @@ class Submission:
         run = self._run(call, answer, self.loop.now - started)
         run.value = box.get("value")
         if beats is not None:
-            run.stall = beats.longest_stall(started, self.loop.now)
+            run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
         return run
+
+    def _serve_with(self, request: dict[str, Any], server: Handed | None,
+                    session: Handed | None) -> None:
+        """The options that route the run's aiohttp requests to a world server."""
+        if server is not None:
+            request["server"] = self._encode(server)
+            if session is not None:
+                request["session"] = self._encode(session)
 
     async def _script(self, script: Callable[[Remote], Awaitable[Any]], box: dict[str, Any]) -> None:
         try:
@@ -601,6 +769,8 @@ class Submission:
         done.state = state if type(state) is str else ""
         done.thread = thread if type(thread) is str else ""
         done.task = task if type(task) is int else 0
+        waiting = _pendings([answer.get("where")])
+        done.waiting = waiting[0] if waiting else None
         failed = answer.get("failed")
         if type(failed) is str:
             done.failed, done.location = failed, _location(answer.get("location"))
@@ -640,6 +810,12 @@ class Submission:
                 scripted.cancel()  # the submission's run ended first (its limit, a spin)
                 self.loop.run_until_complete(asyncio.wait([scripted]))
             return answer
+        except _OverLimit as error:
+            stop = self._ask_where()
+            self._give_up(_over_limit_message(stop, str(error)))
+            return {"op": "broken", "why": self._gone,
+                    "location": [stop.location.file, stop.location.line]
+                    if stop is not None and stop.location is not None else None}
         except Broken as error:
             self._give_up(str(error))
             return {"op": "broken", "why": self._gone}
@@ -721,15 +897,18 @@ class Submission:
             self._reply(call_id, error=AttributeError(f"no method {method!r}"))
             return
         notify = message.get("notify") is True
+        tidy = handed.methods[method] == "tidy"  # the world's own word on its method
         self._serving[call_id] = self.loop.create_task(
-            self._serve(call_id, getattr(handed, method), call, args, kwargs, notify))
+            self._serve(call_id, getattr(handed, method), call, args, kwargs, notify, tidy))
 
     async def _serve(self, call_id: int, method: Callable[..., Any], call: Call, args: list[Any],
-                     kwargs: dict[str, Any], notify: bool = False) -> None:
+                     kwargs: dict[str, Any], notify: bool = False, tidy: bool = False) -> None:
         try:
             value = await method(call, *args, **kwargs)
         except asyncio.CancelledError:
-            return  # the student's code cancelled its call: nobody waits for a reply
+            if tidy:  # the cancelled caller waits until the method has ended: tell it now
+                self._reply(call_id, error=asyncio.CancelledError())
+            return  # the student's code cancelled its call: nobody else waits for a reply
         except Exception as error:  # noqa: BLE001 - the world's answer is an exception
             if not notify:
                 self._reply(call_id, error=error)
@@ -758,6 +937,7 @@ class Submission:
         replies, talk.outbox = talk.outbox, []
         commands, talk.commands = talk.commands, []
         talk.idle, talk.until = False, None
+        self.wakes += 1
         self._send({"op": "wake", "now": loop.now, "replies": replies, "commands": commands})
 
     def deadlocked(self) -> None:
@@ -768,10 +948,9 @@ class Submission:
 
     def _ask_where(self) -> Stop | None:
         """Where the student's code is, as its process says when asked (for the message only)."""
-        if not self.pid or self.sock is None:
+        if self.process is None or self.sock is None or not self.process.ask_where():
             return None
         try:
-            os.kill(self.pid, signal.SIGUSR1)
             self.sock.settimeout(WHERE_PATIENCE)
             while True:
                 message = wire.receive(self.sock)
@@ -784,26 +963,26 @@ class Submission:
                 self.sock.settimeout(None)
 
     def over_limit(self) -> None:
-        raise Broken("Your code had not finished long after its limit in simulated time.")
+        raise _OverLimit("Your code had not finished long after its limit in simulated time.")
 
     def _give_up(self, why: str) -> None:
         self._gone = why
-        if self.pid:
-            _end(self.pid)
-            self.pid = 0
+        if self.process is not None:
+            self.process.end()
+            self.process = None
         if self.sock is not None:
             self.sock.close()
             self.sock = None
 
     def _exit_text(self) -> str:
-        status = _reap(self.pid) if self.pid else None
-        self.pid = 0
-        if status is not None and os.WIFSIGNALED(status):
-            number = os.WTERMSIG(status)
+        status = self.process.reap() if self.process is not None else None
+        self.process = None
+        if status is not None and status & 0x7F:  # ended by a signal (os.WIFSIGNALED, portably)
+            number = status & 0x7F
             fault = " (a segmentation fault)" if number == signal.SIGSEGV else ""
             return (f"Your code crashed: its process was killed by {signal.Signals(number).name}"
                     f"{fault}. It may have crashed the interpreter or run out of memory.")
-        code = os.WEXITSTATUS(status) if status is not None else None
+        code = status >> 8 if status is not None else None
         return (f"Your code's process exited with status {code} before it returned: it may have "
                 f"called os._exit() or sys.exit(), crashed the interpreter or run out of memory. "
                 f"Exercise code must return its result.")
@@ -835,7 +1014,7 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(str(answer["why"]))
+            raise Fail(str(answer["why"]), _location(answer.get("location")), status="error")
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
@@ -875,12 +1054,19 @@ def _with_handles(value: Any, handles: dict[int, Handed]) -> Any:
     return value
 
 
-def _reap(pid: int) -> int | None:
-    """The wait status of a submission process that closed its end (it is ending)."""
-    try:
-        return os.waitpid(pid, 0)[1]
-    except ChildProcessError:
-        return None
+def _over_limit_message(stop: Stop | None, why: str) -> str:
+    """What a run that would wait long past its limit was doing, as the submission says."""
+    where = stop.location if stop is not None else None
+    if stop is None or where is None:
+        return why
+    if stop.loop_blocked and stop.function:
+        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+                f"({where.file}, line {where.line}), a call that would have held it long after "
+                f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
+                f"without reaching an await, no other task runs and the loop's clock stands "
+                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
+                f"blocking I/O) or a loop that never awaits.")
+    return f"{why} It was at {where.file} line {where.line} (`{stop.code}`)."
 
 
 def _definitions(path: Path) -> dict[str, Location]:
@@ -890,15 +1076,3 @@ def _definitions(path: Path) -> dict[str, Location]:
         return {}
     return {node.name: Location(path.name, node.lineno) for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
-
-
-def _end(pid: int) -> int | None:
-    """Kill the submission process and reap it; its wait status (None if it was gone)."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        return os.waitpid(pid, 0)[1]
-    except ChildProcessError:
-        return None

@@ -115,16 +115,20 @@ class Outcome(Generic[T]):
 
     def result(self, call: str) -> T:
         """The value the student's `call` returned; a Fail naming what went wrong otherwise."""
+        self.require_an_end(call)
+        if self.error is not None:
+            raise Fail(describe_call_error(call, self.error), location_of_traceback(
+                self.error.__traceback__))
+        return self.value  # type: ignore[return-value]
+
+    def require_an_end(self, call: str) -> None:
+        """Fail if the run spun without waiting or never ended (a deadlock)."""
         if self.spun:
             raise Fail(f"{call} kept the event loop busy without ever waiting: the loop ran "
                        f"{self.spin_rounds:,} rounds while its clock stood still. Look for a loop that "
                        f"polls with `await asyncio.sleep(0)` instead of awaiting what it waits for.")
         if self.timed_out:
             raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
-        if self.error is not None:
-            raise Fail(describe_call_error(call, self.error), location_of_traceback(
-                self.error.__traceback__))
-        return self.value  # type: ignore[return-value]
 
     def deadlock_message(self, call: str) -> str:
         waiting = "; ".join(task.describe() for task in self.stuck) or "no task"

@@ -18,12 +18,17 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import concurrent.futures.thread as futures_thread
+import errno
 import functools
 import inspect
+import io
 import itertools
+import json
 import os
+import secrets
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -47,6 +52,7 @@ from graders.probes.student import (
 from graders.probes.values import explain
 from graders.results import Location
 from graders.trust import wire
+from graders.trust.limits import OUTPUT_LIMIT, give_up_privileges
 
 _real_sleep = time.sleep
 _thread_start = threading.Thread.start
@@ -70,20 +76,36 @@ class Channel:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self._sending = threading.Lock()
+        # Reentrant: a signal handler that interrupts this thread's own send may still get
+        # its message out: at once when no message is half written, else right after it.
+        self._sending = threading.RLock()
+        self._mid = False
+        self._deferred: dict[str, Any] | None = None
 
     def send(self, message: dict[str, Any]) -> None:
         with self._sending:
+            self._mid = True
             wire.send(self.sock, message)
+            self._mid = False
+            deferred, self._deferred = self._deferred, None
+            if deferred is not None:
+                wire.send(self.sock, deferred)
 
     def receive(self) -> dict[str, Any]:
         return wire.receive(self.sock)
 
     def try_send(self, message: dict[str, Any]) -> bool:
-        """Send unless another send is half done (from a signal handler: never wait)."""
+        """Send unless another thread's send is half done (from a signal handler: never wait):
+        then the message follows that send (the judge asks where the code is the instant it
+        has read a message, often before the sender has let go of the lock); interrupting
+        this thread's own send, the message follows it."""
         if not self._sending.acquire(blocking=False):
+            self._deferred = message  # that thread sends it as its own send ends
             return False
         try:
+            if self._mid:
+                self._deferred = message
+                return True
             wire.send(self.sock, message)
         finally:
             self._sending.release()
@@ -201,12 +223,17 @@ class Runtime:
         self.calls = 0  # the judge's calls so far (a loop remembers in which it was made and ran)
         self.kept: dict[int, object] = {}  # objects the judge may use later, by number
         self.tasks: dict[int, asyncio.Task[Any]] = {}  # tasks a scenario started, by number
+        self.task_numbers = itertools.count(1)
         self.scenario_loop: asyncio.AbstractEventLoop | None = None
         self.finish: asyncio.Future[None] | None = None
         self.solution: Any = None
         self.loop_spy: Any = None
         self.loops: list[JudgedLoop] = []
         self.finished: set[int] = set()  # idents of threads that ended (for join)
+        self.at_return: dict[int, Any] = {}  # values of started tasks, read as they returned
+        self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
+        self.own: set[asyncio.Task[Any]] = set()  # tasks the runtime runs for the judge
+        self.left_at_return: list[Any] = []  # tasks pending when a call's coroutine returned
         self.turns: _Observer | None = None  # the call's turns observer (`turns=`), while it runs
 
     # --- handed objects ---------------------------------------------------------------------
@@ -243,7 +270,10 @@ class Runtime:
             return
         for handle, shape in command.get("handles", {}).items():
             self.proxy(int(handle), shape)
-        loop.call_soon_threadsafe(lambda: loop.create_task(_perform(self, command)))
+        if command.get("op") == "mark":  # answered from the loop's next turn, before any task
+            loop.call_soon_threadsafe(self.channel.send, {"op": "result", "id": command.get("id")})
+            return
+        loop.call_soon_threadsafe(lambda: self.own.add(_ours(loop.create_task(_perform(self, command)))))
 
     def arguments(self, data: Any) -> Any:
         """Decoded data from the judge, with each handle replaced by its proxy."""
@@ -253,6 +283,8 @@ class Runtime:
     def _with_proxies(self, value: Any) -> Any:
         if isinstance(value, wire.HandleRef):
             return self.proxies[value.number]
+        if isinstance(value, wire.Raised):  # an exception the world hands over (an error to report)
+            return _rebuilt(value)
         if isinstance(value, wire.CallRef):
             return self.awaitable(value)
         if isinstance(value, list):
@@ -262,6 +294,16 @@ class Runtime:
         if isinstance(value, dict):
             return {key: self._with_proxies(item) for key, item in value.items()}
         return value
+
+    def by_reference(self, value: Any) -> Any:
+        """`value` for the judge, kept here by number unless it is a plain value (str, int,
+        float, bool, None): lists and dicts too, so the judge can act on the object itself."""
+        if value is None or type(value) in (str, int, float, bool):
+            return wire.encode(value)
+        number = self.number_of(value)
+        if number is not None:
+            return {"$": "handle", "v": number}
+        return wire.encode_kept(value, self.keep(value))
 
     def awaitable(self, ref: wire.CallRef) -> Any:
         """The coroutine of a handed object's async method, as the judge handed it over: bare,
@@ -278,15 +320,21 @@ class Runtime:
         return coroutine
 
     def invoke(self, number: int, method: str, args: tuple[Any, ...],
-               kwargs: dict[str, Any], notify: bool = False) -> int:
+               kwargs: dict[str, Any], notify: bool = False, by_reference: bool = False) -> int:
         """Tell the judge a handed object's method was called; the number its reply will carry
         (none for a notification: the caller goes on at once)."""
         call = next(self.numbers)
         loop = _get_running_loop()
         task = asyncio.current_task(loop) if loop is not None else None
+        if by_reference:
+            encoded_args: Any = [self.by_reference(arg) for arg in args]
+            encoded_kwargs: Any = {"$": "dict", "v": [[key, self.by_reference(value)]
+                                                       for key, value in kwargs.items()]}
+        else:
+            encoded_args, encoded_kwargs = self.encode(list(args)), self.encode(dict(kwargs))
         self.channel.send({
             "op": "invoke", "id": call, "handle": number, "method": method,
-            "args": self.encode(list(args)), "kwargs": self.encode(dict(kwargs)),
+            "args": encoded_args, "kwargs": encoded_kwargs,
             "thread": threading.current_thread().name, "on_loop": loop is not None,
             "task": task.get_name() if task is not None else None, "notify": notify,
         })
@@ -296,19 +344,34 @@ class Runtime:
         return call
 
     async def invoke_async(self, number: int, method: str, args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
+                           kwargs: dict[str, Any], by_reference: bool = False,
+                           tidy: bool = False) -> Any:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         with self.clock.cond:
-            call = self.invoke(number, method, args, kwargs)
+            call = self.invoke(number, method, args, kwargs, by_reference=by_reference)
             self.clock.awaiting[call] = (loop, future)
         try:
             return await future
         except asyncio.CancelledError:
             with self.clock.cond:
-                self.clock.awaiting.pop(call, None)
+                waiting = self.clock.awaiting.pop(call, None)
             self.channel.send({"op": "cancel", "id": call})
-            raise
+            if not tidy or waiting is None:  # (None: the method had ended, its reply was in)
+                raise
+        # A "tidy" method ends in its own time once cancelled: wait for its end (a second
+        # cancellation meanwhile changes nothing), then raise what it ended with.
+        while True:
+            ended: asyncio.Future[Any] = loop.create_future()
+            with self.clock.cond:
+                if call in self.clock.replies:
+                    return _unpack(self.clock.replies.pop(call))
+                self.clock.awaiting[call] = (loop, ended)
+            try:
+                return await ended
+            except asyncio.CancelledError:
+                if not ended.cancelled():
+                    raise  # the method's own end: a CancelledError it ended with
 
     def invoke_sync(self, number: int, method: str, args: tuple[Any, ...],
                     kwargs: dict[str, Any], blocks: bool = True) -> Any:
@@ -342,6 +405,9 @@ class Runtime:
     def new_loop(self) -> JudgedLoop:
         made = JudgedLoop(self)
         self.loops.append(made)
+        if self.clock_spy is not None:
+            # A busy wait on loop.time() is counted (and ended) as one on time.monotonic() is.
+            self.clock_spy.watch_loop(made)
         return made
 
 
@@ -458,18 +524,37 @@ def _rebuilt(raised: wire.Raised) -> BaseException:
 
 def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
+    by_reference = shape.get("by_reference") is True
+    if shape.get("methods") == {"__call__": "async"}:
+        return _function(runtime, number, str(shape["name"]), by_reference)
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
                                  "__slots__": ()}
+    for attribute, data in shape.get("attributes", {}).items():
+        if not attribute.startswith("_"):
+            namespace[attribute] = wire.decode(data)
     for method, kind in shape.get("methods", {}).items():
-        namespace[method] = _method(runtime, number, method, kind)
+        namespace[method] = _method(runtime, number, method, kind, by_reference)
     kind_of_proxy = type(shape["name"], (), namespace)
     return kind_of_proxy()
 
 
-def _method(runtime: Runtime, number: int, method: str, kind: str) -> Callable[..., Any]:
-    if kind == "async":
+def _function(runtime: Runtime, number: int, name: str,
+              by_reference: bool = False) -> Callable[..., Any]:
+    """A handed object whose only method is an "async" `__call__`: a plain coroutine function
+    here (`async def`, as a job or a fetch the world hands over is); each call is a message."""
+    async def function(*args: Any, **kwargs: Any) -> Any:
+        return await runtime.invoke_async(number, "__call__", args, kwargs, by_reference)
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+def _method(runtime: Runtime, number: int, method: str, kind: str,
+            by_reference: bool = False) -> Callable[..., Any]:
+    if kind in ("async", "tidy"):
         async def call_async(self: object, *args: Any, **kwargs: Any) -> Any:
-            return await runtime.invoke_async(number, method, args, kwargs)
+            return await runtime.invoke_async(number, method, args, kwargs, by_reference,
+                                              tidy=kind == "tidy")
 
         call_async.__name__ = call_async.__qualname__ = method
         return call_async
@@ -502,7 +587,11 @@ class _JudgedSelector:
                 self._loop.poked = False
                 return events
             deadline = None if timeout is None else self._clock.now + timeout
-            self._clock.park(lambda: self._loop.poked, deadline)
+            self._loop.asleep = True
+            try:
+                self._clock.park(lambda: self._loop.poked, deadline)
+            finally:
+                self._loop.asleep = False
             self._loop.poked = False
         return self._real.select(0)
 
@@ -516,6 +605,7 @@ class JudgedLoop(asyncio.SelectorEventLoop):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.poked = False
+        self.asleep = False  # parked in its selector: nothing to run until woken or a timer
         self._runtime = runtime
         self.made_in = runtime.calls
         self.ran_in: set[int] = set()
@@ -557,35 +647,39 @@ def _install(runtime: Runtime) -> None:
         runtime.sleep(seconds)
 
     leaving: set[int] = set()  # pool workers told to exit: busy until they have
+    held: set[int] = set()  # those of them counted busy until they exit
+    working: set[int] = set()  # pool workers running a work item (counted busy by the item)
 
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
         run = thread.run
 
         def run_counted() -> None:
-            if not counted:
-                clock.ended()  # a pool worker that runs: busy now are the work items it takes
             try:
                 run()
             finally:
                 with clock.cond:
                     runtime.finished.add(id(thread))
-                    if counted or id(thread) in leaving:
+                    if counted or id(thread) in held:
                         clock.busy -= 1
                     leaving.discard(id(thread))
+                    held.discard(id(thread))
                     clock.cond.notify_all()
 
         thread.run = run_counted  # type: ignore[method-assign]
-        with clock.cond:  # the id of a thread that ended may be this one's now
+        with clock.cond:
+            # A thread object may reuse the id of one that ended: this one has neither ended
+            # nor been told to leave (else a pool worker's exit would count as a busy thread's).
             runtime.finished.discard(id(thread))
             leaving.discard(id(thread))
-        # Every thread is busy from its start (a pool worker until it runs): the thread that
-        # starts it parks until it has started, and the process is not still meanwhile.
-        clock.started()
+            held.discard(id(thread))
+        if counted:
+            clock.started()
         try:
             _thread_start(thread)
         except BaseException:
-            clock.ended()
+            if counted:
+                clock.ended()
             raise
 
     def join(thread: threading.Thread, timeout: float | None = None) -> None:
@@ -596,13 +690,36 @@ def _install(runtime: Runtime) -> None:
                 return
         _thread_join(thread, timeout)
 
+    owners: dict[int, int] = {}  # pool worker thread -> its pool
+    queued: dict[int, int] = {}  # per pool: work items submitted that have not ended
+    deferred: dict[int, int] = {}  # per pool: of those, items waiting for a worker to be free
+
     def submit(pool: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        clock.started()  # the work item is busy from now until it has run
+        # The work item is busy from now until it has run, unless every worker of its pool has
+        # an item already: then it waits for one of them, and is busy once that item ends.
+        key = id(pool)
+        with clock.cond:
+            waits = queued.get(key, 0) >= getattr(pool, "_max_workers", 1)
+            queued[key] = queued.get(key, 0) + 1
+            if waits:
+                deferred[key] = deferred.get(key, 0) + 1
+            else:
+                clock.busy += 1
         try:
-            return _pool_submit(pool, fn, *args, **kwargs)
+            future = _pool_submit(pool, fn, *args, **kwargs)
         except BaseException:
-            clock.ended()
+            with clock.cond:
+                queued[key] -= 1
+                if waits:
+                    deferred[key] -= 1
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
             raise
+        with clock.cond:
+            for thread in list(getattr(pool, "_threads", ())):
+                owners[id(thread)] = key
+        return future
 
     def shutdown(pool: Any, wait: bool = True, *, cancel_futures: bool = False) -> None:
         # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
@@ -610,14 +727,32 @@ def _install(runtime: Runtime) -> None:
             for thread in list(getattr(pool, "_threads", ())):
                 if id(thread) not in runtime.finished and id(thread) not in leaving:
                     leaving.add(id(thread))
-                    clock.busy += 1
+                    # One running a work item is counted busy by it (a call of the world it
+                    # waits in parks it): its item's count carries over when the item ends.
+                    if id(thread) not in working:
+                        held.add(id(thread))
+                        clock.busy += 1
         _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
 
     def run_item(item: Any) -> None:
+        me = id(threading.current_thread())
+        with clock.cond:
+            working.add(me)
         try:
             _item_run(item)
         finally:
-            clock.ended()
+            with clock.cond:
+                working.discard(me)
+                key = owners.get(me)
+                if key is not None and queued.get(key):
+                    queued[key] -= 1
+                if key is not None and deferred.get(key):
+                    deferred[key] -= 1  # this worker takes the next waiting item: still busy
+                elif me in leaving and me not in held:
+                    held.add(me)  # told to exit meanwhile: busy, now as a leaving thread
+                else:
+                    clock.busy -= 1
+                clock.cond.notify_all()
 
     def event_wait(event: threading.Event, timeout: float | None = None) -> bool:
         if not event.is_set():
@@ -672,7 +807,8 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     """The submission process's life: answer the judge's requests until it says stop."""
     runtime = Runtime(Channel(sock))
     _install(runtime)
-    signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
     solution = Solution(module_name)
     while True:
         try:
@@ -681,6 +817,14 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
             os._exit(0)  # the judge has gone
         if request["op"] == "stop":
             os._exit(0)
+        if request["op"] == "reset":  # the next check (started afresh, this process serves on)
+            solution = Solution(module_name)
+            sys.modules.pop(module_name, None)
+            runtime.proxies.clear()
+            runtime.kept.clear()
+            runtime.tasks.clear()
+            runtime.loops.clear()
+            continue
         runtime.clock.now = float(request.get("now", runtime.clock.now))
         answer = _answer(runtime, solution, request)
         if forged_reports:
@@ -711,6 +855,9 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
         watched = _watch(solution, request.get("watch", []))
         for number, shape in request.get("handles", {}).items():
             runtime.proxy(int(number), shape)
+        _stand_in(runtime, solution, request.get("stand_ins", {}))
+        if request.get("spy_pools"):
+            return _spying_pools(runtime, solution, request, watched)
         if request.get("scenario"):
             answer = _run_scenario(runtime, solution, request)
             answer["report"]["watched"] = {name: [wire.encode(list(args)) for args in calls]
@@ -733,6 +880,34 @@ def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> di
                 "location": _where(failure.location)}
 
 
+def _stand_in(runtime: Runtime, solution: Solution, stand_ins: dict[str, Any]) -> None:
+    """Module functions replaced, for this run, by a handed object's method: the student's code
+    calls the judge's version by the same name (or the method a stand-in names)."""
+    if not stand_ins:
+        return
+    module = solution.module()
+    for name, given in stand_ins.items():
+        number, method = given if isinstance(given, list | tuple) else (given, name)
+        setattr(module, name, getattr(runtime.proxies[int(number)], method))
+
+
+def _spying_pools(runtime: Runtime, solution: Solution, request: dict[str, Any],
+                  watched: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
+    """The call, with the thread pools it makes (the module's own among them) reported."""
+    from graders.probes.threads import spy_on_executors
+
+    with spy_on_executors() as pools:
+        answer = _answer(runtime, solution, {**request, "spy_pools": False, "watch": []})
+        runtime.calls -= 1  # one call, not two
+    report = answer.get("report")
+    if isinstance(report, dict):
+        report["pools"] = [{"max_workers": pool.max_workers, "location": _where(pool.location)}
+                           for pool in pools.created]
+        report["watched"] = {name: [wire.encode(list(args)) for args in calls]
+                             for name, calls in watched.items()}
+    return answer
+
+
 def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
     """A scenario: the judge's script drives this loop by commands (start the student's
     coroutine as a task, cancel it, wait for it, call a kept callback from a new thread...);
@@ -742,6 +917,7 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
     async def executor() -> None:
         loop = asyncio.get_running_loop()
         runtime.scenario_loop, runtime.finish = loop, loop.create_future()
+        runtime.own = {asyncio.current_task()}  # type: ignore[arg-type]
         try:
             with _loop_spy(request) as spy:
                 runtime.loop_spy = spy
@@ -755,6 +931,9 @@ def _run_scenario(runtime: Runtime, solution: Solution, request: dict[str, Any])
 async def _perform(runtime: Runtime, command: dict[str, Any]) -> None:
     """Do one command of the judge's script and send back what came of it."""
     result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+    if command.get("op") == "callback" and command.get("quiet") and command.get("thread") == "new":
+        _quiet_callback(runtime, command)  # its thread sends the result itself
+        return
     try:
         result.update(await _do(runtime, command))
     except Fail as failure:
@@ -784,9 +963,20 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         made = target(*args, **kwargs)
         if not asyncio.iscoroutine(made):
             return {"value": runtime.encode(made, keep_all=True), "not_a_coroutine": True}
-        task = asyncio.get_running_loop().create_task(made)
-        runtime.tasks[len(runtime.tasks) + 1] = task
-        return {"task": len(runtime.tasks)}
+        number = next(runtime.task_numbers)
+        if command.get("at_return"):
+            made = _read_at_return(runtime, made, number)
+        if "ended" in command:
+            made = _telling(made, runtime.arguments(command["ended"]))
+        task = _ours(asyncio.get_running_loop().create_task(made))
+        runtime.tasks[number] = task
+        return {"task": number, "thread": threading.current_thread().name}
+    if op == "release":
+        number = int(command.get("kept") or 0)
+        if number in runtime.kept:
+            runtime.kept[number] = None  # the number stays taken; the object goes
+        runtime.tasks.pop(int(command.get("task") or 0), None)  # a task, and what it holds
+        return {}
     task = runtime.tasks[int(command["task"])] if "task" in command else None
     if op == "cancel" and task is not None:
         return {"cancelled": task.cancel()}
@@ -798,7 +988,107 @@ async def _do(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]:
         return _task_state(runtime, task)
     if op == "callback":
         return await _callback(runtime, command)
+    if op == "tasks":
+        return {"value": wire.encode(_other_tasks(runtime, asyncio.current_task()))}
     raise ValueError(f"no command {op!r}")
+
+
+async def _telling(made: Any, told: Any) -> Any:
+    """The student's coroutine, and the world told (`told.ended()`, a notification) in the very
+    step it returns or raises, before anything it left behind runs again."""
+    try:
+        return await made
+    finally:
+        told.ended()
+
+
+async def _read_at_return(runtime: Runtime, coroutine: Any, number: int) -> Any:
+    """The coroutine, with the value it returns read the moment it returns."""
+    value = await coroutine
+    runtime.at_return[number] = runtime.encode(value, keep_all=True)
+    return value
+
+
+def _ours(task: asyncio.Task[Any]) -> asyncio.Task[Any]:
+    """A task the runtime made for the judge (a command, a coroutine the judge started and waits
+    for its own way), which the judge reads or that reports itself: never one "started and
+    nobody awaited it" in the run's report."""
+    if hasattr(task, "_observed"):
+        task._observed = True  # type: ignore[attr-defined]
+    return task
+
+
+def _other_tasks(runtime: Runtime, me: asyncio.Task[Any] | None) -> list[dict[str, Any]]:
+    """The tasks pending on the running loop but the runtime's own, those the judge started
+    and `me`: each with its name, where it waits and its cancellations pending (a self-report)."""
+    ours = {me, *runtime.own, *runtime.tasks.values()}
+    found = []
+    for task in asyncio.all_tasks():
+        if task in ours or task.done() or _is_helper(task):
+            continue
+        pending = loops.snapshot(task)
+        found.append({"name": task.get_name(), "text": pending.name,
+                      "location": _where(pending.location), "cancelling": task.cancelling()})
+    return found
+
+
+def _is_helper(task: asyncio.Task[Any]) -> bool:
+    """A background task of run_virtual's (a heartbeat): not the student's."""
+    return getattr(task.get_coro(), "__qualname__", "") == "_quiet"
+
+
+def _quiet_callback(runtime: Runtime, command: dict[str, Any]) -> None:
+    """Call a kept callable from a new thread that sends the judge what came of it itself: the
+    loop is woken only by what the callable does (call_soon_threadsafe wakes it; call_soon or
+    setting a future from there does not)."""
+    function = runtime.kept[int(command["kept"])]
+    args = runtime.arguments(command.get("args", []))
+    loop = asyncio.get_running_loop()
+    begin, undo = _cancel_first(runtime, loop, command)
+
+    def in_thread() -> None:
+        # The client answers once the loop is asleep, as a later answer would: whether the loop
+        # then notices it depends on on_done alone, not on a race with the loop's thread.
+        runtime.clock.park(lambda: getattr(loop, "asleep", True))
+        begin()
+        result: dict[str, Any] = {"op": "result", "id": command.get("id")}
+        try:
+            result["value"] = runtime.encode(function(*args))  # type: ignore[operator]
+        except BaseException as error:  # noqa: BLE001 - reported to the judge
+            result["error"] = _error_of(error)
+        finally:
+            undo()
+        result["thread"] = threading.current_thread().name
+        runtime.channel.send(result)
+
+    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+
+
+def _cancel_first(runtime: Runtime, loop: asyncio.AbstractEventLoop,
+                  command: dict[str, Any]) -> tuple[Callable[[], None], Callable[[], None]]:
+    """With `cancel_first`: the first call_soon_threadsafe from the callback's thread is preceded
+    by the cancellation of that task, as when a cancel and the answer cross. Returns what the
+    thread calls first (it names the thread) and what undoes it."""
+    task = runtime.tasks.get(int(command.get("cancel_first") or 0))
+    if task is None:
+        return (lambda: None), (lambda: None)
+    original = loop.call_soon_threadsafe
+    state = {"thread": -1, "done": False}
+
+    def cancel_first(callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        if threading.get_ident() == state["thread"] and not state["done"]:
+            state["done"] = True
+            original(task.cancel)
+        return original(callback, *args, context=context)
+
+    def begin() -> None:
+        state["thread"] = threading.get_ident()
+
+    def undo() -> None:
+        loop.__dict__.pop("call_soon_threadsafe", None)
+
+    loop.call_soon_threadsafe = cancel_first  # type: ignore[method-assign]
+    return begin, undo
 
 
 def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
@@ -812,13 +1102,16 @@ def _target(runtime: Runtime, command: dict[str, Any]) -> Callable[..., Any]:
 
 
 def _task_state(runtime: Runtime, task: asyncio.Task[Any]) -> dict[str, Any]:
-    if not task.done():
-        return {"state": "pending"}
+    if not task.done():  # where it waits: a self-report, for a message only
+        return {"state": "pending", "where": _pending(loops.snapshot(task))}
     if task.cancelled():
         return {"state": "cancelled"}
     error = task.exception()
     if error is not None:
         return {"state": "raised", "error": _error_of(error)}
+    for number, kept in runtime.tasks.items():
+        if kept is task and number in runtime.at_return:
+            return {"state": "returned", "value": runtime.at_return[number]}
     return {"state": "returned", "value": runtime.encode(task.result(), keep_all=True)}
 
 
@@ -940,12 +1233,26 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         background.append(observer.run)
     if "ended" in request:
         function = _telling_the_end(function, runtime.arguments(request["ended"]))
-    with _clock_spy(request) as clocks:
+    returned: dict[str, Any] = {}
+    if request.get("at_return"):
+        function = _reading_at_return(runtime, function, returned)
+    if request.get("tasks_at_return"):
+        function = _noting_tasks_at_return(runtime, function)
+    runtime.left_at_return = []
+    waits: list[dict[str, Any]] = []
+    loops_before = len(runtime.loops)
+    served: dict[str, Any] = {}
+    with _clock_spy(request) as clocks, _routed(runtime, request) as routed, \
+            _queue_spy(request, waits):
+        if routed is not None and "session" in request:
+            function = routed.with_session(function)
         outcome: Outcome[Any] = run_virtual(lambda: function(*_started(args), **_started(kwargs)),
                                             limit=float(request.get("limit", 120.0)),
                                             background=background,
                                             spin_rounds=int(request.get("spin_rounds",
                                                                         loops.SPIN_ROUNDS)))
+        if routed is not None:
+            served = _served_report(routed)
     report = {
         "spun": outcome.spun, "timed_out": outcome.timed_out, "limit": outcome.limit,
         "spin_rounds": outcome.spin_rounds,
@@ -954,13 +1261,91 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "unawaited_tasks": [_pending(task) for task in outcome.unawaited_tasks],
         "never_awaited": [_pending(leak) for leak in outcome.never_awaited],
         "unretrieved": [_pending(leak) for leak in outcome.unretrieved],
+        # Loops the student's code made meanwhile (run_virtual's own is the first).
+        "loops_made": max(0, len(runtime.loops) - loops_before - 1),
     }
+    report.update(served)
     runtime.turns = None
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
         report.update(_loop_report(spy))
         runtime.loop_spy = None
-    return _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "running" in returned:
+        report["running_at_return"] = returned["running"]
+    if request.get("spy_queues"):
+        report["queue_waits"] = waits
+    if request.get("tasks_at_return"):
+        report["left_at_return"] = [_pending(task) for task in runtime.left_at_return]
+    answer = _done(runtime, outcome.value, outcome.error, report, clocks)
+    if "value" in returned and "value" in answer:
+        answer["value"] = returned["value"]
+    return answer
+
+
+def _reading_at_return(runtime: Runtime, function: Callable[..., Any],
+                       returned: dict[str, Any]) -> Callable[..., Any]:
+    """`function`, with the value it returns read the moment it returns, and the tasks still
+    running then (but the runtime's own) noted (a self-report)."""
+    async def reading(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        returned["value"] = runtime.encode(value)
+        current = asyncio.current_task()
+        returned["running"] = [
+            _pending(loops.snapshot(task)) for task in asyncio.all_tasks()
+            if task is not current and not task.done()
+            and getattr(task.get_coro(), "__qualname__", "") != "_quiet"]
+        return value
+
+    return reading
+
+
+def _noting_tasks_at_return(runtime: Runtime, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, noting the tasks still pending at the very moment its coroutine returned,
+    before any other task could run (a self-report)."""
+    async def noted(*args: Any, **kwargs: Any) -> Any:
+        value = await function(*args, **kwargs)
+        me = asyncio.current_task()
+        runtime.left_at_return = [loops.snapshot(task) for task in asyncio.all_tasks()
+                                  if task is not me and not task.done() and not _is_helper(task)]
+        return value
+
+    return noted
+
+
+@contextmanager
+def _queue_spy(request: dict[str, Any], waits: list[dict[str, Any]]) -> Iterator[None]:
+    """With `spy_queues`: an asyncio.Queue's state each time a `join()` or `put()` waiting on
+    it is stopped (the deadline of a deadlocked run cancels the task waiting in it), which says
+    why it waited (a self-report, for the message)."""
+    if not request.get("spy_queues"):
+        yield
+        return
+    original_join, original_put = asyncio.Queue.join, asyncio.Queue.put
+
+    def note(method: str, queue: asyncio.Queue[Any]) -> None:
+        waits.append({"method": method,
+                      "unfinished": queue._unfinished_tasks,  # type: ignore[attr-defined]
+                      "waiting": queue.qsize(), "getters": len(queue._getters)})  # type: ignore[attr-defined]
+
+    async def join(queue: asyncio.Queue[Any]) -> None:
+        try:
+            await original_join(queue)
+        except asyncio.CancelledError:
+            note("join", queue)
+            raise
+
+    async def put(queue: asyncio.Queue[Any], item: Any) -> None:
+        try:
+            await original_put(queue, item)
+        except asyncio.CancelledError:
+            note("put", queue)
+            raise
+
+    asyncio.Queue.join, asyncio.Queue.put = join, put  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.Queue.join, asyncio.Queue.put = original_join, original_put  # type: ignore[method-assign]
 
 
 def _telling_the_end(function: Callable[..., Any], marker: Any) -> Callable[..., Any]:
@@ -1015,12 +1400,41 @@ def _done(runtime: Runtime, value: Any, error: BaseException | None, report: dic
 
 
 @contextmanager
+def _routed(runtime: Runtime, request: dict[str, Any]) -> Iterator[Any]:
+    """With `server`: every aiohttp request of the run goes to the judge's server (and those of
+    the session handed to the call, with `session`, through its door)."""
+    if "server" not in request:
+        yield None
+        return
+    from graders.probes.server import Routed
+
+    door = runtime.arguments(request["session"]) if "session" in request else None
+    with Routed(runtime.arguments(request["server"]), door).serving() as routed:
+        yield routed
+
+
+def _served_report(routed: Any) -> dict[str, Any]:
+    """What this side saw of the run's requests (self-reports: sessions the student's code
+    opened, those left open, responses never released)."""
+    served = routed.report()
+    return {"sessions_opened": [_where(where) for where in served.sessions],
+            "sessions_unclosed": [_where(where) for where in served.unclosed],
+            "unreleased": list(served.unreleased)}
+
+
+@contextmanager
 def _clock_spy(request: dict[str, Any]) -> Iterator[ClockSpy | None]:
     if not request.get("spy_clocks"):
         yield None
         return
     with spy_on_clock_reads() as spy:
-        yield spy
+        if RUNTIME is not None:
+            RUNTIME.clock_spy = spy
+        try:
+            yield spy
+        finally:
+            if RUNTIME is not None:
+                RUNTIME.clock_spy = None
 
 
 def _pending(item: Any) -> dict[str, Any]:
@@ -1051,19 +1465,147 @@ def _as_a_clean_run(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def start(module_name: str, forged_reports: bool = False) -> tuple[int, socket.socket]:
-    """Fork the submission process; the judge keeps the returned socket and pid."""
+class SubmissionProcess:
+    """The judge's hold on a submission process, forked or started afresh."""
+
+    def __init__(self, pid: int = 0, popen: subprocess.Popen[bytes] | None = None) -> None:
+        self.pid, self.popen = pid or (popen.pid if popen else 0), popen
+
+    def ask_where(self) -> bool:
+        """Ask the process where its student code is (a signal; not where there is none)."""
+        if not hasattr(signal, "SIGUSR1"):
+            return False
+        try:
+            os.kill(self.pid, signal.SIGUSR1)
+        except OSError:
+            return False
+        return True
+
+    def end(self) -> int | None:
+        """Kill it and reap it: its wait status (None if it was already gone)."""
+        if self.popen is not None:
+            self.popen.kill()
+            return _status(self.popen.wait())
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return self.reap()
+
+    def reap(self) -> int | None:
+        """Wait for it to end by itself (it closed its end of the socket)."""
+        if self.popen is not None:
+            return _status(self.popen.wait())
+        try:
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            return None
+
+
+def _status(returncode: int) -> int:
+    """A Popen return code as a wait status (a negative code is the signal that ended it)."""
+    return -returncode if returncode < 0 else returncode << 8
+
+
+# Real seconds a submission process started afresh has to connect (it imports the grading stack).
+CONNECT_PATIENCE = 60.0
+
+
+def start(module_name: str, forged_reports: bool = False) -> tuple[SubmissionProcess, socket.socket]:
+    """Start the submission process (forked where the platform can, else afresh); the judge
+    keeps the returned process and socket."""
+    if not hasattr(os, "fork"):
+        return _spawn(module_name, forged_reports)
     judge_end, submission_end = socket.socketpair()
     pid = os.fork()
     if pid:
         submission_end.close()
-        return pid, judge_end
+        return SubmissionProcess(pid), judge_end
     try:
         judge_end.close()
         _leave_the_judge(submission_end)
         serve(submission_end, module_name, forged_reports)
     finally:
         os._exit(0)
+
+
+@dataclass
+class Spawning:
+    """A submission process started afresh that has yet to connect: started before the checks
+    run (its imports cost more than most checks), taken when the first check needs it."""
+
+    process: subprocess.Popen[bytes]
+    listener: socket.socket
+    token: str
+
+    def connect(self) -> tuple[SubmissionProcess, socket.socket]:
+        try:
+            while True:
+                connection, _ = self.listener.accept()
+                connection.settimeout(CONNECT_PATIENCE)
+                if connection.recv(len(self.token) + 1) == self.token.encode() + b"\n":
+                    connection.settimeout(None)
+                    return SubmissionProcess(popen=self.process), connection
+                connection.close()  # not ours: another process of this machine knocked
+        except OSError:
+            self.process.kill()
+            self.process.wait()
+            raise
+        finally:
+            self.listener.close()
+
+
+def spawn(module_name: str, forged_reports: bool = False) -> Spawning:
+    """Where there is no fork (Windows): `python -m graders.probes.submission`, told on its stdin
+    where to connect and with which token, and watching that pipe to end with the judge."""
+    from graders.trust import rules
+    from graders.trust.student_files import solutions_dir
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(CONNECT_PATIENCE)
+    token = secrets.token_hex(16)
+    process = subprocess.Popen([sys.executable, "-B", "-m", "graders.probes.submission"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    plan = {"port": listener.getsockname()[1], "token": token, "module": module_name,
+            "solutions": str(solutions_dir()), "rules": rules.ENFORCED, "forge": forged_reports}
+    process.stdin.write(json.dumps(plan).encode() + b"\n")
+    process.stdin.flush()
+    return Spawning(process, listener, token)
+
+
+def _spawn(module_name: str, forged_reports: bool) -> tuple[SubmissionProcess, socket.socket]:
+    return spawn(module_name, forged_reports).connect()
+
+
+def main() -> None:
+    """The submission process started afresh (see `_spawn`)."""
+    from pathlib import Path
+
+    from graders.trust import rules
+    from graders.trust.student_files import set_solutions_dir
+
+    plan = json.loads(sys.stdin.buffer.readline())
+    rules.ENFORCED = plan["rules"]
+    set_solutions_dir(Path(plan["solutions"]))
+    sock = socket.create_connection(("127.0.0.1", plan["port"]))
+    sock.sendall(plan["token"].encode() + b"\n")
+    watched = os.dup(0)
+    threading.Thread(target=_exit_with_the_judge, args=(watched,), daemon=True).start()
+    sys.stdout = sys.__stdout__ = _CappedOutput()
+    sys.stderr = sys.__stderr__ = _CappedOutput()
+    give_up_privileges()
+    serve(sock, plan["module"], plan["forge"])
+
+
+def _exit_with_the_judge(fd: int) -> None:
+    try:
+        while os.read(fd, 1024):
+            pass
+    except OSError:
+        pass
+    os._exit(0)
 
 
 def _leave_the_judge(keep: socket.socket) -> None:
@@ -1078,8 +1620,26 @@ def _leave_the_judge(keep: socket.socket) -> None:
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.setitimer(signal.ITIMER_REAL, 0)
     _die_with_parent()
-    sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # noqa: SIM115
-    sys.stderr = sys.__stderr__ = open(os.devnull, "w")  # noqa: SIM115
+    give_up_privileges()
+    sys.stdout = sys.__stdout__ = _CappedOutput()
+    sys.stderr = sys.__stderr__ = _CappedOutput()
+
+
+class _CappedOutput(io.TextIOBase):
+    """Where the student's prints go: nowhere, up to the output limit, past which a print fails
+    as a full disk would (EFBIG), and the check says so."""
+
+    def __init__(self) -> None:
+        self.written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written += len(text)
+        if self.written > OUTPUT_LIMIT:
+            raise OSError(errno.EFBIG, "File too large")
+        return len(text)
 
 
 def _die_with_parent() -> None:
@@ -1090,3 +1650,7 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+if __name__ == "__main__":
+    main()

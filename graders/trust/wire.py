@@ -68,9 +68,14 @@ class Raised:
     text: str  # "TypeError: message (ex01_coroutines.py, line 12)", as the submission said it
     location: tuple[str, int] | None = None
     explained: str = ""  # a sentence on a common asyncio mistake, if the submission found one
+    status: int | None = None  # an HTTP error's `status` (aiohttp.ClientResponseError's), if any
 
     def is_a(self, name: str) -> bool:
         return name in self.bases
+
+    def __repr__(self) -> str:
+        """As Python shows an exception inside a value: `JobError('job failed')`."""
+        return f"{self.type_name}({', '.join(repr(arg) for arg in self.args)})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,9 +203,16 @@ def encode(value: Any, handles: Any = None, _depth: int = 0, keep: Any = None) -
         return encode_error(value, "")
     described = _opaque(_kind_of(value), value)
     if keep is not None and (number := keep(value)) is not None:
-        return {"$": "kept", "v": number, "kind": described["kind"], "type": described["type"],
-                "text": described["text"], "callable": callable(value)}
+        return encode_kept(value, number, described)
     return described
+
+
+def encode_kept(value: Any, number: int, described: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`value`, kept on the submission's side under `number`, as the judge gets it (a `Kept`):
+    any object, a list or a dict too when it is handed over by reference."""
+    described = described or _opaque(_kind_of(value), value)
+    return {"$": "kept", "v": number, "kind": described["kind"], "type": described["type"],
+            "text": described["text"], "callable": callable(value)}
 
 
 def encode_error(error: BaseException, text: str, location: tuple[str, int] | None = None,
@@ -210,8 +222,16 @@ def encode_error(error: BaseException, text: str, location: tuple[str, int] | No
         args = [encode(arg, None, MAX_DEPTH - 2) for arg in tuple(error.args)[:8]]
     except Exception:  # noqa: BLE001 - args of student code's own exception class
         args = []
-    return {"$": "error", "type": type(error).__name__, "bases": bases, "args": args,
-            "text": text, "location": list(location) if location else None, "explained": explained}
+    encoded = {"$": "error", "type": type(error).__name__, "bases": bases, "args": args,
+               "text": text, "location": list(location) if location else None,
+               "explained": explained}
+    try:  # aiohttp's ClientResponseError keeps its status out of args
+        status = getattr(error, "status", None)
+    except Exception:  # noqa: BLE001 - an attribute of student code's own exception class
+        status = None
+    if isinstance(status, int) and not isinstance(status, bool):
+        encoded["status"] = int.__int__(status)
+    return encoded
 
 
 def _kind_of(value: Any) -> str:
@@ -313,9 +333,11 @@ def decode_error(data: dict[str, Any], budget: _Budget | None = None) -> Raised:
     if (type(location) is list and len(location) == 2 and type(location[0]) is str
             and type(location[1]) is int):
         where = (location[0], location[1])
+    status = data.get("status")
     return Raised(_text(data.get("type")) or bases[0], tuple(bases),
                   tuple(_decode(arg, budget) for arg in args) if type(args) is list else (),
-                  _text(data.get("text")), where, _text(data.get("explained")))
+                  _text(data.get("text")), where, _text(data.get("explained")),
+                  status if type(status) is int else None)
 
 
 def _text(value: Any) -> str:

@@ -1,7 +1,7 @@
 """Prints 100 MB.
 
 fails: greet_returns_greeting
-behaves: correctly (judged in a process of its own, what it does to that process earns nothing)
+says: printed more than
 """
 
 import asyncio

@@ -1,7 +1,7 @@
 """Blocks SIGALRM (pytest-timeout's signal), then sleeps in C: nothing can interrupt it.
 
 fails: fetch_url_returns_body
-says: did not stop when interrupted
+says: The event loop was blocked: fetch_url() was running `select.select(
 refused: ex03_fetch.py line 9: importing select
 """
 

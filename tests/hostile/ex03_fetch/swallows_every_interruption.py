@@ -1,7 +1,7 @@
 """Blocks the loop in a while True loop that catches BaseException, pytest-timeout's included.
 
 fails: fetch_url_returns_body
-says: did not stop when interrupted
+says: the event loop was blocked
 """
 
 import asyncio
