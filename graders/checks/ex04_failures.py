@@ -234,10 +234,18 @@ CALL = "collect(jobs)"
 BEAT = 0.25
 
 
+def _as_drawn_before() -> None:
+    """The draw run_virtual made in the check's own process for each run, before the student's
+    code ran in a process of its own (its tasks' hashes): made here too, so that the data each
+    check draws for a file stays what it was."""
+    rand.rng.getrandbits(64)
+
+
 def _collect(submission: Submission, jobs: Jobs | None = None, limit: float = 120.0,
              call: str = CALL, mixed: bool = False,
              heartbeat: float | None = None) -> tuple[Jobs, Run]:
     jobs = jobs or Jobs()
+    _as_drawn_before()
     aws = jobs.mixed_awaitables() if mixed else jobs.awaitables()
     run = submission.call("collect", aws, coroutine=True, call=call, limit=limit,
                           on_end=jobs.end, heartbeat=heartbeat)
@@ -447,6 +455,7 @@ def test_nothing_left_behind(submission: Submission) -> None:
 @check("collect takes any kind of awaitable, and an empty list", points=1)
 def test_any_awaitable_and_none(submission: Submission) -> None:
     where = submission.definition_of("collect")
+    _as_drawn_before()
     run = submission.call("collect", [], coroutine=True, call="collect([])")
     if run.raised is not None and not (run.timed_out or run.spun):
         raise Fail(f"{describe_raised('collect([])', run.raised)} With nothing to run, "
@@ -519,6 +528,7 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
 def test_cancelled_collect_ends_cancelled(submission: Submission) -> None:
     where = submission.definition_of("collect")
     jobs, seen = Jobs(), Cancelled()
+    _as_drawn_before()
     run = submission.scenario(_cancel_midway(jobs, seen, where), call=CALL)
     run.result(CALL)
     if not seen.state or (seen.state == "cancelled" and not seen.served_after):

@@ -90,8 +90,16 @@ def _never_multiples(count: int, every: int) -> list[int]:
             for _ in range(count)]
 
 
+def _as_drawn_before() -> None:
+    """The draw run_virtual made in the check's own process for each run, before the student's
+    code ran in a process of its own (its tasks' hashes): made here too, so that the data each
+    check draws for a file stays what it was."""
+    rand.rng.getrandbits(64)
+
+
 def _crunch(submission: Submission, items: list[int], every: int) -> tuple[Work, Run]:
     work = Work()
+    _as_drawn_before()
     run = submission.call("crunch", items, work, every, coroutine=True, call=_call(items, every),
                           turns=work.turns)
     return work, run

@@ -655,6 +655,8 @@ def _install(runtime: Runtime) -> None:
         run = thread.run
 
         def run_counted() -> None:
+            if not counted:
+                clock.ended()  # a pool worker that runs: busy now are the work items it takes
             try:
                 run()
             finally:
@@ -673,13 +675,14 @@ def _install(runtime: Runtime) -> None:
             runtime.finished.discard(id(thread))
             leaving.discard(id(thread))
             held.discard(id(thread))
-        if counted:
-            clock.started()
+        # Every thread is busy from its start, a pool worker until it runs: the thread that
+        # starts it parks until it has started, and the process is not still meanwhile (a pool
+        # worker counted by nothing let it say it was idle while the new thread was starting).
+        clock.started()
         try:
             _thread_start(thread)
         except BaseException:
-            if counted:
-                clock.ended()
+            clock.ended()
             raise
 
     def join(thread: threading.Thread, timeout: float | None = None) -> None:
