@@ -183,8 +183,9 @@ def test_bytes_dribbled_into_the_results_pipe_do_not_keep_a_hang_alive(tmp_path:
     folder = solution(tmp_path, DRIBBLER, SWALLOW)
     checks = {check.name: check for check in grade([EX01], folder).exercises[0].checks}
     hung = checks["greet_returns_greeting"]
-    assert hung.status == "timeout" and "did not stop when interrupted" in hung.message
-    assert f"no result came for {runner.SILENCE_LIMIT:g} s" in hung.message
+    # Judged in a process of its own, the code holds no descriptor of the grading child's: the
+    # bytes land on its own socket to the judge, which ends it for breaking the protocol.
+    assert hung.status == "error" and "broke the grading protocol" in hung.message, hung.message
 
 
 # --- the sandbox -------------------------------------------------------------------------------

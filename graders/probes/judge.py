@@ -813,7 +813,7 @@ class Submission:
         except _OverLimit as error:
             stop = self._ask_where()
             self._give_up(_over_limit_message(stop, str(error)))
-            return {"op": "broken", "why": self._gone,
+            return {"op": "broken", "why": self._gone, "hung": True,
                     "location": [stop.location.file, stop.location.line]
                     if stop is not None and stop.location is not None else None}
         except Broken as error:
@@ -1014,7 +1014,8 @@ class Submission:
             raise Fail(message if type(message) is str else "Your file could not be graded.",
                        _location(answer.get("location")))
         if answer.get("op") == "broken":
-            raise Fail(str(answer["why"]), _location(answer.get("location")), status="error")
+            raise Fail(str(answer["why"]), _location(answer.get("location")),
+                       status="failed" if answer.get("hung") else "error")
 
     def _run(self, call: str, answer: dict[str, Any], elapsed: float) -> Run:
         report = answer.get("report") if isinstance(answer.get("report"), dict) else {}
