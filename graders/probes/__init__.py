@@ -28,7 +28,6 @@ from graders.probes.spies import (
 )
 from graders.probes.student import Solution, call, caller_location, describe_exception
 from graders.probes.threads import ThreadWork as ThreadWork
-from graders.probes.turns import Turns as Turns
 
 if TYPE_CHECKING:
     from graders.probes.server import FakeServer, Route
