@@ -180,6 +180,13 @@ def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
             f"\"{first.title}\", which hung ({shorter}).{at}")
 
 
+def judged(item: pytest.Item) -> bool:
+    """Whether the check runs the student's code in a submission process (the `submission`
+    fixture): none of it runs in this process, so no snapshot or audit of this one can find
+    anything of it (and each costs more than the check)."""
+    return "submission" in getattr(item, "fixturenames", ())
+
+
 class Channel:
     """Writes, as signed JSON lines to a file descriptor, each check's start and its result,
     then the end of the session: the results protocol that graders/trust/protocol.py holds it to.
@@ -233,15 +240,16 @@ class Channel:
             take_recorded()  # nothing a previous check recorded belongs to this one
         if call.when == "call" or (call.when == "setup" and failed):
             result = verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded())
-            tampered = self._guard is not None and self._guard.judge(result)
+            tampered = self._guard is not None and not judged(item) and self._guard.judge(result)
             self.send(item.module.__name__.rsplit(".", 1)[-1], result)  # type: ignore[attr-defined]
             if tampered:
                 # What was patched stays patched in this process: the grading process goes on
                 # with the remaining checks in a fresh one.
                 item.session.shouldstop = "tampering"
 
-    def pytest_collection_finish(self) -> None:
-        if self._guard is not None:
+    def pytest_collection_finish(self, session: pytest.Session | None = None) -> None:
+        items = session.items if session is not None else []
+        if self._guard is not None and not all(judged(item) for item in items):
             self._guard.arm()
 
     def pytest_sessionfinish(self) -> None:
