@@ -32,11 +32,13 @@ HINTS = (
 EVIDENCE = {
     "returns_the_total": "the int returned, equal to the sum of work(item) over the items, and "
                          "the world's count of work calls, one per item",
-    "lets_other_tasks_run": "the observer's turns, in the order the judge got them among the "
-                            "calls of work (turns while crunch worked), and the simulated time "
-                            "crunch took on the judge's clock",
-    "yields_often_enough": "the observer's turns among the calls of work: the longest stretch of "
-                           "calls with no turn between them is at most `every`",
+    "lets_other_tasks_run": "the world's count of work calls, one per item; the observer's "
+                            "turns, in the order the judge got them among the calls of work "
+                            "(turns while crunch worked), and the simulated time crunch took "
+                            "on the judge's clock",
+    "yields_often_enough": "the world's count of work calls, one per item, and the observer's "
+                           "turns among them: the longest stretch of calls with no turn between "
+                           "them is at most `every`",
     "handles_short_lists": "the int returned, and the world's count of work calls",
 }
 
@@ -123,14 +125,20 @@ def _expect_the_total(submission: Submission, items: list[int], every: int) -> N
     work, run = _crunch(submission, items, every)
     call = _call(items, every)
     value = run.result(call)
-    calls = work.turns.calls
-    expect(calls == len(items),
-           f"{call} called work {calls} times for {len(items)} items; it should call it exactly "
-           f"once per item.", submission.definition_of("crunch"))
+    _expect_every_item_worked(submission, work, items, call)
     expected = work.expected(items)
     expect(value == expected,
            f"{call} returned {value!r}; expected {expected} (the sum of work(item) over all "
            f"{len(items)} items).", submission.definition_of("crunch"))
+
+
+def _expect_every_item_worked(submission: Submission, work: Work, items: list[int], call: str) -> None:
+    """Work called once per item: what every check of the turns between calls rests on (code that
+    skips the work would have no stretch of calls too long)."""
+    calls = work.turns.calls
+    expect(calls == len(items),
+           f"{call} called work {calls} times for {len(items)} items; it should call it exactly "
+           f"once per item.", submission.definition_of("crunch"))
 
 
 @check("other tasks get to run while crunch works", points=3)
@@ -140,6 +148,7 @@ def test_lets_other_tasks_run(submission: Submission) -> None:
     work, run = _crunch(submission, items, every)
     call = _call(items, every)
     run.result(call)
+    _expect_every_item_worked(submission, work, items, call)
     if run.blocking:
         raise Fail(f"{run.blocking_message()} crunch must hand the loop back, not stop it.",
                    run.blocking_location())
@@ -182,6 +191,7 @@ def test_yields_often_enough(submission: Submission) -> None:
         work, run = _crunch(submission, items, every)
         call = _call(items, every)
         run.result(call)
+        _expect_every_item_worked(submission, work, items, call)
         stretch = work.turns.longest
         if stretch is not None and stretch.length > every:
             raise Fail(f"With every={every}, {call} called work {stretch.length} times in a row "
