@@ -27,7 +27,7 @@ from typing import Any
 
 from graders.engine.plugin import Channel
 from graders.engine.seeding import Seeds
-from graders.probes.judge import start_early
+from graders.probes.judge import start_early, stop_kept
 from graders.registry import PACKAGE_DIR, Exercise, by_number
 from graders.trust.integrity import Guard
 from graders.trust.student_files import set_solutions_dir
@@ -164,12 +164,13 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
                      for exercise, functions in plan for function in functions
                      if (exercise.module_name, function) in prepared.items]
     session.testscollected = len(session.items)
-    prepared.channel.pytest_collection_finish()
+    prepared.channel.pytest_collection_finish(session)
     try:
         config.hook.pytest_runtestloop(session=session)
     except (session.Interrupted, session.Failed):
         session.exitstatus = 2
     finally:
+        stop_kept()
         config.hook.pytest_sessionfinish(session=session, exitstatus=session.exitstatus)
     return int(session.exitstatus)
 

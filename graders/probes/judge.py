@@ -184,9 +184,13 @@ def next_command() -> int:
     return next(_commands)
 
 
-# Submission processes started afresh (where there is no fork), by module, for the next check;
-# and those started before the checks ran, not yet connected.
-_STARTED_AFRESH: dict[str, tuple[Any, socket.socket]] = {}
+# Submission processes kept for the next check of their exercise, by module (and whether its
+# reports are forged, for the kit's tests); and, where there is no fork, those started before
+# the checks ran, not yet connected.
+_KEPT: dict[tuple[str, bool], tuple[Any, socket.socket]] = {}
+# Real seconds a kept submission process has to say whether it is fit for the next check (it
+# answers at once unless its own code holds it: then it is replaced, which changes no verdict).
+RESET_PATIENCE = 5.0
 _SPAWNING: dict[str, Any] = {}
 _UPCOMING: list[str] = []  # the exercises this process grades next, in order
 
@@ -206,9 +210,36 @@ def _start_next() -> None:
 
     while _UPCOMING:
         name = _UPCOMING.pop(0)
-        if name not in _SPAWNING and name not in _STARTED_AFRESH:
+        if name not in _SPAWNING and (name, Submission.forge_reports) not in _KEPT:
             _SPAWNING[name] = submission.spawn(name, Submission.forge_reports)
             return
+
+
+def stop_kept() -> None:
+    """Stop the submission processes kept for checks that will not come (the grading ends)."""
+    while _KEPT:
+        process, sock = _KEPT.popitem()[1]
+        sock.close()
+        process.end()
+
+
+def _fit_for_another(process: Any, sock: socket.socket) -> bool:
+    """Whether a kept submission process may serve the next check: it says nothing of the last
+    one goes on in it (no thread of it, no child process) and its student module is unloaded;
+    else it is stopped and the check forks a fresh one. Its word is a self-report: a process
+    that lies keeps only its own state, which earns it nothing the judge does not see."""
+    try:
+        sock.settimeout(RESET_PATIENCE)
+        wire.send(sock, {"op": "reset"})
+        answer = wire.receive(sock)
+        sock.settimeout(None)
+        if answer.get("op") == "reset" and answer.get("clean") is True:
+            return True
+    except (OSError, wire.WireError):
+        pass
+    sock.close()
+    process.end()
+    return False
 
 
 class Broken(Exception):
@@ -576,23 +607,23 @@ class Submission:
         early = _SPAWNING.pop(self.module_name, None)
         if early is not None:
             _start_next()
-        kept = _STARTED_AFRESH.pop(self.module_name, None) or (early.connect() if early else None)
-        if kept is not None:
+        kept = _KEPT.pop(self._kept_as(), None)
+        if kept is not None and _fit_for_another(*kept):
             self.process, self.sock = kept
-            try:
-                wire.send(self.sock, {"op": "reset"})
-                return
-            except OSError:
-                self.close()
-                self.loop = JudgeLoop(self)
-        self.process, self.sock = submission.start(self.module_name, self.forge_reports)
+            return
+        self.process, self.sock = early.connect() if early else \
+            submission.start(self.module_name, self.forge_reports)
+
+    def _kept_as(self) -> tuple[str, bool]:
+        return self.module_name, self.forge_reports
 
     def close(self) -> None:
-        if self.sock is not None and self.process is not None and self.process.popen is not None \
-                and not self._gone and self.module_name not in _STARTED_AFRESH:
-            # Started afresh (no fork here): starting one costs the grading stack's imports,
-            # so the next check of this exercise takes it over, its module loaded anew.
-            _STARTED_AFRESH[self.module_name] = (self.process, self.sock)
+        if self.sock is not None and self.process is not None and not self._gone \
+                and self._kept_as() not in _KEPT:
+            # The next check of this exercise takes the process over, its module loaded anew,
+            # if it is fit then (`_fit_for_another`): a fork per check, with what it costs the
+            # kernel and the copied memory, was most of a check's cost.
+            _KEPT[self._kept_as()] = (self.process, self.sock)
             self.sock = self.process = None
         if self.sock is not None:
             try:

@@ -20,6 +20,7 @@ import concurrent.futures
 import concurrent.futures.thread as futures_thread
 import errno
 import functools
+import gc
 import inspect
 import io
 import itertools
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -820,19 +822,58 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
             os._exit(0)  # the judge has gone
         if request["op"] == "stop":
             os._exit(0)
-        if request["op"] == "reset":  # the next check (started afresh, this process serves on)
-            solution = Solution(module_name)
-            sys.modules.pop(module_name, None)
-            runtime.proxies.clear()
-            runtime.kept.clear()
-            runtime.tasks.clear()
-            runtime.loops.clear()
+        if request["op"] == "reset":  # the next check of this exercise: this process serves on
+            clean = _nothing_goes_on()
+            if clean:
+                solution = Solution(module_name)
+                _forget_the_last_check(runtime, module_name)
+            runtime.channel.send({"op": "reset", "clean": clean})
             continue
         runtime.clock.now = float(request.get("now", runtime.clock.now))
         answer = _answer(runtime, solution, request)
         if forged_reports:
             answer = _as_a_clean_run(answer)
         runtime.channel.send(answer)
+
+
+# Threads of this runtime that live as long as the process (not the student's).
+_OWN_THREADS: set[int] = set()
+
+
+def _nothing_goes_on() -> bool:
+    """No thread but the runtime's own is alive and no child process: nothing of the last
+    check can go on into the next."""
+    if any(thread.ident not in _OWN_THREADS and thread is not threading.main_thread()
+           for thread in threading.enumerate()):
+        return False
+    if hasattr(os, "WNOHANG"):
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        return False
+    return True
+
+
+def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
+    """As a fresh process would start the next check: the student's module unloaded (loaded
+    again on first use), nothing of the judge's last world held, the output limit anew."""
+    sys.modules.pop(module_name, None)
+    runtime.proxies.clear()
+    runtime.kept.clear()
+    runtime.tasks.clear()
+    runtime.loops.clear()
+    runtime.finished.clear()
+    runtime.blocking.clear()
+    runtime.scenario_loop = runtime.finish = runtime.solution = runtime.loop_spy = None
+    # A loop the last check's code installed as the thread's own is not the next one's (a fresh
+    # policy, as a fresh process has: no loop set, none closed).
+    asyncio.set_event_loop_policy(_JudgedPolicy())
+    with warnings.catch_warnings():  # what the last check left is not the next one's to report
+        warnings.simplefilter("ignore")
+        gc.collect()
+    sys.stdout = sys.__stdout__ = _CappedOutput()
+    sys.stderr = sys.__stderr__ = _CappedOutput()
 
 
 def _tell_where(runtime: Runtime, frame: FrameType | None) -> None:
@@ -1607,7 +1648,9 @@ def main() -> None:
     _no_delay(sock)
     sock.sendall(plan["token"].encode() + b"\n")
     watched = os.dup(0)
-    threading.Thread(target=_exit_with_the_judge, args=(watched,), daemon=True).start()
+    watcher = threading.Thread(target=_exit_with_the_judge, args=(watched,), daemon=True)
+    watcher.start()
+    _OWN_THREADS.add(watcher.ident or 0)
     sys.stdout = sys.__stdout__ = _CappedOutput()
     sys.stderr = sys.__stderr__ = _CappedOutput()
     give_up_privileges()
