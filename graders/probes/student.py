@@ -17,6 +17,7 @@ from typing import Any
 
 from graders.check import Fail
 from graders.results import Location
+from graders.trust import rules
 from graders.trust.rules import check_source, restricted_builtins
 from graders.trust.student_files import is_student_file, solutions_dir
 
@@ -172,6 +173,10 @@ def _source_at(code: CodeType, line_number: int, last: int, most: int = 80) -> s
 
 # Files whose import was stopped by the check's time limit in this process.
 _hanging_imports: dict[Path, Location | None] = {}
+# Each file's code as last compiled, with the bytes it was compiled from: a process that serves
+# several checks reads the file for each, but checks the rules and compiles it once.
+# (Kept by whether the rules were on: the kit's own tests switch them off.)
+_compiled: dict[tuple[Path, bool], tuple[bytes, CodeType]] = {}
 
 
 class Solution:
@@ -202,6 +207,27 @@ class Solution:
             raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
                        f"or copy the stub from exercises/.")
         data = self.path.read_bytes()
+        compiled = _compiled.get((self.path, rules.ENFORCED))
+        code = compiled[1] if compiled is not None and compiled[0] == data else self._compile(data)
+        spec = importlib.util.spec_from_file_location(self.module_name, self.path)
+        assert spec is not None
+        module = importlib.util.module_from_spec(spec)
+        # Names only known at run time (a computed getattr, an import) meet the same rules.
+        module.__dict__["__builtins__"] = restricted_builtins(str(self.path))
+        sys.modules[self.module_name] = module
+        try:
+            exec(code, module.__dict__)
+        except Exception as error:
+            raise Fail(f"Importing {self.file_name} raised {describe_exception(error)}",
+                       location_of_traceback(error.__traceback__)) from None
+        except BaseException as error:  # pytest-timeout stopping an import that never ends
+            if is_timeout(error):
+                _hanging_imports[self.path] = location_of_traceback(error.__traceback__)
+            raise
+        return module
+
+    def _compile(self, data: bytes) -> CodeType:
+        """The file's code, once it is readable, keeps to the rules and compiles."""
         try:
             # As Python reads a source file: a UTF-8 BOM (Notepad writes one) or a coding
             # declaration (PEP 263) is honoured, not a SyntaxError or a refusal.
@@ -220,22 +246,8 @@ class Solution:
             line = error.lineno or 1
             raise Fail(f"{self.file_name}, line {line}: SyntaxError: {error.msg}",
                        Location(self.file_name, line)) from None
-        spec = importlib.util.spec_from_file_location(self.module_name, self.path)
-        assert spec is not None
-        module = importlib.util.module_from_spec(spec)
-        # Names only known at run time (a computed getattr, an import) meet the same rules.
-        module.__dict__["__builtins__"] = restricted_builtins(str(self.path))
-        sys.modules[self.module_name] = module
-        try:
-            exec(code, module.__dict__)
-        except Exception as error:
-            raise Fail(f"Importing {self.file_name} raised {describe_exception(error)}",
-                       location_of_traceback(error.__traceback__)) from None
-        except BaseException as error:  # pytest-timeout stopping an import that never ends
-            if is_timeout(error):
-                _hanging_imports[self.path] = location_of_traceback(error.__traceback__)
-            raise
-        return module
+        _compiled[self.path, rules.ENFORCED] = (data, code)
+        return code
 
     def _unreadable(self, data: bytes) -> str:
         try:
