@@ -815,6 +815,9 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
     solution = Solution(module_name)
+    # What the judge's process held when it forked this one is no garbage of the student's: the
+    # collections each run makes (to find what it leaked) skip it.
+    gc.freeze()
     while True:
         try:
             request = runtime.channel.receive()
@@ -872,6 +875,7 @@ def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
     with warnings.catch_warnings():  # what the last check left is not the next one's to report
         warnings.simplefilter("ignore")
         gc.collect()
+    gc.freeze()  # what is left is the runtime's: the collections each run makes skip it
     sys.stdout = sys.__stdout__ = _CappedOutput()
     sys.stderr = sys.__stderr__ = _CappedOutput()
 
