@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import collections
 import errno
 import itertools
 import os
@@ -584,6 +585,7 @@ class Submission:
         self.calls: list[Call] = []
         self._serving: dict[int, asyncio.Task[None]] = {}
         self._definitions: dict[str, Location] | None = None
+        self._inbox: collections.deque[dict[str, Any]] = collections.deque()
         self._gone = ""
         # Wakes sent so far: a reply made after the latest one has not reached the submission.
         self.wakes = 0
@@ -872,7 +874,7 @@ class Submission:
         """Take one message from the submission (it is busy: the judge waits for it)."""
         assert self.sock is not None and self.talk is not None and self.loop is not None
         try:
-            message = wire.receive(self.sock)
+            message = self._next_message()
         except wire.Closed:
             raise Broken(self._exit_text()) from None
         except (wire.WireError, OSError) as error:
@@ -881,6 +883,14 @@ class Submission:
             self._take(message)
         except (wire.WireError, KeyError, TypeError, ValueError) as error:
             raise Broken(f"Your code broke the grading protocol ({type(error).__name__}).") from None
+
+    def _next_message(self) -> dict[str, Any]:
+        """The submission's next message (those of a batch one at a time, as if each had come
+        alone: the judge's loop turns between them)."""
+        assert self.sock is not None
+        if not self._inbox:
+            self._inbox.extend(wire.unbatch(wire.receive(self.sock)))
+        return self._inbox.popleft()
 
     def _take(self, message: dict[str, Any]) -> None:
         talk, loop = self.talk, self.loop
@@ -984,7 +994,7 @@ class Submission:
         try:
             self.sock.settimeout(WHERE_PATIENCE)
             while True:
-                message = wire.receive(self.sock)
+                message = self._next_message()
                 if message.get("op") == "where":
                     return _stop(message)
         except (OSError, wire.WireError):

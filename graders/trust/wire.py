@@ -126,10 +126,36 @@ class _Budget:
 
 
 def send(sock: socket.socket, message: dict[str, Any]) -> None:
-    data = json.dumps(message, separators=(",", ":"), allow_nan=False).encode()
+    send_data(sock, dumps(message))
+
+
+def dumps(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode()
+
+
+def send_data(sock: socket.socket, data: bytes) -> None:
+    """A message already made with `dumps` (or `batch`)."""
     if len(data) > MAX_MESSAGE:
         raise WireError(f"a message of {len(data):,} bytes is over the limit")
     sock.sendall(_LENGTH.pack(len(data)) + data)
+
+
+def batch(messages: list[bytes]) -> bytes:
+    """Several messages made with `dumps` as one, `{"op": "batch", "messages": [...]}`: the
+    receiver takes them one by one, in order, as if each had come alone."""
+    return b'{"op":"batch","messages":[' + b",".join(messages) + b"]}"
+
+
+def unbatch(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages a received message holds: itself, or those of a batch (never nested)."""
+    if message["op"] != "batch":
+        return [message]
+    messages = message.get("messages")
+    if not isinstance(messages, list) or not messages or not all(
+            isinstance(item, dict) and isinstance(item.get("op"), str) and item["op"] != "batch"
+            for item in messages):
+        raise WireError("a batch that is not a list of messages")
+    return messages
 
 
 def receive(sock: socket.socket) -> dict[str, Any]:
