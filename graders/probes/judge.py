@@ -1113,8 +1113,20 @@ def _over_limit_message(stop: Stop | None, why: str) -> str:
 
 def _definitions(path: Path) -> dict[str, Location]:
     try:
-        tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+        data = path.read_bytes()
+    except OSError:
         return {}
-    return {node.name: Location(path.name, node.lineno) for node in tree.body
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    known = _DEFINED.get(path)
+    if known is not None and known[0] == data:  # every check of an exercise asks: parse once
+        return known[1]
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return {}
+    found = {node.name: Location(path.name, node.lineno) for node in tree.body
+             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    _DEFINED[path] = (data, found)
+    return found
+
+
+_DEFINED: dict[Path, tuple[bytes, dict[str, Location]]] = {}
