@@ -1,7 +1,7 @@
 """Starts the coffee as a task and never awaits it.
 
 fails: nothing_left_behind
-says: started and never awaited
+says: left work behind
 """
 
 import asyncio
