@@ -5,8 +5,9 @@ The jobs are an iterator whose every `next()` is a message to the judge, and han
 function whose every call is one: the judge counts the jobs taken, the jobs in hand at once and
 who was served when, on its own clock. Every job takes the same simulated time, so `workers`
 workers that always take the next job at once finish n jobs in exactly ceil(n / workers) rounds;
-taken minus started is the backlog (jobs in the queue plus the one the producer may hold while
-it waits to put it), which a queue of `maxsize` keeps at maxsize or maxsize + 1. A cancelled
+taken minus started, each time both sides are still, is the backlog (jobs in the queue plus the
+one the producer may hold while it waits to put it), which a queue of `maxsize` keeps at maxsize
+or maxsize + 1 (a job a worker has taken and hands to a task of its own counts once it starts). A cancelled
 handle tidies up on the judge's clock before it ends, and its caller waits for that.
 Evidence each check passes on (what the judge saw itself) is in EVIDENCE; what the submission's
 side reports (tasks left, timers, a queue's state, where a task waits) can only cost points.
@@ -48,8 +49,9 @@ EVIDENCE = {
     "workers_run_at_once": "the judge's handle had exactly `workers` jobs in hand at once, and the "
                            "jobs took exactly ceil(n / workers) rounds on the judge's clock, with no "
                            "wakeup of the process on a timer of its own",
-    "queue_applies_backpressure": "jobs taken from the judge's iterator minus jobs handle started: "
-                                  "never more than maxsize + 1, and maxsize at some point",
+    "queue_applies_backpressure": "jobs taken from the judge's iterator minus jobs handle started, "
+                                  "each time both sides were still: never more than maxsize + 1, "
+                                  "and maxsize at some point",
     "failing_job_does_not_stop_the_pool": "the pair returned: errors holds, for each job whose "
                                           "handle raised, an exception named JobError with "
                                           "handle's own message; the other results as handle "
@@ -103,7 +105,9 @@ class Pipeline:
     raised: dict[str, JobError] = field(default_factory=dict)
     strangers: list[Any] = field(default_factory=list)  # handle called with something not a job
     taken: int = 0
-    backlog: int = 0  # the most jobs taken from the iterator and not yet started
+    # The most jobs taken from the iterator and not yet started, at the instants both sides were
+    # still (a job a worker has taken and hands to a task of its own is started a step later).
+    backlog: int = 0
     callers: set[str] = field(default_factory=set)  # the tasks that called handle (reported)
     inside: Counter[str] = field(default_factory=Counter)  # handle calls running, by task
     tidying: int = 0  # handle calls cancelled and still tidying up
@@ -112,6 +116,8 @@ class Pipeline:
 
     def took_one(self) -> None:
         self.taken += 1
+
+    def still(self) -> None:
         self.backlog = max(self.backlog, self.taken - self.in_flight.started)
 
     def result_for(self, job: str) -> str:
@@ -233,7 +239,8 @@ def _where(submission: Submission) -> Location | None:
 def _run(submission: Submission, pipeline: Pipeline, **options: Any) -> Run:
     """process_all on the pipeline's jobs, there; the judge's clock times it."""
     return submission.call("process_all", *pipeline.arguments(), coroutine=True,
-                           call=pipeline.call(), limit=LIMIT, spy_queues=True, **options)
+                           call=pipeline.call(), limit=LIMIT, spy_queues=True,
+                           on_still=pipeline.still, **options)
 
 
 def _queue_waits(run: Run) -> list[dict[str, int]]:

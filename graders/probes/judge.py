@@ -265,6 +265,7 @@ class _Conversation:
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}  # commands sent, by number
         self.answer: asyncio.Future[dict[str, Any]] | None = None
         self.limit_at: float | None = None
+        self.on_still: Callable[[], None] | None = None
 
 
 class _JudgeSelector:
@@ -310,6 +311,8 @@ class JudgeLoop(asyncio.SelectorEventLoop):
         if not talk.idle:
             self.submission.listen()
             return
+        if talk.on_still is not None:  # both sides still: what this instant settled on
+            talk.on_still()
         wanted = [time for time in (next_timer, talk.until) if time is not None]
         if not wanted:
             self.submission.deadlocked()
@@ -666,7 +669,8 @@ class Submission:
              server: Handed | None = None, session: Handed | None = None,
              spy_loop: bool = False, spy_queues: bool = False,
              tasks_at_return: bool = False,
-             turns: Turns | None = None, on_end: Callable[[], None] | None = None) -> Run:
+             turns: Turns | None = None, on_end: Callable[[], None] | None = None,
+             on_still: Callable[[], None] | None = None) -> Run:
         """Call the student's `function` with `args` (plain data, `Handed` objects, and
         `wire.CallRef`s: the coroutine of a handed object's async method) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
@@ -685,7 +689,9 @@ class Submission:
         the tasks still pending at the moment the coroutine returned, before any other ran).
         A coroutine call may also have `turns` (an observer task counting the turns other tasks
         get, `Turns`) and `on_end` (called when the runtime says the student's coroutine ended,
-        `Ended`)."""
+        `Ended`). `on_still` is called each time both sides are still (the submission idle, the
+        world with nothing to do) before the clock moves or the run is found stuck: the state an
+        instant settled on, not the steps on the way to it (judge-side evidence)."""
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
@@ -714,7 +720,7 @@ class Submission:
             request["handles"] = self._shapes()
         assert self.loop is not None or self.sock is None
         started = self.loop.now if self.loop is not None else 0.0
-        answer = self._request(request, limit_at=started + limit + _SLACK)
+        answer = self._request(request, limit_at=started + limit + _SLACK, on_still=on_still)
         self._fail_if_refused(answer)
         assert self.loop is not None
         run = self._run(call or function, answer, self.loop.now - started)
@@ -825,14 +831,15 @@ class Submission:
     # --- the conversation -------------------------------------------------------------------
 
     def _request(self, message: dict[str, Any], limit_at: float | None = None,
-                 script: Callable[[], Awaitable[None]] | None = None) -> dict[str, Any]:
+                 script: Callable[[], Awaitable[None]] | None = None,
+                 on_still: Callable[[], None] | None = None) -> dict[str, Any]:
         if self._gone:
             return {"op": "broken", "why": self._gone}
         if self.sock is None:
             self._start()
         assert self.loop is not None and self.sock is not None
         talk = self.talk = _Conversation(self)
-        talk.limit_at = limit_at
+        talk.limit_at, talk.on_still = limit_at, on_still
         talk.answer = self.loop.create_future()
         message["now"] = self.loop.now
         scripted = self.loop.create_task(script()) if script is not None else None
