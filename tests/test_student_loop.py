@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import select
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -523,3 +527,49 @@ def _body_lines(source: str) -> list[str]:
                 if len(line) >= 25 and not line.startswith(('"""', "#")):
                     found.append(line)
     return found
+
+
+WATCHING = """
+import signal, sys
+from pathlib import Path
+from graders.student import watch
+for batch in watch.saved_files(Path(sys.argv[1])):
+    print("saved", flush=True)  # the watcher runs: the next Ctrl-C reaches it while it waits
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how a terminal's Ctrl-C arrives")
+def test_ctrl_c_while_waiting_for_a_save_prints_no_library_log_line(tmp_path: Path) -> None:
+    watched = tmp_path / "exercises"
+    watched.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", WATCHING, str(watched)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        # Saves until the watcher has seen one (it starts watching a moment after it starts).
+        assert child.stdout is not None
+        for attempt in range(600):
+            (watched / f"ex{attempt}.py").write_text("x = 1\n")
+            ready, _, _ = select.select([child.stdout], [], [], 0.1)
+            if ready:
+                break
+        assert child.stdout.readline() == "saved\n"
+        child.send_signal(signal.SIGINT)
+        _, errors = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert "KeyboardInterrupt caught" not in errors  # watchfiles' own line
+    assert "KeyboardInterrupt" in errors  # raised to the caller, which says "Stopped watching."
+
+
+def test_a_long_title_wraps_and_the_next_step_names_the_mark_shown() -> None:
+    long_title = "the queue holds at most `maxsize` jobs: the producer waits while it is full"
+    check = CheckResult("backpressure", long_title * 2, "timeout", 0, 2, message="it hung")
+    report = Report([ExerciseResult(8, "queues", "Queues", "ex08_queues.py", [check])])
+    shown = text.render(report)
+    lines = shown.splitlines()
+    assert lines[1].endswith("0/2")  # the points stay on the title's first line
+    title_lines = [lines[1].removesuffix("0/2")] + [line for line in lines[2:] if line.startswith("    ")
+                                                     and not line.startswith("      ")]
+    assert " ".join(" ".join(title_lines).split()) == "⏱ " + " ".join((long_title * 2).split())
+    assert "..." not in shown and all(len(line) <= text.WIDTH for line in lines)
+    assert "Next: fix the first ⏱ above" in shown and "✗" not in shown

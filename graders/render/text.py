@@ -50,11 +50,18 @@ def next_step(report: Report) -> str:
         return ""
     number = failing[0].number
     again = f"grade exercise {number}{_solutions_option(report.solutions)}"
+    mark = first_mark(failing[0])
     if len(report.exercises) == 1:
-        fix = "Next: fix the first ✗ above"
+        fix = f"Next: fix the first {mark} above"
     else:
-        fix = f"Next: exercise {number} is the first that fails; fix its first ✗"
+        fix = f"Next: exercise {number} is the first that fails; fix its first {mark}"
     return f"{fix}, then run `{again}` again.\nStuck? grade hint {number}"
+
+
+def first_mark(exercise: ExerciseResult) -> str:
+    """The mark of the exercise's first check that did not pass (✗, ⏱ or !), as printed."""
+    first = next((check for check in exercise.checks if not check.passed), None)
+    return MARKS[first.status][0] if first is not None else MARKS["failed"][0]
 
 
 def _solutions_option(folder: str) -> str:
@@ -110,9 +117,11 @@ def _check(check: CheckResult, style,  # type: ignore[no-untyped-def]
            with_message: bool = True) -> list[str]:
     mark, colour = MARKS[check.status]
     score = f"{_points(check.score)}/{_points(check.max_score)}"
-    title = check.title if len(check.title) < WIDTH - 16 else check.title[: WIDTH - 19] + "..."
-    label = f"  {mark} {title}"
+    # A long title wraps under itself; the points stay on its first line.
+    title = textwrap.wrap(check.title, WIDTH - 17) or [""]
+    label = f"  {mark} {title[0]}"
     lines = [style(label.ljust(WIDTH - 8), fg=colour) + score.rjust(8)]
+    lines += [style(f"    {part}", fg=colour) for part in title[1:]]
     if with_message and check.message and not check.passed:
         lines += _wrapped(check.message)
     return lines

@@ -68,7 +68,10 @@ class Watcher:
                    f"{datetime.now():%H:%M:%S}\n")
         self._show(self._render(report))
         if not report.passed:
-            self._show(f"Next: fix the first ✗ above and save {path} to grade it again.\n"
+            from graders.render.text import first_mark
+
+            mark = first_mark(report.exercises[0]) if report.exercises else "✗"
+            self._show(f"Next: fix the first {mark} above and save {path} to grade it again.\n"
                        f"Stuck? grade hint {self.current.number}    (Ctrl-C stops watching)")
             return True
         return self._advance()
@@ -138,8 +141,10 @@ def saved_files(folder: Path) -> Iterable[set[Path]]:
     """Batches of Python files saved under `folder`, until Ctrl-C."""
     import watchfiles
 
+    # raise_interrupt: Ctrl-C while waiting reaches watch_command, which says it stopped (else
+    # watchfiles logs a line of its own, "KeyboardInterrupt caught, stopping watch").
     for batch in watchfiles.watch(folder, watch_filter=watchfiles.PythonFilter(), step=SETTLE_MS,
-                                  raise_interrupt=False):
+                                  raise_interrupt=True):
         yield {Path(path) for _, path in batch}
 
 
@@ -169,5 +174,5 @@ def watch_command(number: int | None) -> None:
                       click.clear if color else lambda: None)
     try:
         run(watcher, saved_files(student_progress.EXERCISES_DIR))
-    except KeyboardInterrupt:  # Ctrl-C during a grading; while waiting, watchfiles just stops
+    except KeyboardInterrupt:  # Ctrl-C, during a grading or while waiting for a save
         click.echo("\nStopped watching.")
