@@ -112,6 +112,17 @@ def test_writing_a_function_counts_as_started_before_any_grading(student: Path) 
     assert "not started" in row(listed, 3), "editing only comments is not starting"
 
 
+def test_a_missing_file_is_missing_and_says_how_to_get_the_stub_back(student: Path,
+                                                                     no_grading: None) -> None:
+    (student / by_number(1).file_name).unlink()
+    listed = invoke("list").output
+    assert "missing" in row(listed, 1) and "started" not in row(listed, 1), listed
+    assert row(listed, 1).rstrip().endswith("-")
+    shown = invoke().output  # `grade` alone: the next exercise is the missing one
+    assert "missing: there is no " in shown, shown
+    assert "`git checkout -- " in shown and "ex01_coroutines.py` brings the stub back" in shown
+
+
 def test_a_broken_stub_is_not_started_until_it_changes(student: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     broken = dataclasses.replace(by_number(1), broken_stub=True)

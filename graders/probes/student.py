@@ -204,8 +204,10 @@ class Solution:
                        f"the file runs for ever. Keep work inside functions.", where)
 
         if not self.path.is_file():
-            raise Fail(f"There is no file {self.file_name} in {self.path.parent}: create it, "
-                       f"or copy the stub from exercises/.")
+            raise Fail(f"There is no file {self.file_name} in {self.path.parent}: the checks load "
+                       f"the exercise from it. If it was deleted or renamed, `git checkout -- "
+                       f"exercises/{self.file_name}` (in the folder you cloned) brings the stub "
+                       f"back.")
         data = self.path.read_bytes()
         compiled = _compiled.get((self.path, rules.ENFORCED))
         code = compiled[1] if compiled is not None and compiled[0] == data else self._compile(data)

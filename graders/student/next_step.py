@@ -54,6 +54,9 @@ def next_block(item: Progress, style: Style) -> list[str]:
 
 def describe(item: Progress) -> str:
     """'started: 9/12 when you last graded it, edited since' and the like."""
+    if item.status == "missing":
+        return (f"missing: there is no {student_progress.relative(item.path)}; "
+                f"`git checkout -- {student_progress.relative(item.path)}` brings the stub back")
     if item.status == "not started":
         if item.exercise.broken_stub:
             return "not started: the file is still as it was handed out"

@@ -13,6 +13,7 @@ An exercise's status, without grading:
   a program with planted mistakes) cannot be told apart that way: it is not started while its
   file is the one first seen by a `grade` command (`stubs.json`), so editing it before ever
   running `grade` makes that edited file count as the stub;
+- missing: there is no such file (deleted or renamed);
 - started: anything else (written, or passed but edited since: `grade exercise N` tells).
 
 The exercise the student is on (`current`): the one they last graded on its own, while it does not
@@ -42,7 +43,7 @@ HINTS_FILE = "hints.json"
 BASELINES_FILE = "stubs.json"
 LAST_FILE = "last.json"
 
-Status = Literal["done", "started", "not started"]
+Status = Literal["done", "started", "not started", "missing"]
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,10 @@ def progress_of(exercise: Exercise, graded: Graded | None, baseline: str | None 
     path = EXERCISES_DIR / exercise.file_name
     current = digest(path)
     changed = graded is not None and current != graded.digest
-    if graded is not None and graded.passed and not changed:
-        status: Status = "done"
+    if not path.is_file() and not path.is_symlink():
+        status: Status = "missing"
+    elif graded is not None and graded.passed and not changed:
+        status = "done"
     elif (current == baseline) if exercise.broken_stub else untouched(path, exercise.functions):
         status = "not started"
     else:
