@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from kit import REFERENCE, STUBS
 from report_formats import gradescope_problems
 
 from graders.instructor.gradescope import write_bundle
-from graders.registry import exercises
+from graders.registry import KIT_ROOT, exercises
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +68,47 @@ def files(folder: Path, prefix: str = "") -> dict[str, str]:
             for exercise in exercises()}
 
 
-def test_good_submission_gets_full_marks(bundle: Path, tmp_path: Path) -> None:
-    data = autograder(bundle, tmp_path, files(REFERENCE, prefix="exercises/"))
+def recipe(heading: str) -> list[str]:
+    """The commands of the first indented block after `heading` in docs/instructors-ci.md."""
+    lines = (KIT_ROOT / "docs" / "instructors-ci.md").read_text(encoding="utf-8").splitlines()
+    after = lines[lines.index(heading) + 1:]
+    start = next(index for index, line in enumerate(after) if line.startswith("    "))
+    block = []
+    for line in after[start:]:
+        if not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return block
+
+
+@pytest.mark.skipif(shutil.which("unzip") is None, reason="the recipe unzips with unzip")
+def test_the_docs_recipe_gives_the_reference_full_marks(bundle: Path, tmp_path: Path) -> None:
+    """"Testing the zip without Gradescope", run as written, from a folder that holds the zip
+    the recipe before it makes and the kit's reference/ (only /tmp/ag is moved here)."""
+    here = tmp_path / "kit"
+    here.mkdir()
+    shutil.copy(bundle, here / "autograder.zip")
+    (here / "reference").symlink_to(REFERENCE)
+    script = "\n".join(recipe("### Testing the zip without Gradescope"))
+    script = script.replace("/tmp/ag", str(tmp_path / "ag"))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=here, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = (tmp_path / "ag" / "results" / "results.json").read_text(encoding="utf-8")
+    assert done.stdout.rstrip().endswith(written.rstrip())  # the recipe ends by printing it
+    data = json.loads(written)
+    assert gradescope_problems(data) == [], data
     assert data["score"] == sum(test["max_score"] for test in data["tests"]) > 0
     assert {test["status"] for test in data["tests"]} == {"passed"}
+    graded = {test["number"].split(".")[0] for test in data["tests"]}
+    assert graded == {str(exercise.number) for exercise in exercises()}
     assert data["output"].startswith("Graded files: ") and "Not found" not in data["output"]
 
 
 def test_failing_submission_gets_zero_with_messages(bundle: Path, tmp_path: Path) -> None:
-    data = autograder(bundle, tmp_path, files(STUBS))
+    # Submitted as a repository is: the files in an exercises/ folder.
+    data = autograder(bundle, tmp_path, files(STUBS, prefix="exercises/"))
     assert data["score"] == 0 and data["tests"]
     assert {test["status"] for test in data["tests"]} == {"failed"}
     assert all(test["output"] for test in data["tests"])
