@@ -180,17 +180,23 @@ def test_honest_pull_request_is_graded_on_its_exercise_files(honest: Graded) -> 
     by_number = {exercise["number"]: exercise for exercise in honest.report["exercises"]}
     assert by_number[first.number]["score"] == by_number[first.number]["max_score"] > 0
     assert honest.report["score"] == by_number[first.number]["score"]  # the rest are stubs
-    assert honest.status == 1  # the check fails while any check fails
+    # Green: the one exercise it changes passes (the others, still the stubs, fail as on main).
+    assert honest.status == 0
+    assert f"Every exercise this pull request changes (exercise {first.number}) passes" \
+        in honest.summary and "Check: passed." in honest.log
     assert honest.ignored == [] and "not graded" not in honest.summary
     assert honest.summary.startswith("### Grade: ")
-    assert honest.log.splitlines()[-1] == (f"Points {honest.report['score']:g}/"
-                                           f"{honest.report['max_score']:g}")
+    assert (f"Points {honest.report['score']:g}/{honest.report['max_score']:g}"
+            in honest.log.splitlines())
 
 
 def test_tampering_scores_the_same_and_every_ignored_file_is_named(honest: Graded,
                                                                    tampering: Graded) -> None:
     assert scores(tampering.report) == scores(honest.report)
-    assert tampering.status == honest.status == 1
+    # Red: it also changes exercises 2 and 3, whose files were refused and graded as the stubs.
+    assert tampering.status == 1
+    assert "Check: failed." in tampering.summary and "exercise 2, exercise 3 do not yet" \
+        in tampering.summary
     second = exercises()[1]
     expected = {"graders/engine/runner.py", "graders/checks/conftest.py", "tests/conftest.py",
                 ".github/scripts/grade-pr.sh", ".github/workflows/grade-pr.yml", "pyproject.toml",
@@ -252,4 +258,5 @@ def test_a_solution_cannot_rewrite_the_script_that_grades_it(course: Course, hon
     # The grading sandbox's read-only file system (and the rules for exercise files, which
     # refuse the code before it runs) keep the script as it was...
     assert 'exit "$?"' in script
-    assert sneaky.status == 1  # ...and the check still fails, as the honest one does
+    # ...and the check is red: the one exercise it changes scored nothing (the rules refuse it).
+    assert sneaky.status == 1 and "Check: failed." in sneaky.summary

@@ -11,7 +11,9 @@
 # graded as the stub; every other file the pull request changes is ignored, and the job summary
 # lists them. Writes OUT/report.json, OUT/report.junit.xml, OUT/changed.txt, OUT/taken.txt,
 # OUT/refused.txt and OUT/ignored.txt, prints GitHub annotations, appends to the job summary
-# ($GITHUB_STEP_SUMMARY, when set), and exits 1 when a check fails. PYTHON (default: python) is
+# ($GITHUB_STEP_SUMMARY, when set), and exits 1 when a check of an exercise file the pull request
+# changes fails (every exercise is graded and shown; one it leaves as main has it grades the same
+# as it did there, so a pull request that finishes exercise 3 is green). PYTHON (default: python) is
 # a Python with the kit's dependencies installed. The exercise files' code runs in the grading
 # sandbox (GRADE_SANDBOX, default on: bubblewrap); when it cannot run, this exits 2.
 set -euo pipefail
@@ -78,6 +80,29 @@ refused_section() { # REFUSED_FILE: markdown for the job summary, or nothing
     echo "</pre>"
 }
 
+verdict() { # PYTHON OUT: the check's verdict (a line of markdown), exit 0 when green
+    # Green when every exercise file the pull request changes passes every check: an exercise it
+    # does not change is the file main has, which grades the same every time (seeded from the file).
+    "$1" - "$2/report.json" "$2/changed.txt" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+changed = set(open(sys.argv[2], encoding="utf-8").read().split())
+mine = [ex for ex in report["exercises"] if "exercises/" + ex["file"] in changed]
+failing = [ex for ex in mine if ex["score"] < ex["max_score"] or not ex.get("checks")
+           or any(check["status"] != "passed" for check in ex["checks"])]
+if not mine:
+    print("**Check: passed.** This pull request changes no exercise file.")
+elif failing:
+    names = ", ".join(f"exercise {ex['number']}" for ex in failing)
+    print(f"**Check: failed.** The check is green when every exercise this pull request changes "
+          f"passes every check; {names} {'does' if len(failing) == 1 else 'do'} not yet.")
+    sys.exit(1)
+else:
+    names = ", ".join(f"exercise {ex['number']}" for ex in mine)
+    print(f"**Check: passed.** Every exercise this pull request changes ({names}) passes every check.")
+PY
+}
+
 ignored_section() { # IGNORED_FILE: markdown for the job summary, or nothing
     [[ -s "$1" ]] || return 0
     echo "### Changes that were not graded"
@@ -116,6 +141,12 @@ main() {
         "$python" -c 'import sys; from graders.cli import main; main(sys.argv[1:])' all \
         --solutions "$PWD/exercises" --format github --report "json=$out/report.json" --report "junit=$out/report.junit.xml" ||
         status=$?
+    if ((status <= 1)); then # 1: some check failed somewhere; the pull request's own exercises decide
+        local said
+        said="$(verdict "$python" "$out")" && status=0 || status=1
+        echo "${said//\*\*/}"
+        section="$said"$'\n\n'"$section"
+    fi
     refused="$(refused_section "$out/refused.txt")"
     if [[ -n "$refused" ]]; then
         section="$refused"$'\n\n'"$section"
