@@ -10,6 +10,7 @@ and hang handling) report when the rules are switched off, since they must still
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -139,18 +140,20 @@ def test_a_crash_costs_only_its_own_exercise(tmp_path: Path, beneath_the_rules: 
 
 def test_processes_started_by_student_code_do_not_outlive_grading(
         tmp_path: Path, beneath_the_rules: None, start_method: str) -> None:
-    marker = f"kit-orphan-{tmp_path.name}"
+    # A command line only this run of this test makes (sleep adds its arguments up): the test
+    # looks for what it started, never for a name another test or program may use.
+    marker = f"0.{os.getpid()}{abs(hash(str(tmp_path))) % 10**9:09d}"
     source = tmp_path / "src.py"
     source.write_text(
         "import asyncio\nimport subprocess\n\n"
-        f"subprocess.Popen(['sleep', '600', '{marker}'[:0] or '600'], "
-        f"env={{'KIT_MARK': '{marker}'}})\n\n"
+        f"subprocess.Popen(['sleep', '600', '{marker}'])\n\n"
         "async def greet(name: str, delay: float) -> str:\n"
         "    await asyncio.sleep(delay)\n    return f'Hello, {name}!'\n\n"
         "def run_greet(name: str, delay: float) -> str:\n"
         "    return asyncio.run(greet(name, delay))\n")
     grade_file(by_number(1), source, tmp_path / "graded")
-    survivors = subprocess.run(["pgrep", "-f", "sleep 600 600"], capture_output=True, text=True)
+    survivors = subprocess.run(["pgrep", "-f", f"^sleep 600 {re.escape(marker)}$"],
+                               capture_output=True, text=True)
     assert survivors.stdout.strip() == ""
 
 
