@@ -27,6 +27,9 @@ class CheckResult:
     location: Location | None = None
     # Measured intervals and other figures a renderer may draw (e.g. a timeline).
     details: dict[str, Any] = field(default_factory=dict)
+    # What the student's code printed during the check (bounded; its own word, shown to the
+    # student as such and never part of a machine report).
+    printed: str = ""
 
     @property
     def passed(self) -> bool:
@@ -94,7 +97,7 @@ class Report:
                     "seed": exercise.seed,
                     "score": exercise.score,
                     "max_score": exercise.max_score,
-                    "checks": [check_dict(check) for check in exercise.checks],
+                    "checks": [_without_prints(check_dict(check)) for check in exercise.checks],
                 }
                 for exercise in self.exercises
             ],
@@ -107,6 +110,13 @@ def check_dict(check: CheckResult) -> dict[str, Any]:
         data.pop("location")
     if not check.details:
         data.pop("details")
+    if not check.printed:
+        data.pop("printed")
+    return data
+
+
+def _without_prints(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("printed", None)
     return data
 
 
@@ -121,4 +131,5 @@ def check_from_dict(data: dict[str, Any]) -> CheckResult:
         message=data.get("message", ""),
         location=Location(**location) if location else None,
         details=data.get("details", {}),
+        printed=data["printed"] if type(data.get("printed")) is str else "",
     )

@@ -261,3 +261,35 @@ def test_type_errors_are_explained_in_every_python_wording() -> None:
         "The future gather returns was used as if it were its result")
     assert explain(TypeError("unsupported operand type(s) for +: 'int' and 'str'")) == ""
     assert explain(ValueError("'coroutine' object is not subscriptable")) == ""
+
+
+PRINTS = '''import asyncio
+
+
+async def greet(name: str, delay: float) -> str:
+    print("greet got", name)
+    await asyncio.sleep(delay)
+    return "Hello, " + name + "!"
+
+
+def run_greet(name: str, delay: float) -> str:
+    print("run_greet got", name)
+    return "Hi, " + name
+'''
+
+
+def test_what_the_code_printed_shows_under_failed_checks_and_never_in_json(tmp_path: Path) -> None:
+    (tmp_path / "ex01_coroutines.py").write_text(PRINTS, encoding="utf-8")
+    plain = CliRunner().invoke(cli, ["exercise", "1", "-s", str(tmp_path)])
+    passed, failed = plain.output.split("\n  ✗ ", 1)  # greet's checks pass, run_greet's fail
+    assert "✓" in passed and "your code printed:" not in passed
+    assert "your code printed:\n      | run_greet got " in failed
+    verbose = CliRunner().invoke(cli, ["exercise", "1", "-s", str(tmp_path), "--verbose"])
+    assert verbose.output.count("your code printed:") > plain.output.count("your code printed:")
+    assert "| greet got " in verbose.output.split("\n  ✗ ", 1)[0]
+    report = CliRunner().invoke(cli, ["exercise", "1", "-s", str(tmp_path), "-f", "json"])
+    checks = [check for exercise in json.loads(report.output)["exercises"]
+              for check in exercise["checks"]]
+    assert checks and not any("printed" in check or "got " in json.dumps(check) for check in checks)
+    refused = CliRunner().invoke(cli, ["exercise", "1", "-s", str(tmp_path), "-v", "-f", "json"])
+    assert refused.exit_code == 2 and "--verbose is for the text format only" in refused.output

@@ -70,7 +70,10 @@ def verdict(spec: CheckSpec, error: BaseException | None,
             recorded: dict[str, Any] | None = None) -> CheckResult:
     """The result of one check from the exception it ended with (None: it passed) and the
     details it `record`ed."""
-    result = CheckResult(spec.name, spec.title, "failed", 0, spec.points, details=dict(recorded or {}))
+    details = dict(recorded or {})
+    printed = details.pop("printed", "")
+    result = CheckResult(spec.name, spec.title, "failed", 0, spec.points, details=details,
+                         printed=printed if type(printed) is str else "")
     if error is None:
         result.status, result.score = "passed", spec.points
     elif isinstance(error, Fail):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from graders.check import Fail
+from graders.check import Fail, record
 from graders.probes.loop import Leak, Outcome, Pending
 from graders.probes.spies import BlockingCall
 from graders.probes.stillness import Deadlock
@@ -189,6 +189,8 @@ def next_command() -> int:
 # reports are forged, for the kit's tests); and, where there is no fork, those started before
 # the checks ran, not yet connected.
 _KEPT: dict[tuple[str, bool], tuple[Any, socket.socket]] = {}
+# The most of what the student's code printed in one check that the check's result keeps.
+PRINTS_SHOWN = 4000
 # Real seconds a kept submission process has to say whether it is fit for the next check (it
 # answers at once unless its own code holds it: then it is replaced, which changes no verdict).
 RESET_PATIENCE = 5.0
@@ -589,6 +591,7 @@ class Submission:
         self._serving: dict[int, asyncio.Task[None]] = {}
         self._definitions: dict[str, Location] | None = None
         self._inbox: collections.deque[dict[str, Any]] = collections.deque()
+        self.printed = ""  # what the student's code printed during the check (its word)
         self._gone = ""
         # Wakes sent so far: a reply made after the latest one has not reached the submission.
         self.wakes = 0
@@ -846,6 +849,7 @@ class Submission:
         try:
             self._send(message)
             answer = self.loop.run_until_complete(talk.answer)
+            self._note_prints(answer)
             if scripted is not None and not scripted.done():
                 scripted.cancel()  # the submission's run ended first (its limit, a spin)
                 self.loop.run_until_complete(asyncio.wait([scripted]))
@@ -898,6 +902,14 @@ class Submission:
         if not self._inbox:
             self._inbox.extend(wire.unbatch(wire.receive(self.sock)))
         return self._inbox.popleft()
+
+    def _note_prints(self, message: dict[str, Any]) -> None:
+        """What the student's code printed, as its process says: shown to the student under the
+        check as their own output (recorded with the check's result; it decides nothing)."""
+        printed = message.get("printed")
+        if type(printed) is str and printed and len(self.printed) < PRINTS_SHOWN:
+            self.printed = (self.printed + printed)[:PRINTS_SHOWN]
+            record(printed=self.printed)
 
     def _take(self, message: dict[str, Any]) -> None:
         talk, loop = self.talk, self.loop
@@ -1003,6 +1015,7 @@ class Submission:
             while True:
                 message = self._next_message()
                 if message.get("op") == "where":
+                    self._note_prints(message)
                     return _stop(message)
         except (OSError, wire.WireError):
             return None

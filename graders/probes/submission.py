@@ -863,7 +863,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
         answer = _answer(runtime, solution, request)
         if forged_reports:
             answer = _as_a_clean_run(answer)
-        runtime.channel.send(answer)
+        runtime.channel.send(_with_prints(answer))
 
 
 # Threads of this runtime that live as long as the process (not the student's).
@@ -905,15 +905,16 @@ def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
     gc.freeze()  # what is left is the runtime's: the collections each run makes skip it
     sys.stdout = sys.__stdout__ = _CappedOutput()
     sys.stderr = sys.__stderr__ = _CappedOutput()
+    PRINTS.take()  # printed after the last check's answer: too late to show with it
 
 
 def _tell_where(runtime: Runtime, frame: FrameType | None) -> None:
     """The judge ran out of patience: tell it where the student's code is (a self-report, for
     the message only)."""
     stop = stop_in_frame(frame)
-    runtime.channel.try_send({"op": "where", "location": _where(stop.location),
-                              "function": stop.function, "code": stop.code,
-                              "loop_blocked": stop.loop_blocked})
+    runtime.channel.try_send(_with_prints({
+        "op": "where", "location": _where(stop.location), "function": stop.function,
+        "code": stop.code, "loop_blocked": stop.loop_blocked}))
 
 
 def _answer(runtime: Runtime, solution: Solution, request: dict[str, Any]) -> dict[str, Any]:
@@ -1714,9 +1715,45 @@ def _leave_the_judge(keep: socket.socket) -> None:
     sys.stderr = sys.__stderr__ = _CappedOutput()
 
 
+class _Prints:
+    """What the student's code printed (stdout and stderr, in order) since the judge last heard:
+    the first SHOWN characters of it, and how many more there were. The judge shows it under
+    the check, as the student's own output (a self-report: it decides nothing)."""
+
+    SHOWN = 4000
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = self.more = 0
+        self.lock = threading.Lock()
+
+    def add(self, text: str) -> None:
+        with self.lock:
+            room = max(0, self.SHOWN - self.size)
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+            self.more += max(0, len(text) - room)
+
+    def take(self) -> str:
+        with self.lock:
+            text = "".join(self.parts)
+            if self.more:
+                text += f"\n... ({self.more:,} more characters)"
+            self.parts, self.size, self.more = [], 0, 0
+            return text
+
+
+PRINTS = _Prints()
+
+
+def _with_prints(message: dict[str, Any]) -> dict[str, Any]:
+    printed = PRINTS.take()
+    return {**message, "printed": printed} if printed else message
+
+
 class _CappedOutput(io.TextIOBase):
-    """Where the student's prints go: nowhere, up to the output limit, past which a print fails
-    as a full disk would (EFBIG), and the check says so."""
+    """Where the student's prints go: kept for the judge to show (`PRINTS`), up to the output
+    limit, past which a print fails as a full disk would (EFBIG), and the check says so."""
 
     def __init__(self) -> None:
         self.written = 0
@@ -1728,6 +1765,7 @@ class _CappedOutput(io.TextIOBase):
         self.written += len(text)
         if self.written > OUTPUT_LIMIT:
             raise OSError(errno.EFBIG, "File too large")
+        PRINTS.add(str(text))
         return len(text)
 
 

@@ -27,11 +27,13 @@ def _points(value: float) -> str:
 
 
 def render(report: Report, color: bool = False, timelines: bool = False,
-           advice: bool = True) -> str:
+           advice: bool = True, prints: bool = False) -> str:
     """The report as text; `advice=False` leaves out the closing "Next: ..." (`grade watch`
-    says what to do next its own way)."""
+    says what to do next its own way). What the student's code printed is shown under each
+    failed check, and under every check with `prints`."""
     style = click.style if color else (lambda text, **_: text)
-    blocks = [_exercise(exercise, style, report.solutions, timelines) for exercise in report.exercises]
+    blocks = [_exercise(exercise, style, report.solutions, timelines, prints)
+              for exercise in report.exercises]
     passed = sum(check.passed for ex in report.exercises for check in ex.checks)
     total = sum(len(ex.checks) for ex in report.exercises)
     summary = (f"Total: {_points(report.score)}/{_points(report.max_score)} points, "
@@ -74,7 +76,7 @@ def _solutions_option(folder: str) -> str:
 
 
 def _exercise(exercise: ExerciseResult, style, folder: str,  # type: ignore[no-untyped-def]
-              timelines: bool) -> str:
+              timelines: bool, prints: bool = False) -> str:
     heading = f"Exercise {exercise.number}: {exercise.title}  ({exercise.file})"
     lines = [style(heading, bold=True)]
     for run in _runs(exercise.checks):
@@ -87,6 +89,8 @@ def _exercise(exercise: ExerciseResult, style, folder: str,  # type: ignore[no-u
             lines += _wrapped(f"{whose}: {check.message}")
         if check.location and not check.passed:
             lines.append(style(f"      at {_where(check.location, folder)}", dim=True))
+        if check.printed and (prints or not check.passed):
+            lines += _printed(check.printed, style)
         if timelines or not check.passed:
             lines += ["      " + line for line in timeline.draw(check.details.get("timeline", ()), 36)]
     lines.append(f"  Score: {_points(exercise.score)}/{_points(exercise.max_score)}")
@@ -108,9 +112,24 @@ def _runs(checks: list[CheckResult]) -> list[list[CheckResult]]:
 
 
 def _plain(check: CheckResult) -> bool:
-    """A failed check with a message and nothing drawn under it."""
-    return not check.passed and bool(check.message) and not timeline.draw(
+    """A failed check with a message and nothing drawn or printed under it."""
+    return not check.passed and bool(check.message) and not check.printed and not timeline.draw(
         check.details.get("timeline", ()), 36)
+
+
+# Lines of a check's prints shown in the text report (the result keeps the first 4,000
+# characters of them).
+PRINTED_LINES = 20
+
+
+def _printed(printed: str, style) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the student's code printed, marked as theirs."""
+    lines = printed.rstrip("\n").split("\n")
+    shown = [style("      your code printed:", dim=True)]
+    shown += [f"      | {line}" for line in lines[:PRINTED_LINES]]
+    if len(lines) > PRINTED_LINES:
+        shown.append(f"      | ... ({len(lines) - PRINTED_LINES} more lines)")
+    return shown
 
 
 def _check(check: CheckResult, style,  # type: ignore[no-untyped-def]

@@ -65,16 +65,29 @@ def remember_seed(ctx: click.Context, _param: click.Parameter, value: int | None
     ctx.meta[SEED] = value
 
 
+VERBOSE = "grade.verbose"  # where --verbose is kept: ctx.meta
+
+
+def remember_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[VERBOSE] = value
+
+
 def renderer(fmt: str) -> Callable[[Report, bool], str]:
-    """RENDERERS[fmt]; with --timeline, text that draws every measured timeline."""
-    if not click.get_current_context().meta.get(TIMELINE):
+    """RENDERERS[fmt]; with --timeline, text that draws every measured timeline; with
+    --verbose, text that shows what the code printed under every check."""
+    meta = click.get_current_context().meta
+    timelines, prints = bool(meta.get(TIMELINE)), bool(meta.get(VERBOSE))
+    if not (timelines or prints):
         return RENDERERS[fmt]
-    if fmt != "text":
+    if fmt != "text" and timelines:
         raise click.UsageError("--timeline draws in the text format only (json holds each "
                                "check's timeline in its details)")
+    if fmt != "text":
+        raise click.UsageError("--verbose is for the text format only (what the code printed is "
+                               "never part of a machine report)")
     from graders.render.text import render
 
-    return lambda report, color: render(report, color, timelines=True)
+    return lambda report, color: render(report, color, timelines=timelines, prints=prints)
 
 
 def grading_options(command):  # type: ignore[no-untyped-def]
@@ -83,6 +96,10 @@ def grading_options(command):  # type: ignore[no-untyped-def]
                            help="Draw the checks' random data from N instead of from each file's "
                                 "contents: the seed a JSON report records replays that grading."
                            )(command)
+    command = click.option("--verbose", "-v", is_flag=True, expose_value=False,
+                           callback=remember_verbose,
+                           help="Show what your code printed under every check, passing ones "
+                                "too (a failed one always shows it).")(command)
     command = click.option("--timeline", is_flag=True, expose_value=False,
                            callback=remember_timeline,
                            help="Draw what ran when for every check that measured it, passing "
