@@ -491,6 +491,8 @@ class Cancelled:
     served_after: list[Job] = field(default_factory=list)  # jobs the world ran to their end since
     value: Any = None
     error: wire.Raised | None = None
+    early: str = ""  # how it ended before the cancellation could come (returned, raised)
+    early_at: float = 0.0
 
 
 def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
@@ -510,8 +512,9 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
         done = await remote.wait(started.task, timeout=(delays[2] + delays[3]) / 2)
         if done.state == "raised" and done.raised is not None:
             raise Fail(describe_raised(CALL, done.raised), _where(done.raised))
-        if done.state != "pending":
-            return  # it ended before any cancellation: other checks judge it
+        if done.state != "pending":  # it ended before the cancellation could come
+            seen.early, seen.early_at = done.state or "ended", loop.time()
+            return
         seen.at, seen.running = loop.time(), len(jobs.jobs) - len(jobs.finished)
         finished_then = len(jobs.finished)
         await remote.cancel(started.task)
@@ -531,7 +534,13 @@ def test_cancelled_collect_ends_cancelled(submission: Submission) -> None:
     _as_drawn_before()
     run = submission.scenario(_cancel_midway(jobs, seen, where), call=CALL)
     run.result(CALL)
-    if not seen.state or (seen.state == "cancelled" and not seen.served_after):
+    if not seen.state:  # nothing to judge is no pass: the cancellation never came
+        ended = (f"it had already {seen.early} after {seen.early_at:g} s of simulated time"
+                 if seen.early else "it had ended before the check could start it")
+        raise Fail(f"The check cancels {CALL} while some jobs have finished and others still run, "
+                   f"but {ended}, before the slowest jobs could finish: collect must wait for "
+                   f"every job (the checks above say what it returned).", where)
+    if seen.state == "cancelled" and not seen.served_after:
         return
     cancelled = (f"{CALL} was cancelled after {seen.at:g} s of simulated time, while "
                  f"{seen.running} of the {len(jobs.jobs)} jobs were still running")

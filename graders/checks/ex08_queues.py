@@ -57,10 +57,11 @@ EVIDENCE = {
                                           "handle's own message; the other results as handle "
                                           "returned them; each job handled once, in the rounds "
                                           "`workers` workers need on the judge's clock",
-    "no_worker_left_behind": "the pair returned, with no handle call still running when it "
-                             "returned; a worker left waiting on the queue touches nothing of "
-                             "the world (reported by the submission, it can only cost points; the "
-                             "cancelling check sees such code on the world's evidence)",
+    "no_worker_left_behind": "the pair returned after handle ran once for every job, with no "
+                             "handle call still running when it returned; a worker left waiting "
+                             "on the queue touches nothing of the world (reported by the "
+                             "submission, it can only cost points; the cancelling check sees "
+                             "such code on the world's evidence)",
     "cancelling_stops_the_workers": "after the judge cancelled the task: it ended cancelled within "
                                     "the grace, with no handle call still running (tidying up "
                                     "included) when it ended, and handle was never called again",
@@ -478,6 +479,7 @@ def test_no_worker_left_behind(submission: Submission) -> None:
     run = _run(submission, pipeline, tasks_at_return=True)
     call, where = pipeline.call(), _where(submission)
     _result(run, call)
+    _handled_once(pipeline, call, where)  # a run that did no work leaves no worker to see
     if pipeline.in_flight.now:
         raise Fail(f"{call} returned while {pipeline.in_flight.now} jobs were still being handled: "
                    f"every worker must have ended - not only been told to stop - by the time "
