@@ -135,24 +135,38 @@ _CLOCKS = {"time": 1, "monotonic": 1, "perf_counter": 1,
 _real_clocks = {name: getattr(time, name) for name in _CLOCKS}
 
 
+# What one read of a real clock by student code on a loop's thread moves that clock on, while it
+# is spied: the time module's clocks then count reads, not real time, so a busy wait reads them
+# the same number of times on an idle machine and on one at load 30 (by real time it ended after
+# fewer than BUSY_READS reads on a loaded one, and was told it asked too early instead). Code that
+# waits properly reads a clock a handful of times: a few tenths of a millisecond.
+READ_TICK = 1e-4
+
+
 @dataclass
 class ClockSpy:
-    """Counts clock reads made by student code on an event loop's thread. Past `BUSY_READS` the
-    code is waiting in a busy loop: the wait is recorded in `busy`, and from then on each read it
-    makes is an hour later than the one before, so that the loop ends at once instead of holding
-    the thread for real seconds."""
+    """Counts clock reads made by student code on an event loop's thread; the time module's clocks
+    then move `READ_TICK` a read from where they first stood, whatever real time does. Past
+    `BUSY_READS` the code is waiting in a busy loop: the wait is recorded in `busy`, and from
+    then on each read it makes is an hour later than the one before, so that the loop ends at once
+    instead of holding the thread."""
 
     busy: list[BusyWait] = field(default_factory=list)
     reads: int = 0
     _skew: float = 0.0
+    _started: dict[str, Any] = field(default_factory=dict)  # each real clock's first reading
 
-    def wrap(self, clock: str, read: Callable[[], Any], scale: int = 1) -> Callable[[], Any]:
+    def wrap(self, clock: str, read: Callable[[], Any], scale: int = 1,
+             by_reads: bool = False) -> Callable[[], Any]:
         def spied() -> Any:
             value = read()
             caller = sys._getframe(1).f_code.co_filename
             if _get_running_loop() is None or not is_student_file(caller):
                 return value
             self.reads += 1
+            if by_reads:
+                value = self._started.setdefault(clock, value) + type(value)(
+                    self.reads * READ_TICK * scale)
             if self.reads < BUSY_READS:
                 return value
             if self.reads == BUSY_READS:
@@ -163,7 +177,8 @@ class ClockSpy:
         return spied
 
     def watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Count this loop's `loop.time()` too (the instance's own attribute, not its class's)."""
+        """Count this loop's `loop.time()` too (the instance's own attribute, not its class's):
+        the loop's own clock, simulated time, which reads leave as it is."""
         loop.time = self.wrap("loop.time", loop.time)  # type: ignore[method-assign]
 
 
@@ -171,7 +186,7 @@ class ClockSpy:
 def spy_on_clock_reads() -> Iterator[ClockSpy]:
     spy = ClockSpy()
     for name, scale in _CLOCKS.items():
-        setattr(time, name, spy.wrap(f"time.{name}", _real_clocks[name], scale))
+        setattr(time, name, spy.wrap(f"time.{name}", _real_clocks[name], scale, by_reads=True))
     try:
         yield spy
     finally:
