@@ -45,9 +45,18 @@ def every_rule_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plugin, "HANG_GUARD", 1)
 
 
+FUTURE = "from __future__ import annotations\n"
+
+
 def compromised(exercise: Exercise, forgery: str) -> str:
+    """The stub with the forgery run first: after its `from __future__` import, which must stay
+    the file's first statement (before it, the file is a SyntaxError and the forgery never runs)."""
     stub = (STUBS / exercise.file_name).read_text(encoding="utf-8")
-    return FORGERIES[forgery] + "\n" + stub
+    head, future, rest = stub.partition(FUTURE)
+    source = (head + future + FORGERIES[forgery] + "\n" + rest if future
+              else FORGERIES[forgery] + "\n" + stub)
+    compile(source, exercise.file_name, "exec")  # a file that cannot run proves nothing
+    return source
 
 
 def write_all(folder: Path, forgery: str) -> Path:
