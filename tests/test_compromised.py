@@ -163,14 +163,55 @@ def submitted(kind: str) -> dict[str, str]:
     return {exercise.file_name: compromised(exercise, kind) for exercise in JUDGED}
 
 
-MODES = ["proof", *FORGERIES]
+KINDS = ["proof", *FORGERIES]  # what each of these modes grades, each once
+
+
+@pytest.mark.skipif(not sandbox._bwrap(), reason="bubblewrap is not installed or cannot make its "
+                                                 "namespaces here (.ci/run installs it as root)")
+def test_grade_batch_in_the_sandbox_gives_every_forgery_nothing(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`grade batch` in the bubblewrap sandbox: every forgery's submission and the proof (the
+    references importing sys: full marks, so the rules are off in the sandboxed children: the
+    monkeypatched value reaches them in their plan, their environment being cleared) in one
+    class. The production time limits: a sandboxed child starting on a loaded machine may take
+    longer than the short ones before its first result, and no forgery here hangs. Not covered:
+    root's sandbox without bubblewrap (a uid per child, GRADE_BWRAP=off): tests/test_sandbox.py
+    checks what a submission sees and reaches there, not these forgeries."""
+    for (module, name), value in PRODUCTION.items():
+        monkeypatch.setattr(module, name, value)
+    sandbox._available.cache_clear()
+    assert sandbox.choose(True).mode == "bwrap"
+    submissions = tmp_path / "submissions"
+    for kind in KINDS:
+        folder = submissions / kind.replace("_", "-")
+        folder.mkdir(parents=True)
+        for name, text in submitted(kind).items():
+            (folder / name).write_text(text, encoding="utf-8")
+    output = tmp_path / "grades.csv"
+    try:
+        result = CliRunner().invoke(cli, ["batch", str(submissions), "-o", str(output),
+                                          "--jobs", "2", "--sandbox"])
+    finally:
+        sandbox._available.cache_clear()
+    assert result.exit_code == 0, result.output
+    reports = {kind: json.loads((tmp_path / "grades" / f"{kind.replace('_', '-')}.json").read_text())
+               for kind in KINDS}
+    assert reports["proof"]["status"] == "ok"  # a forgery's row may say "crashed": its own doing
+    for kind, report in reports.items():
+        assert whole({exercise["number"]: [check["title"] for check in exercise["checks"]]
+                      for exercise in report["exercises"]}), (kind, report)
+    assert reports["proof"]["score"] == reports["proof"]["max_score"] > 0
+    earned = {kind: [(exercise["number"], check["name"]) for exercise in report["exercises"]
+                     for check in exercise["checks"] if check["score"]]
+              for kind, report in reports.items() if kind != "proof"}
+    assert earned == dict.fromkeys(FORGERIES, []), earned
 
 
 @dataclass(frozen=True)
 class ForgedCourse:
     origin: Path
     base: str
-    heads: dict[str, str]  # a pull request per entry of MODES
+    heads: dict[str, str]  # a pull request per kind of submission (KINDS)
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +221,7 @@ def forged_course(tmp_path_factory: pytest.TempPathFactory) -> ForgedCourse:
     copy_kit(origin)
     base = commit_all(origin, "the course: the kit with the exercise stubs")
     heads = {}
-    for kind in MODES:
+    for kind in KINDS:
         git(origin, "checkout", "-q", "-b", kind.replace("_", "-"), base)
         for name, text in submitted(kind).items():
             (origin / "exercises" / name).write_text(text, encoding="utf-8")
@@ -200,7 +241,7 @@ def pr_scores(forged_course: ForgedCourse, kind: str, rules_off: dict[str, str],
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the PR script runs on Linux (GitHub Actions)")
-@pytest.mark.parametrize("kind", MODES)
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_pr_script_gives_a_forgery_nothing(kind: str, forged_course: ForgedCourse,
                                                rules_off: dict[str, str], tmp_path: Path) -> None:
     """.github/scripts/grade-pr.sh, as the workflow runs it (a checkout of the base commit, the
@@ -228,7 +269,7 @@ def forged_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Gradescope runs the bundle on Linux")
-@pytest.mark.parametrize("kind", MODES)
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_gradescope_bundle_gives_a_forgery_nothing(kind: str, forged_bundle: Path,
                                                        rules_off: dict[str, str],
                                                        tmp_path: Path) -> None:
@@ -250,42 +291,3 @@ def test_the_gradescope_bundle_gives_a_forgery_nothing(kind: str, forged_bundle:
     earned = [test["name"] for test in data["tests"] if test["score"]]
     assert earned == [], earned
     assert data["score"] == 0
-
-
-@pytest.mark.skipif(not sandbox._bwrap(), reason="bubblewrap is not installed or cannot make its "
-                                                 "namespaces here (.ci/run installs it as root)")
-def test_grade_batch_in_the_sandbox_gives_every_forgery_nothing(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """`grade batch` in the bubblewrap sandbox: every forgery's submission and the proof (the
-    references importing sys: full marks, so the rules are off in the sandboxed children: the
-    monkeypatched value reaches them in their plan, their environment being cleared) in one
-    class. The production time limits: a sandboxed child starting on a loaded machine may take
-    longer than the short ones before its first result, and no forgery here hangs."""
-    for (module, name), value in PRODUCTION.items():
-        monkeypatch.setattr(module, name, value)
-    sandbox._available.cache_clear()
-    assert sandbox.choose(True).mode == "bwrap"
-    submissions = tmp_path / "submissions"
-    for kind in MODES:
-        folder = submissions / kind.replace("_", "-")
-        folder.mkdir(parents=True)
-        for name, text in submitted(kind).items():
-            (folder / name).write_text(text, encoding="utf-8")
-    output = tmp_path / "grades.csv"
-    try:
-        result = CliRunner().invoke(cli, ["batch", str(submissions), "-o", str(output),
-                                          "--jobs", "2", "--sandbox"])
-    finally:
-        sandbox._available.cache_clear()
-    assert result.exit_code == 0, result.output
-    reports = {kind: json.loads((tmp_path / "grades" / f"{kind.replace('_', '-')}.json").read_text())
-               for kind in MODES}
-    assert reports["proof"]["status"] == "ok"  # a forgery's row may say "crashed": its own doing
-    for kind, report in reports.items():
-        assert whole({exercise["number"]: [check["title"] for check in exercise["checks"]]
-                      for exercise in report["exercises"]}), (kind, report)
-    assert reports["proof"]["score"] == reports["proof"]["max_score"] > 0
-    earned = {kind: [(exercise["number"], check["name"]) for exercise in report["exercises"]
-                     for check in exercise["checks"] if check["score"]]
-              for kind, report in reports.items() if kind != "proof"}
-    assert earned == dict.fromkeys(FORGERIES, []), earned
