@@ -253,12 +253,13 @@ def pr_scores(forged_course: ForgedCourse, kind: str, rules_off: dict[str, str],
 def test_the_pr_script_gives_a_forgery_nothing(kind: str, forged_course: ForgedCourse,
                                                rules_off: dict[str, str], tmp_path: Path) -> None:
     """.github/scripts/grade-pr.sh, as the workflow runs it (a checkout of the base commit, the
-    pull request's exercise files only, `grade all` in the grading sandbox: bubblewrap here, as
-    root; `grade-pr.sh` stops with status 2 where it cannot run), once per forgery, with the rules
+    pull request's exercise files only, `grade all` in the grading sandbox: bubblewrap where it
+    runs, else root's uid per child; status 2 where neither can), once per forgery, with the rules
     off in the `grade` it starts (rules_off.py) and, through the plan, in its sandboxed children.
-    "proof" first: the references importing sys get full marks, so the rules really are off
-    there and a forgery's 0 is not the rules refusing its file. Not covered: the workflow file
-    itself (GitHub runs it), which only installs the kit and runs this script."""
+    "proof": the references importing sys get full marks, so the rules really are off there and a
+    forgery's 0 is not the rules refusing its file. Not covered: the workflow file itself (GitHub
+    runs it), which installs the kit and bubblewrap, fetches the pull request and runs this
+    script."""
     status, report = pr_scores(forged_course, kind, rules_off, tmp_path)
     if kind == "proof":
         assert status == 0 and report["score"] == report["max_score"] > 0, report
@@ -283,7 +284,7 @@ def test_the_gradescope_bundle_gives_a_forgery_nothing(kind: str, forged_bundle:
                                                        tmp_path: Path) -> None:
     """The bundle's run_autograder in a temporary /autograder (AUTOGRADER_ROOT), as Gradescope
     runs it: the submitted files copied over the kit's stubs, `grade all --format gradescope` in
-    the grading sandbox (bubblewrap here, as root), once per forgery, with the rules off in the
+    the grading sandbox (as the PR script's), once per forgery, with the rules off in the
     `grade` it starts (rules_off.py) and, through the plan, in its sandboxed children. "proof":
     the references importing sys get full marks. Not covered: setup.sh (the venv and bubblewrap
     it installs on Gradescope's image); the test runs with the kit's own Python."""
