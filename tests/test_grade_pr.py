@@ -148,12 +148,19 @@ class Graded:
 
 def grade_pr(course: Course, head: str, workspace: Path) -> Graded:
     """What the workflow does: a checkout of the base commit runs its own grade-pr.sh."""
-    git(workspace.parent, "clone", "-q", str(course.origin), workspace.name)
-    git(workspace, "checkout", "-q", "--detach", course.base)
+    return run_script(course.origin, course.base, head, workspace)
+
+
+def run_script(origin: Path, base: str, head: str, workspace: Path,
+               more_env: dict[str, str] | None = None) -> Graded:
+    """grade-pr.sh of a fresh checkout of `base` (in `workspace`) on the pull request `head`,
+    with `more_env` added to the environment."""
+    git(workspace.parent, "clone", "-q", str(origin), workspace.name)
+    git(workspace, "checkout", "-q", "--detach", base)
     out, summary = workspace.parent / "reports", workspace.parent / "summary.md"
     env = {**os.environ, "PYTHON": sys.executable, "GITHUB_STEP_SUMMARY": str(summary),
-           "NO_COLOR": "1"}
-    done = subprocess.run(["bash", str(SCRIPT), str(course.origin), course.base, head, str(out)],
+           "NO_COLOR": "1", **(more_env or {})}
+    done = subprocess.run(["bash", str(SCRIPT), str(origin), base, head, str(out)],
                           cwd=workspace, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     assert JUnitXml.fromfile(str(out / "report.junit.xml")).tests > 0

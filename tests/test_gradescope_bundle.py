@@ -46,15 +46,17 @@ def test_bundle_holds_the_entry_points_and_a_pristine_kit_without_answers(bundle
 
 
 def autograder(bundle: Path, root: Path, submission: dict[str, str],
-               python: str = sys.executable) -> dict[str, Any]:
-    """Lay out `root` as Gradescope does, run run_autograder, return results.json."""
+               python: str = sys.executable, more_env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Lay out `root` as Gradescope does, run run_autograder (with `more_env` added to the
+    environment), return results.json."""
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "source")
     for name, text in submission.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_text(text, encoding="utf-8")
     (root / "submission").mkdir(exist_ok=True)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python}
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python,
+           **(more_env or {})}
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=root, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
