@@ -19,13 +19,11 @@ test-only sitecustomize.py on its PYTHONPATH (tests/compromised/rules_off.py) th
 references importing sys (refused by the rules), which must get full marks: the rules really are
 off there, and a forgery's 0 is not the rules refusing its file.
 
-Known failing (a finding of these tests, in the checks, so in every mode): replaces_the_runtime
-answers every request "done" at once and earns 5 points, in exercise 4 (cancelled_collect_ends_
-cancelled: the scenario's run ends before the judge's script sends a command, the script is
-cancelled, nothing is seen and the check returns), 8 (no_worker_left_behind: process_all returned,
-no handle call in flight since none was made, no task left as self-reported) and 9
-(failed_deposit_releases_the_lock: the deposits lost money without a failure, and the check
-returns, leaving that to no_deposit_lost).
+A finding of these tests, fixed in the checks: replaces_the_runtime, which answers every request
+"done" at once, earned 5 points in every mode through three checks that passed on nothing seen,
+in exercise 4 (cancelled_collect_ends_cancelled: the run ended before the judge's script could
+cancel it), 8 (no_worker_left_behind: no handle call in flight, since none was made) and 9
+(failed_deposit_releases_the_lock: deposits that lost money without a failure); each now fails.
 """
 
 from __future__ import annotations
