@@ -490,10 +490,11 @@ class Remote:
         await self._do({"op": "rounds", "n": count})
 
     async def call_back(self, kept: wire.Kept, *args: Any, thread: str = "loop",
-                        name: str = "client-thread", quiet: bool = False,
+                        name: str = "", quiet: bool = False,
                         cancel_first: int = 0) -> Done:
         """Call a callable the student's code handed the world: on the loop's thread, or from a
-        new thread named `name` (`thread="new"`), as a library's own thread would.
+        new thread named `name` (else after the callable it runs) (`thread="new"`), as a library's
+        own thread would.
 
         `quiet` (with a new thread): the thread tells the judge itself what came of the call,
         without waking the submission's loop, so a loop that nothing else wakes stays asleep.
