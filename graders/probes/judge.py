@@ -1110,7 +1110,7 @@ def _over_limit_message(stop: Stop | None, why: str) -> str:
     if stop is None or where is None:
         return why
     if stop.loop_blocked and stop.function:
-        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+        return (f"The event loop was blocked: {stop.doing} "
                 f"({where.file}, line {where.line}), a call that would have held it long after "
                 f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
                 f"without reaching an await, no other task runs and the loop's clock stands "
