@@ -1337,7 +1337,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
             served = _served_report(routed)
     report = {
         "spun": outcome.spun, "timed_out": outcome.timed_out, "limit": outcome.limit,
-        "spin_rounds": outcome.spin_rounds,
+        "spin_rounds": outcome.spin_rounds, "asked_for": outcome.asked_for,
         "stuck": [_pending(task) for task in outcome.stuck],
         "leftover_tasks": [_pending(task) for task in outcome.leftover_tasks],
         "unawaited_tasks": [_pending(task) for task in outcome.unawaited_tasks],
