@@ -71,8 +71,10 @@ def expect_each_item_once(call: str, called: list[object], items: list[str],
                           location: Location | None) -> None:
     """Fail unless func was called once for each item (`called`: the items it was called with)."""
     got, expected = sorted(map(repr, called)), sorted(map(repr, items))
-    expect(got == expected, f"{call} called func {len(got)} times, with {got}; it should call it "
-                            f"once for each of the {len(items)} items {expected}.", location)
+    times = "once" if len(got) == 1 else f"{len(got)} times"
+    with_ = f", with {', '.join(got)}" if got else ""
+    expect(got == expected, f"{call} called func {times}{with_}; it should call it once for each "
+                            f"of the {len(items)} items ({', '.join(expected)}).", location)
 
 
 def refuse_awaitables(call: str, value: object, location: Location | None) -> None:

@@ -175,13 +175,15 @@ def test_fetch_url_releases_response(submission: Submission) -> None:
     fetched = _fetch_one(submission)
     fetched.run.result(FetchedOne.CALL)
     expect(not _count(fetched.run, "unreleased"),
-           "fetch_url read the response but never released it, so its connection is not handed "
-           "back to the pool. Use the response as an async context manager.", where)
+           "fetch_url read the response but never released it: the task asks it to release "
+           "every response, which hands the connection back to the pool whatever happens (reading "
+           "the body to its end does so only if nothing goes wrong first). Use the response as an "
+           "async context manager.", where)
     failed = _fetch_one(submission, 404)
     expect(not _count(failed.run, "unreleased"),
-           f"For a {_phrase(404)} response fetch_url never released the response, so its "
-           f"connection is not handed back to the pool: a response must be released on every "
-           f"path out of fetch_url, the error too. Use the response as an async context manager.",
+           f"For a {_phrase(404)} response fetch_url never released the response: a response "
+           f"must be released on every path out of fetch_url, the error too. Use the response as "
+           f"an async context manager.",
            where)
     expect(fetched.through_session() and failed.through_session(),
            "fetch_url returned without the server ever answering its request: get it with the "
@@ -336,9 +338,9 @@ def test_fetch_all_fetches_with_fetch_url(submission: Submission) -> None:
     fetched.run.result("fetch_all(urls)")
     count, unreleased = len(fetched.urls), _count(fetched.run, "unreleased")
     expect(unreleased == 0,
-           f"fetch_all left {unreleased} of the {count} responses unreleased, so their "
-           f"connections never go back to the pool. Fetch each URL with fetch_url, which "
-           f"releases its response.", where)
+           f"fetch_all left {unreleased} of the {count} responses unreleased: the task asks for "
+           f"every response to be released. Fetch each URL with fetch_url, which releases its "
+           f"response.", where)
     _require_answered(submission, fetched)
     failing = rand.rng.randrange(1, count - 1)
     fetched = _fetch_all(submission, failing=failing)

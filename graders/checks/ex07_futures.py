@@ -83,7 +83,7 @@ class CallbackError:
 
     def describe(self) -> str:
         where = "on the event loop's thread" if self.on_loop_thread else \
-            f"on the client's own thread ({self.thread})"
+            "on the client's own thread"
         return f"on_done, called {where}, raised {self.raised.text}"
 
 
@@ -328,11 +328,10 @@ def _thread_problems(run: Run, seen: Seen, client: Client, call: str,
                    run.location_of(first.raised.location) or where)
     foreign = _foreign_calls(run)
     if foreign:
-        thread = foreign[0].get("thread") if type(foreign[0].get("thread")) is str else "?"
-        raise Fail(f"on_done ran on the client's own thread ({thread}) and "
-                   f"touched the future or the event loop directly from there: neither is "
-                   f"thread-safe, so the loop may miss the change or corrupt its queue. From "
-                   f"another thread, ask the loop to do the work on its own thread.",
+        raise Fail("on_done ran on the client's own thread and "
+                   "touched the future or the event loop directly from there: neither is "
+                   "thread-safe, so the loop may miss the change or corrupt its queue. From "
+                   "another thread, ask the loop to do the work on its own thread.",
                    run.location_of(foreign[0].get("location")) or where)
     if seen.late > 1e-3 and not seen.never_started:
         when = (f"only {seen.late:.2f} s of simulated time later, when its event loop woke up for "

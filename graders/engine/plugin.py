@@ -138,7 +138,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, Any, None]:
 def _hang_message(stop: Stop, limit: float) -> str:
     where = stop.location
     if stop.loop_blocked and stop.function and where is not None:
-        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+        return (f"The event loop was blocked: {stop.doing} "
                 f"({where.file}, line {where.line}) and had not given control back to the loop "
                 f"when the check was stopped after {limit:g} s of real time. While a coroutine "
                 f"runs without reaching an await, no other task runs and the loop's clock stands "
@@ -158,7 +158,7 @@ def _deadlock_message(stop: Stop, first: _Hang | None) -> str:
         return (f"Stopped at once at the same place, {where.file} line {where.line}, where nothing "
                 f"could ever end the wait: the hang reported in the check \"{first.title}\".")
     if stop.loop_blocked and stop.function and where is not None:
-        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+        return (f"The event loop was blocked: {stop.doing} "
                 f"({where.file}, line {where.line}), a wait with no timeout for a threading "
                 f"Event that nothing could ever set: every other thread was waiting too, and "
                 f"the blocked loop could run nothing, so the check stopped it at once. While a "

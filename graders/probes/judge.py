@@ -267,6 +267,7 @@ class _Conversation:
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}  # commands sent, by number
         self.answer: asyncio.Future[dict[str, Any]] | None = None
         self.limit_at: float | None = None
+        self.started = 0.0  # the judge's clock when the request was sent
         self.on_still: Callable[[], None] | None = None
 
 
@@ -492,10 +493,11 @@ class Remote:
         await self._do({"op": "rounds", "n": count})
 
     async def call_back(self, kept: wire.Kept, *args: Any, thread: str = "loop",
-                        name: str = "client-thread", quiet: bool = False,
+                        name: str = "", quiet: bool = False,
                         cancel_first: int = 0) -> Done:
         """Call a callable the student's code handed the world: on the loop's thread, or from a
-        new thread named `name` (`thread="new"`), as a library's own thread would.
+        new thread named `name` (else after the callable it runs) (`thread="new"`), as a library's
+        own thread would.
 
         `quiet` (with a new thread): the thread tells the judge itself what came of the call,
         without waking the submission's loop, so a loop that nothing else wakes stays asleep.
@@ -842,7 +844,7 @@ class Submission:
             self._start()
         assert self.loop is not None and self.sock is not None
         talk = self.talk = _Conversation(self)
-        talk.limit_at, talk.on_still = limit_at, on_still
+        talk.limit_at, talk.on_still, talk.started = limit_at, on_still, self.loop.now
         talk.answer = self.loop.create_future()
         message["now"] = self.loop.now
         scripted = self.loop.create_task(script()) if script is not None else None
@@ -1024,6 +1026,12 @@ class Submission:
                 self.sock.settimeout(None)
 
     def over_limit(self) -> None:
+        talk = self.talk
+        if talk is not None and talk.until is not None and talk.limit_at is not None \
+                and talk.until > talk.limit_at:  # its own wait, not the world's: say how long
+            raise _OverLimit(f"Your code asked to wait {talk.until - talk.started:,.6g} s of "
+                             f"simulated time (an asyncio.sleep or a timeout that long), far past "
+                             f"what this check allows.")
         raise _OverLimit("Your code had not finished long after its limit in simulated time.")
 
     def _give_up(self, why: str) -> None:
@@ -1097,6 +1105,8 @@ class Submission:
         rounds = report.get("spin_rounds")
         run.spin_rounds = rounds if type(rounds) is int else run.spin_rounds
         run.stuck = _pendings(report.get("stuck"))
+        asked = report.get("asked_for")
+        run.asked_for = float(asked) if type(asked) in (int, float) else None
         run.leftover_tasks = _pendings(report.get("leftover_tasks"))
         run.unawaited_tasks = _pendings(report.get("unawaited_tasks"))
         run.never_awaited = _leaks(report.get("never_awaited"))
@@ -1122,7 +1132,7 @@ def _over_limit_message(stop: Stop | None, why: str) -> str:
     if stop is None or where is None:
         return why
     if stop.loop_blocked and stop.function:
-        return (f"The event loop was blocked: {stop.function}() was running `{stop.code}` "
+        return (f"The event loop was blocked: {stop.doing} "
                 f"({where.file}, line {where.line}), a call that would have held it long after "
                 f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
                 f"without reaching an await, no other task runs and the loop's clock stands "

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import errno
 import gc
+import os
 import random
 import re
 import sys
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, Generic, TypeVar
@@ -37,7 +38,7 @@ from graders.probes.student import (
     location_of_stack,
     location_of_traceback,
 )
-from graders.probes.values import explain
+from graders.probes.values import as_written, explain
 from graders.results import Location
 from graders.trust.limits import OUTPUT_LIMIT
 
@@ -70,6 +71,9 @@ def _time_of(loop: asyncio.AbstractEventLoop) -> float:
 SPIN_ROUNDS = 50_000
 # Loop seconds a task that swallows cancellation gets after the deadline before the run is cut.
 GRACE = 10.0
+
+# Where the grading's own code lives: a task whose coroutine is defined there may be the runtime's.
+_GRADERS = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 _CREATED_AT = re.compile(r'File "([^"]+)", line (\d+)')
 
@@ -112,6 +116,9 @@ class Outcome(Generic[T]):
     unretrieved: list[Leak] = field(default_factory=list)
     loop_thread: int = 0
     spin_rounds: int = SPIN_ROUNDS
+    # At the deadline: the farthest time a task had asked to wait until (an asyncio.sleep or a
+    # timeout far past the limit: not a deadlock), in seconds from the run's start.
+    asked_for: float | None = None
 
     def result(self, call: str) -> T:
         """The value the student's `call` returned; a Fail naming what went wrong otherwise."""
@@ -131,9 +138,14 @@ class Outcome(Generic[T]):
             raise Fail(self.deadlock_message(call), self.stuck[0].location if self.stuck else None)
 
     def deadlock_message(self, call: str) -> str:
-        waiting = "; ".join(task.describe() for task in self.stuck) or "no task"
+        waiting = grouped(task.describe() for task in self.stuck)
+        still = f" Still waiting: {waiting}." if waiting else ""
+        if self.asked_for is not None and self.asked_for > 2 * self.limit:
+            return (f"{call} had not finished after {self.limit:g} s of simulated time: it asked "
+                    f"to wait {self.asked_for:,.6g} s of simulated time (an asyncio.sleep or a "
+                    f"timeout that long), far past the {self.limit:g} s this check allows.{still}")
         return (f"{call} had not finished after {self.limit:g} s of simulated time: it waits for "
-                f"something that never happens (a deadlock). Still waiting: {waiting}.")
+                f"something that never happens (a deadlock).{still}")
 
     def leak_messages(self) -> list[str]:
         messages = [f"a coroutine was created but never awaited: {leak.describe()}"
@@ -158,6 +170,14 @@ class Outcome(Generic[T]):
         places = [leak.location for leak in self.never_awaited + self.unretrieved]
         places += [task.location for task in self.leftover_tasks + self.unawaited_tasks]
         return next((place for place in places if place), None)
+
+
+def grouped(items: Iterable[str]) -> str:
+    """Descriptions joined with "; ", each once, with how many times it came when more than
+    once: `worker() inside process_all at ex08_queues.py line 16 (3 tasks)`."""
+    counted = Counter(items)
+    return "; ".join(text if count == 1 else f"{text} ({count} tasks)"
+                     for text, count in counted.items())
 
 
 def describe_call_error(call: str, error: BaseException) -> str:
@@ -230,6 +250,7 @@ class _Watch:
     stuck: list[Pending] = field(default_factory=list)
     loop_errors: list[dict[str, Any]] = field(default_factory=list)
     spin_rounds: int = SPIN_ROUNDS
+    asked_until: float | None = None  # the farthest timer at the deadline
 
     def install(self) -> None:
         selector = self.loop._selector  # type: ignore[attr-defined]
@@ -256,7 +277,11 @@ class _Watch:
 
     def on_deadline(self, main: asyncio.Task[Any]) -> None:
         self.timed_out = True
-        stuck = [snapshot(task) for task in _all_tasks(self.loop) if not task.done()]
+        timers = [handle.when() for handle in getattr(self.loop, "_scheduled", ())
+                  if not handle.cancelled()]
+        self.asked_until = max(timers, default=None)
+        stuck = [snapshot(task) for task in _all_tasks(self.loop)
+                 if not task.done() and not _runtimes_own(task)]
         self.stuck = sorted(stuck, key=lambda task: task.location is None)  # located ones first
         main.cancel()
         self._keep_time_moving()
@@ -268,12 +293,28 @@ class _Watch:
 
 
 def snapshot(task: asyncio.Task[Any]) -> Pending:
-    """The task's innermost student coroutine and where it waits (or where it was created)."""
+    """The task's innermost student coroutine and where it waits (or where it was created),
+    named by what it runs, as the student wrote it (never `Task-14`, nor a `<locals>` qualname)."""
     chain = _await_chain(task.get_coro()) if not task.done() else []
     students = [(name, frame) for name, frame in chain if is_student_file(frame.f_code.co_filename)]
-    name, _ = (students or chain or [(task.get_name(), None)])[0]
+    runs = getattr(task.get_coro(), "__qualname__", None)
+    name, _ = (students or chain or [(runs or task.get_name(), None)])[0]
     where = location_of_stack(frame for _, frame in chain) if chain else None
-    return Pending(name=f"{name}()", location=where or getattr(task, "_created_at", None))
+    return Pending(name=as_written(name), location=where or getattr(task, "_created_at", None))
+
+
+def _runtimes_own(task: asyncio.Task[Any]) -> bool:
+    """A task of the grading's own (run_virtual's main, a command of the judge's) that waits in
+    no code of the student's and runs nothing the world handed over: not the student's to be
+    told about. A world object's method keeps its own name (`wait`), not its code's; a library's
+    coroutine (`asyncio.sleep`) the student made a task of is theirs."""
+    coroutine = task.get_coro()
+    code = getattr(coroutine, "cr_code", None)
+    if code is None or not code.co_filename.startswith(_GRADERS):
+        return False
+    if any(is_student_file(frame.f_code.co_filename) for _, frame in _await_chain(coroutine)):
+        return False
+    return getattr(coroutine, "__qualname__", "") == code.co_qualname
 
 
 def _await_chain(coroutine: Any) -> list[tuple[str, FrameType]]:
@@ -403,6 +444,8 @@ def _settle(outcome: Outcome[Any], task: asyncio.Task[Any], watch: _Watch,
     outcome.spun = watch.spun
     outcome.timed_out = watch.timed_out and not watch.spun
     outcome.stuck = watch.stuck
+    if watch.asked_until is not None:
+        outcome.asked_for = watch.asked_until - times.get("start", 0.0)
     outcome.elapsed = times.get("end", watch.last_time) - times.get("start", 0.0)
     if not task.done() or task.cancelled():
         if not watch.timed_out and not watch.spun:
@@ -448,7 +491,7 @@ def _never_awaited(record: warnings.WarningMessage) -> Leak | None:
         return None
     name = text.split("'")[1] if "'" in text else "a coroutine"
     frames = [(file, int(line)) for file, line in _CREATED_AT.findall(text)]
-    return Leak(f"{name}()", location_in_frames(frames))
+    return Leak(as_written(name), location_in_frames(frames))
 
 
 def _unretrieved(context: dict[str, Any]) -> Leak | None:

@@ -16,6 +16,7 @@ from types import CodeType, FrameType, ModuleType, TracebackType
 from typing import Any
 
 from graders.check import Fail
+from graders.probes.values import as_written
 from graders.results import Location
 from graders.trust import rules
 from graders.trust.rules import check_source, restricted_builtins
@@ -92,6 +93,16 @@ class Stop:
     # A coroutine was being run by the event loop: the loop could do nothing else meanwhile.
     loop_blocked: bool = False
 
+    @property
+    def doing(self) -> str:
+        """What the student's code was doing, as they wrote it: `cook() inside make_breakfast was
+        running `time.sleep(5)``, or, at a loop's own line (`while True: pass` stands on it),
+        `... was looping in `while True:``, the busy loop named rather than its condition."""
+        doing = (f"was looping in `{self.code}`"
+                 if self.code.startswith(("while ", "for ", "async for "))
+                 else f"was running `{self.code}`")
+        return f"{as_written(self.function)} {doing}"
+
 
 def stop_of(error: BaseException) -> Stop:
     """Where a timeout found the student's code. Its traceback holds exactly the frames that were
@@ -162,6 +173,9 @@ def _source_at(code: CodeType, line_number: int, last: int, most: int = 80) -> s
     """The expression the frame was evaluating (the call it was in), else its whole line."""
     line = linecache.getline(code.co_filename, line_number)
     text = line.strip()
+    if text.startswith(("while ", "for ", "async for ")):
+        text = re.sub(r"\s+#.*$", "", text)  # a loop: name the loop, without its comment
+        return text if len(text) <= most else text[:most - 3] + "..."
     positions = list(code.co_positions())
     if 0 <= last // 2 < len(positions):
         start, end, column, end_column = positions[last // 2]

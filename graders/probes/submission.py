@@ -1137,7 +1137,7 @@ def _quiet_callback(runtime: Runtime, command: dict[str, Any]) -> None:
         result["thread"] = threading.current_thread().name
         runtime.channel.send(result)
 
-    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+    threading.Thread(target=in_thread, name=_thread_name(command, function)).start()
 
 
 def _cancel_first(runtime: Runtime, loop: asyncio.AbstractEventLoop,
@@ -1210,8 +1210,15 @@ async def _callback(runtime: Runtime, command: dict[str, Any]) -> dict[str, Any]
         outcome["thread"] = threading.current_thread().name
         loop.call_soon_threadsafe(lambda: ended.done() or ended.set_result(outcome))
 
-    threading.Thread(target=in_thread, name=str(command.get("name", "client-thread"))).start()
+    threading.Thread(target=in_thread, name=_thread_name(command, function)).start()
     return await ended
+
+
+def _thread_name(command: dict[str, Any], function: Any) -> str:
+    """A thread is named by what it runs (the callback it calls, as the student named it), which
+    is what the student's own error reads ("no current event loop in thread 'on_done'")."""
+    name = command.get("name") or getattr(function, "__name__", "")
+    return name if isinstance(name, str) and name.isidentifier() else "callback"
 
 
 def _error_of(error: BaseException) -> dict[str, Any]:
@@ -1331,7 +1338,7 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
             served = _served_report(routed)
     report = {
         "spun": outcome.spun, "timed_out": outcome.timed_out, "limit": outcome.limit,
-        "spin_rounds": outcome.spin_rounds,
+        "spin_rounds": outcome.spin_rounds, "asked_for": outcome.asked_for,
         "stuck": [_pending(task) for task in outcome.stuck],
         "leftover_tasks": [_pending(task) for task in outcome.leftover_tasks],
         "unawaited_tasks": [_pending(task) for task in outcome.unawaited_tasks],
@@ -1449,7 +1456,8 @@ def _run_function(runtime: Runtime, function: Callable[..., Any], args: list[Any
     first_loop = len(runtime.loops)
     with _clock_spy(request) as clocks:
         if request.get("thread") == "new":
-            thread = threading.Thread(target=call, name="check-thread")
+            # Named by what it runs, as a student's thread would be.
+            thread = threading.Thread(target=call, name=_thread_name({}, function))
             thread.start()
             thread.join()
         else:

@@ -38,17 +38,26 @@ _GIVEN = ("coro_or_future", "coro", "main", "fut", "arg")
 _CORO_ONLY = ("create_task", "run", "run_coroutine_threadsafe")
 
 
+def as_written(qualname: str, call: str = "()") -> str:
+    """A function named as the student wrote it, with `call` after its name: `cook() inside
+    make_breakfast` where Python's qualname says `make_breakfast.<locals>.cook`, `a lambda inside
+    main`; a method keeps its class (`Wallet.deposit()`)."""
+    *outer, inner = qualname.split(".<locals>.")
+    shown = "a lambda" if inner == "<lambda>" else f"{inner}{call}"
+    return f"{shown} inside {outer[-1].rsplit('.<locals>', 1)[-1]}" if outer else shown
+
+
 def unawaited(value: Any) -> str | None:
     """What `value` is, if it is a coroutine, task or future standing where a result should be
     (here, or as the submission process described it: a `wire.Opaque`)."""
     if isinstance(value, Opaque):
         return _unawaited_opaque(value)
     if asyncio.iscoroutine(value):
-        name = getattr(value, "__qualname__", "a coroutine function")
-        return f"a coroutine object: {name}(...) was called but never awaited, so it never ran"
+        name = as_written(getattr(value, "__qualname__", "a coroutine function"), "(...)")
+        return f"a coroutine object: {name} was called but never awaited, so it never ran"
     if isinstance(value, asyncio.Task):
-        name = getattr(value.get_coro(), "__qualname__", "a coroutine")
-        return f"a task running {name}() that was never awaited (await it to get its result)"
+        name = as_written(getattr(value.get_coro(), "__qualname__", "a coroutine"))
+        return f"a task running {name} that was never awaited (await it to get its result)"
     if type(value).__name__ == "_GatheringFuture":
         return ("the future asyncio.gather(...) returns, never awaited (await it to get the "
                 "results)")
@@ -59,11 +68,11 @@ def unawaited(value: Any) -> str | None:
 
 def _unawaited_opaque(value: Opaque) -> str | None:
     if value.kind == "coroutine":
-        return (f"a coroutine object: {value.name or 'a coroutine function'}(...) was called but "
-                f"never awaited, so it never ran")
+        return (f"a coroutine object: {as_written(value.name or 'a coroutine function', '(...)')} "
+                f"was called but never awaited, so it never ran")
     if value.kind == "task":
-        return (f"a task running {value.name or 'a coroutine'}() that was never awaited (await it "
-                f"to get its result)")
+        return (f"a task running {as_written(value.name or 'a coroutine')} that was never awaited "
+                f"(await it to get its result)")
     if value.kind == "gathering":
         return ("the future asyncio.gather(...) returns, never awaited (await it to get the "
                 "results)")
