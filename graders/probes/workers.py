@@ -168,7 +168,8 @@ class Workers(Handed):
 
     def open(self, submission: Submission) -> None:
         """Listen, on the judge's loop, for the check's calls (before the student's call)."""
-        assert submission.loop is not None and submission.process is not None
+        if submission.loop is None or submission.process is None:
+            return  # the submission's process is gone: the call reports that, at once
         self._loop, self._submission_pid = submission.loop, submission.process.pid
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind("\0" + self.address)
