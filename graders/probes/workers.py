@@ -146,6 +146,7 @@ class Workers(Handed):
         self._submission_pid = 0
         self._flying: dict[int, int] = {}  # worker pid -> its calls in flight
         self._delivered = 0  # ranked answers taken by their worker process
+        self._answered = 0  # calls answered
         self._beat: socket.socket | None = None
         self._pinged = 0
         self._ponged = 0
@@ -293,14 +294,24 @@ class Workers(Handed):
                     del self._flying[pid]
             if ranked:
                 self._delivered += 1
+            self._answered += 1
             self._drop(conn)
             self._wake()
 
     async def _meet(self) -> bool:
+        """Wait for `barrier` calls in flight at once; once the submission said its pools allow
+        fewer (`settled_at`), for that many (or the items left), so that the most in flight at
+        once is what the pools allow, not what the machine's timing let through."""
         if not self.barrier:
             return False
-        await self._until(lambda: self.barrier_met or self.barrier_broken
-                          or len(self._flying) >= self.barrier)
+
+        def together() -> bool:
+            if self.barrier_met or len(self._flying) >= self.barrier:
+                return True
+            left = len(self.answers) - self._answered
+            return self.barrier_broken and len(self._flying) >= min(max(1, self.settled_at), left)
+
+        await self._until(together)
         if len(self._flying) >= self.barrier and not self.barrier_broken:
             self.barrier_met = True
         return self.barrier_met
