@@ -247,6 +247,7 @@ class Runtime:
         self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
         self.own: set[asyncio.Task[Any]] = set()  # tasks the runtime runs for the judge
         self.left_at_return: list[Any] = []  # tasks pending when a call's coroutine returned
+        self.pools_made: list[Any] = []  # process pools of this check's calls (`_PoolWatch`)
         self.turns: _Observer | None = None  # the call's turns observer (`turns=`), while it runs
         self.pool_watch: _PoolWatch | None = None  # a call that hands work to processes (`processes`)
         self.forged = False  # for the kit's tests: no self-report is sent (as a liar would not)
@@ -1000,7 +1001,11 @@ class _PoolWatch:
             for owner, name, original in originals:
                 setattr(owner, name, original)
             multiprocessing.set_start_method(method, force=True)
-            self._executors.clear()
+            # Each pool made stays referenced until the next check: one the student's code never
+            # shut down would otherwise be shut down by the collector as its last reference goes,
+            # sooner or later after compute_all returned, and the judge, which looks at its
+            # worker processes then, would see them running or not by chance.
+            self.runtime.pools_made.extend(self._executors)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """On the loop that runs the call, as the student's coroutine starts."""
@@ -1165,6 +1170,7 @@ def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
     """As a fresh process would start the next check: the student's module unloaded (loaded
     again on first use), nothing of the judge's last world held, the output limit anew."""
     sys.modules.pop(module_name, None)
+    runtime.pools_made.clear()
     runtime.proxies.clear()
     runtime.kept.clear()
     runtime.tasks.clear()
