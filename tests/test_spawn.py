@@ -144,7 +144,8 @@ def test_the_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_spawned_on_linux_exercise_13_grades(monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
-    # The spawn path where fork exists (forced): exercise 13's probe forks its pools itself.
+    # The spawn path where fork exists (forced): the submission process, started afresh, forks
+    # the pools' worker processes, whose calls of func reach the judge's socket.
     monkeypatch.setenv(isolation.START_ENV, "spawn")
     shutil.copy(REFERENCE / "ex13_processes.py", tmp_path / "ex13_processes.py")
     graded = runner.grade([by_number(13)], tmp_path).exercises[0]

@@ -1,24 +1,30 @@
 """Checks for exercise 13: compute_all runs a function in worker processes, `workers` at once.
 
-The function the checks give is a `ProcessWork` (graders/probes/processes.py): it pickles, the
-pools it is sent to start their processes by fork, and each call records the process it ran in -
-the grading process, which runs the event loop, means it never reached a worker process. How many
-calls ran at once is proved by a `multiprocessing.Barrier` the calls meet at in their worker
-processes, a free loop by a heartbeat on the loop that each call waits to see tick, the order of
-the results by making the calls finish in a drawn order, and what was left behind by recording
-every pool and worker process the student's code started. The real-time limits on those waits
-only stop code that would otherwise wait for ever: correct code passes them in milliseconds.
+The student's code runs in a process of its own. func is the judge's (`Workers`,
+graders/probes/workers.py): what the code gets pickles, and each call of it, made in a worker
+process, connects to a socket of the judge's, which learns the calling process from the kernel
+(not from anything the caller says) and, from /proc, whether it is a worker process started by
+the submission's process or that process itself - where the event loop runs: func never reached
+a worker process. The judge answers each call when it decides: how many ran at once is the
+number of worker processes whose calls it held at the same moment; the order of the results is
+checked by answering the calls one after another in a drawn order; a free loop by answering a
+call only after the loop that runs compute_all took a turn after it began; and what was left
+behind is what /proc says of the processes seen once compute_all has returned. The submission's
+own word (the pools it made, a loop's thread it says is blocked) only names a mistake or ends a
+wait that would otherwise last for ever. Evidence each check passes on is in EVIDENCE.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graders.check import Fail, at_line, check, expect, expect_each_item_once, record, refuse_awaitables
-from graders.probes import Outcome, Solution, run_virtual
+from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
 from graders.probes import inputs as rand
-from graders.probes.processes import ComputeError, ProcessWork, WorkLost, pickling_error
-from graders.probes.student import describe_exception
+from graders.probes.judge import Run, Submission
+from graders.probes.values import shown, unawaited
+from graders.probes.workers import Workers, supported
+from graders.results import Location
+from graders.trust import wire
 
 HINTS = (
     "Calling func(item) inside the coroutine computes on the event loop's own thread: nothing "
@@ -34,144 +40,219 @@ HINTS = (
     "a shutdown in a finally), so that it is shut down whether the calls succeed or fail.",
 )
 
+# Evidence each check's pass rests on: what the judge saw itself.
+EVIDENCE = {
+    "returns_results_in_order": "the list returned, equal to func's answers in the items' order, "
+                                "after the judge held the 10 calls of func until 10 worker "
+                                "processes (callers known by SO_PEERCRED, below the submission's "
+                                "process in /proc) had one in flight at once, then answered them "
+                                "one after another in a drawn order; func called once per item",
+    "runs_in_worker_processes": "every call of func came from a process below the submission's "
+                                "(not the submission's own, where the loop runs) and was answered "
+                                "only after the loop that runs compute_all answered a ping the "
+                                "judge sent after the call began; func called once per item",
+    "runs_all_at_once": "the judge held calls of func from 4 distinct worker processes in flight "
+                        "at the same moment; func called once per item",
+    "uses_at_most_workers_processes": "the child processes of the submission's process (/proc, "
+                                      "read at each call of func and at the end) and the worker "
+                                      "processes that called func number at most `workers`; func "
+                                      "called once per item and its answers returned",
+    "shuts_the_pool_down": "every worker process that called func, and every child process of "
+                           "the submission's process seen during the call, had ended (/proc) "
+                           "once compute_all returned; func called once per item",
+    "exceptions_propagate": "the judge raised ComputeError for one item to a worker process's "
+                            "call, compute_all raised ComputeError with that message, and every "
+                            "process seen had ended, as in shuts_the_pool_down",
+}
+
 CALL = "compute_all(func, items, workers)"
-# Calls that must run at once; the default pool of the CPUS cores the probe pretends is smaller.
+# Calls that must run at once; a pool made without max_workers is sized for 2 cores, smaller.
 TOGETHER = 4
 # Calls whose results the order check makes arrive in a drawn order (10! orders: a list in the
 # order the calls finished passes by luck far less often than once in a million).
 ORDERED = 10
 
 
-def _work(items: list[str], **options: Any) -> ProcessWork:
-    return ProcessWork({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items},
-                       **options)
+def _work(items: list[str], **options: Any) -> Workers:
+    if not supported():
+        raise Fail("Exercise 13 is graded on Linux only: the grader learns which process called "
+                   "func from the operating system (SO_PEERCRED and /proc), which this platform "
+                   "does not offer. Grade it on Linux or in WSL.", status="error")
+    return Workers({item: f"{item.upper()}-{rand.rng.randint(10, 99)}" for item in items},
+                   **options)
 
 
-def _compute(solution: Solution, work: ProcessWork, items: list[str], workers: int) -> Outcome[Any]:
-    with work.running():  # the file is loaded inside: a pool made as it loads is seen too
-        compute_all = solution.function("compute_all", coroutine=True)
-        func = work.function()
-        return run_virtual(lambda: compute_all(func, list(items), workers), limit=60,
-                           background=[work.beat])
+def _compute(submission: Submission, work: Workers, items: list[str], workers: int) -> Run:
+    return submission.call("compute_all", work, list(items), workers, coroutine=True, call=CALL,
+                           limit=60, processes=work)
 
 
-def _result(solution: Solution, work: ProcessWork, outcome: Outcome[Any]) -> Any:
+def _pools(run: Run) -> list[dict[str, Any]]:
+    """The process pools the submission reported making (a self-report: for messages)."""
+    pools = run.report.get("process_pools")
+    return [pool for pool in pools if isinstance(pool, dict)] if isinstance(pools, list) else []
+
+
+def _number(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+def _result(submission: Submission, run: Run) -> Any:
     """What compute_all returned; a Fail that explains pickling if the work could not be sent."""
-    _explain_sending(solution, work, outcome.error)
-    return outcome.result(CALL)
+    _explain_sending(submission, run)
+    return run.result(CALL)
 
 
-def _explain_sending(solution: Solution, work: ProcessWork, error: BaseException | None) -> None:
-    where = solution.definition_of("compute_all")
-    afresh = [pool for pool in work.process_pools() if not pool.forks]
-    if error is not None and afresh:
-        raise Fail(f"{CALL} raised {describe_exception(error)}: the process pool made"
-                   f"{at_line(afresh[0].location)} starts each worker process afresh (a pool "
-                   f"with max_tasks_per_child does), and a fresh process cannot reach the func "
-                   f"the grader gives, which lives in the running program. Leave "
-                   f"max_tasks_per_child out.", afresh[0].location or where)
-    unpicklable = pickling_error(error)
+def _leaves(raised: wire.Raised) -> list[wire.Raised]:
+    """The exceptions in an exception group (as the submission described them), or `raised`."""
+    if raised.is_a("BaseExceptionGroup") and len(raised.args) > 1 \
+            and isinstance(raised.args[1], list):
+        return [leaf for inner in raised.args[1] if isinstance(inner, wire.Raised)
+                for leaf in _leaves(inner)]
+    return [raised]
+
+
+def _pickling_error(raised: wire.Raised | None) -> wire.Raised | None:
+    """The error, among `raised` and what it groups, that says the work could not be pickled to
+    be sent to a worker process (a lambda, a nested function)."""
+    if raised is None:
+        return None
+    for leaf in _leaves(raised):
+        text = leaf.text.lower()
+        if leaf.is_a("PicklingError") or ((leaf.is_a("AttributeError") or leaf.is_a("TypeError"))
+                                          and ("pickle" in text or "local object" in text)):
+            return leaf
+    return None
+
+
+def _explain_sending(submission: Submission, run: Run) -> None:
+    where = submission.definition_of("compute_all")
+    raised = run.raised
+    afresh = [pool for pool in _pools(run) if pool.get("forks") is False]
+    if raised is not None and afresh:
+        location = run.location_of(afresh[0].get("location"))
+        raise Fail(f"{CALL} raised {raised.text}: the process pool made{at_line(location)} "
+                   f"starts each worker process afresh (a pool with max_tasks_per_child does), "
+                   f"and a fresh process cannot reach the func the grader gives, which lives in "
+                   f"the running program. Leave max_tasks_per_child out.", location or where)
+    unpicklable = _pickling_error(raised)
     if unpicklable is not None:
         raise Fail(f"{CALL} could not send the work to a worker process: "
-                   f"{describe_exception(unpicklable)}. A process pool pickles the function it "
+                   f"{unpicklable.text}. A process pool pickles the function it "
                    f"is given, and its arguments, to send them to another process, and a "
                    f"function is pickled by its name: the module it is in and its name there. A "
                    f"lambda, or a function defined inside another function, has no such name, so "
                    f"it cannot be pickled. Send func itself, with the item as its argument.", where)
-    if isinstance(error, WorkLost):
+    if raised is not None and any(leaf.is_a("WorkLost") for leaf in _leaves(raised)):
         raise Fail(f"{CALL} ran func in a worker process that could not find it: the pool "
                    f"started that process afresh instead of copying the running program, which "
                    f"the grader needs (leave max_tasks_per_child out).", where)
 
 
-def _not_in_processes(solution: Solution, work: ProcessWork, items: list[str],
+def _not_in_processes(submission: Submission, work: Workers, run: Run, items: list[str],
                       consequence: str) -> None:
-    """Fail if func ran in the grading process: on the loop's thread, or in its threads."""
-    on_loop = work.on_loop_thread
+    """Fail if func ran outside worker processes: in the submission's own process (on the
+    loop's thread, or in its threads), as the judge saw by the caller's process."""
+    outside = work.outside
+    if not outside:
+        return
+    where = submission.definition_of("compute_all")
+    own = [call for call in outside if call.pid == outside[0].pid]
+    on_loop = [call for call in outside if call.on_loop]
     if on_loop:
         raise Fail(f"{CALL} called func on the event loop's own thread for {len(on_loop)} of the "
-                   f"{len(items)} items: {consequence}", on_loop[0].location)
-    threads = work.in_loop_threads
-    if threads:
-        pool = next(iter(work.thread_pools()), None)
-        at = at_line(pool.location if pool else None, " (", ")")
-        raise Fail(f"{CALL} ran func in threads of the event loop's own process for "
-                   f"{len(threads)} of the {len(items)} items{at}. Threads of one "
-                   f"process take turns running Python code (the GIL): work that computes runs "
-                   f"no faster in them than one call after another, and the loop waits for its "
-                   f"turn too. func must run in the worker processes of a ProcessPoolExecutor.",
-                   (pool.location if pool else None) or solution.definition_of("compute_all"))
+                   f"{len(items)} items: {consequence}", on_loop[0].location or where)
+    pools = run.report.get("thread_pools")
+    pool = pools[0] if isinstance(pools, list) and pools and isinstance(pools[0], dict) else None
+    location = run.location_of(pool.get("location")) if pool else None
+    at = at_line(location, " (", ")")
+    raise Fail(f"{CALL} ran func in threads of the event loop's own process for "
+               f"{len(own)} of the {len(items)} items{at}. Threads of one "
+               f"process take turns running Python code (the GIL): work that computes runs "
+               f"no faster in them than one call after another, and the loop waits for its "
+               f"turn too. func must run in the worker processes of a ProcessPoolExecutor.",
+               location or where)
+
+
+def _refuse_awaitables(value: Any, where: Location | None) -> None:
+    if isinstance(value, list | tuple) and any(unawaited(item) for item in value):
+        raise Fail(f"{CALL} returned coroutines or futures instead of func's results: each one "
+                   f"must be awaited to get its result.", where)
 
 
 @check("compute_all returns func's results in the order of the items", points=2)
-def test_returns_results_in_order(solution: Solution) -> None:
+def test_returns_results_in_order(submission: Submission) -> None:
     items = rand.distinct_words(ORDERED)
     finish = list(items)
     while finish == items:
         rand.rng.shuffle(finish)
     work = _work(items, barrier=ORDERED, finish_order=finish)
-    value = _result(solution, work, _compute(solution, work, items, workers=ORDERED))
-    where = solution.definition_of("compute_all")
-    refuse_awaitables(CALL, value, where)
+    run = _compute(submission, work, items, workers=ORDERED)
+    value = _result(submission, run)
+    where = submission.definition_of("compute_all")
+    _refuse_awaitables(value, where)
     expected = [work.answers[item] for item in items]
     finished = [work.answers[item] for item in finish]
     how = (" It is in the order the calls finished." if value == finished and
-           not work.barrier_broken else "")
-    expect(isinstance(value, list) and value == expected,
-           f"{CALL} returned {value!r}; expected {expected!r}: func's result for each item, in "
-           f"the order of items {items!r}, as a list.{how}", where)
-    expect_each_item_once(CALL, [call.item for call in work.calls], items,
-                          solution.definition_of("compute_all"))
+           work.barrier_met else "")
+    expect(type(value) is list and value == expected,
+           f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each item, "
+           f"in the order of items {items!r}, as a list.{how}", where)
+    expect_each_item_once(CALL, work.items_called, items, where)
 
 
 @check("func runs in worker processes and the event loop stays free", points=3)
-def test_runs_in_worker_processes(solution: Solution) -> None:
+def test_runs_in_worker_processes(submission: Submission) -> None:
     items = rand.distinct_words(2)
-    work = _work(items, heartbeat=True)
-    _result(solution, work, _compute(solution, work, items, workers=len(items)))
-    _not_in_processes(solution, work, items,
+    work = _work(items, beat=True)
+    run = _compute(submission, work, items, workers=len(items))
+    _result(submission, run)
+    _not_in_processes(submission, work, run, items,
                       "it ran in the loop's own process, and while it computes there the loop "
                       "is blocked and no other coroutine can run. func must run in worker "
                       "processes.")
-    if work.loop_stalled:
+    where = submission.definition_of("compute_all")
+    if work.stalled:
+        at = at_line(work.blocked_at, " (", ")")
         raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while "
-                   f"they ran: a heartbeat task that ticks every {work.interval:g} s of loop time "
-                   f"did not tick once in {work.patience:g} s of real time while func waited for "
-                   f"it. Something in compute_all blocks the loop while it waits for the "
+                   f"they ran: each call of func waited in its worker process for the loop to "
+                   f"take a turn, and the loop took none - its thread waited in a blocking "
+                   f"call{at}. Something in compute_all blocks the loop while it waits for the "
                    f"processes (a blocking .result() or pool.map on the loop's thread).",
-                   solution.definition_of("compute_all"))
-    expect_each_item_once(CALL, [call.item for call in work.calls], items,
-                          solution.definition_of("compute_all"))
+                   work.blocked_at or where)
+    expect_each_item_once(CALL, work.items_called, items, where)
     record(processes=len(work.worker_pids))
 
 
 @check("`workers` calls of func run at the same moment, in worker processes", points=3)
-def test_runs_all_at_once(solution: Solution) -> None:
+def test_runs_all_at_once(submission: Submission) -> None:
     items = rand.distinct_words(TOGETHER)
     work = _work(items, barrier=TOGETHER)
-    _result(solution, work, _compute(solution, work, items, workers=TOGETHER))
-    _not_in_processes(solution, work, items,
+    run = _compute(submission, work, items, workers=TOGETHER)
+    _result(submission, run)
+    _not_in_processes(submission, work, run, items,
                       "calls on the loop's thread run one after another, and nothing else runs "
                       "meanwhile. func must run in worker processes, all at the same time.")
-    expect_each_item_once(CALL, [call.item for call in work.calls], items,
-                          solution.definition_of("compute_all"))
+    where = submission.definition_of("compute_all")
+    expect_each_item_once(CALL, work.items_called, items, where)
     most = work.high_water
-    if not work.barrier_broken and len(work.worker_pids) >= TOGETHER:
+    if work.barrier_met and len(work.worker_pids) >= TOGETHER:
         return
     details = {"processes": len(work.worker_pids)}
-    where = solution.definition_of("compute_all")
-    small = [pool for pool in work.process_pools()
-             if pool.submitted and pool.max_workers < TOGETHER]
+    small = [pool for pool in _pools(run) if _number(pool.get("submitted"))
+             and (_number(pool.get("max_workers")) or 0) < TOGETHER]
     if small:
         pool = small[0]
-        at = at_line(pool.location, " (", ")")
-        made = (f"made with max_workers={pool.asked}{at}" if pool.asked is not None
-                else f"made without max_workers{at} had {pool.max_workers} worker "
+        location = run.location_of(pool.get("location"))
+        at = at_line(location, " (", ")")
+        size, asked = _number(pool.get("max_workers")), _number(pool.get("asked"))
+        made = (f"made with max_workers={asked}{at}" if asked is not None
+                else f"made without max_workers{at} had {size} worker "
                      f"processes - a pool made so takes its size from the machine it runs on, not "
                      f"from `workers` - and")
         raise Fail(f"The {TOGETHER} calls of func ran at most {most} at a time: the process pool "
-                   f"{made} runs no more than {pool.max_workers} at once; compute_all was given "
-                   f"workers={TOGETHER}.", pool.location or where, details)
+                   f"{made} runs no more than {size} at once; compute_all was given "
+                   f"workers={TOGETHER}.", location or where, details)
     how = "one at a time" if most <= 1 else f"at most {most} at a time"
     raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others "
                f"to join it in their worker processes, and never more than {most} ran at once. "
@@ -179,83 +260,84 @@ def test_runs_all_at_once(solution: Solution) -> None:
 
 
 @check("compute_all uses no more than `workers` worker processes", points=2)
-def test_uses_at_most_workers_processes(solution: Solution) -> None:
+def test_uses_at_most_workers_processes(submission: Submission) -> None:
     workers = 2
     items = rand.distinct_words(2 * workers + 1)
     work = _work(items)
-    _result(solution, work, _compute(solution, work, items, workers=workers))
-    expect_each_item_once(CALL, [call.item for call in work.calls], items,
-                          solution.definition_of("compute_all"))
-    started = max(work.started_processes, len(work.worker_pids))
+    run = _compute(submission, work, items, workers=workers)
+    value = _result(submission, run)
+    where = submission.definition_of("compute_all")
+    expect_each_item_once(CALL, work.items_called, items, where)
+    expect(type(value) is list and value == [work.answers[item] for item in items],
+           f"{CALL} returned {shown(value)}; expected func's result for each item, in the order "
+           f"of items {items!r}, as a list.", where)
+    started = max(len(work.processes_seen), len(work.worker_pids))
     if started <= workers:
         return
-    pools = work.process_pools()
+    pools = _pools(run)
+    location = run.location_of(pools[0].get("location")) if len(pools) == 1 else None
     if len(pools) == 1:
-        pool = pools[0]
-        how = (f": the pool made with max_workers={pool.asked}" if pool.asked is not None else
+        asked = _number(pools[0].get("asked"))
+        how = (f": the pool made with max_workers={asked}" if asked is not None else
                ": the pool made without max_workers, which takes its size from the machine")
-        how += at_line(pool.location)
-    else:
+        how += at_line(location)
+    elif pools:
         how = f" in {len(pools)} process pools"
+    else:
+        how = ""
     raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
                f"its {len(items)} items{how}. The caller decides how many processes may "
                f"compute at once (as many as it has CPU cores to spare): the other calls wait "
-               f"for a free worker.",
-               (pools[0].location if len(pools) == 1 else None)
-               or solution.definition_of("compute_all"))
+               f"for a free worker.", location or where)
 
 
-def _require_shut_down(solution: Solution, work: ProcessWork, after: str) -> None:
-    left = work.leftovers
-    if left.pools:
-        pool = left.pools[0]
-        processes = (f"its {left.running} worker processes were" if left.running != 1 else
-                     "its worker process was")
-        raise Fail(f"{after}, but the process pool made{at_line(pool.location)} was never "
-                   f"shut down: "
-                   f"{processes} still running, waiting for work that never comes. A pool "
-                   f"must be shut down when its calls are done - also when one of them raises.",
-                   pool.location or solution.definition_of("compute_all"))
-    # A pool that was shut down, even without waiting, is what the lesson asks for: its worker
-    # processes run only the check's func and end by themselves. How long they take to end is a
-    # matter of the machine's load, so it decides nothing (left.lingering is only cleaned up).
+def _require_shut_down(submission: Submission, work: Workers, run: Run, after: str) -> None:
+    """Fail if a process seen during the call still runs now that compute_all has ended (a pool
+    shut down without waiting was given time to end its own)."""
+    left = work.left_running
+    if not left:
+        return
+    unshut = [pool for pool in _pools(run) if pool.get("shut_down") is False]
+    location = run.location_of(unshut[0].get("location")) if unshut else None
+    processes = (f"its {len(left)} worker processes were" if len(left) != 1 else
+                 "its worker process was")
+    raise Fail(f"{after}, but the process pool made{at_line(location)} was never shut down: "
+               f"{processes} still running, waiting for work that never comes. A pool "
+               f"must be shut down when its calls are done - also when one of them raises.",
+               location or submission.definition_of("compute_all"))
 
 
 @check("the pool is shut down: no worker process is left running", points=2)
-def test_shuts_the_pool_down(solution: Solution) -> None:
+def test_shuts_the_pool_down(submission: Submission) -> None:
     items = rand.distinct_words(2)
     work = _work(items)
-    _result(solution, work, _compute(solution, work, items, workers=len(items)))
-    _require_shut_down(solution, work, f"{CALL} returned")
-
-
-def _leaves(error: BaseException) -> list[BaseException]:
-    if isinstance(error, BaseExceptionGroup):
-        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
-    return [error]
+    run = _compute(submission, work, items, workers=len(items))
+    _result(submission, run)
+    expect_each_item_once(CALL, work.items_called, items, submission.definition_of("compute_all"))
+    _require_shut_down(submission, work, run, f"{CALL} returned")
 
 
 @check("an exception raised by func reaches the caller, and the pool is still shut down",
        points=2)
-def test_exceptions_propagate(solution: Solution) -> None:
+def test_exceptions_propagate(submission: Submission) -> None:
     items = rand.distinct_words(3)
     bad = rand.rng.choice(items[1:])
     message = f"cannot process {bad!r}"
     work = _work(items, failures={bad: message})
-    outcome = _compute(solution, work, items, workers=len(items))
-    where = solution.definition_of("compute_all")
-    error = ComputeError(message)
-    if outcome.error is not None and any(
-            isinstance(leaf, ComputeError) and str(leaf) == message
-            for leaf in _leaves(outcome.error)):
-        _require_shut_down(solution, work, f"func raised {error!r} and {CALL} raised it too")
+    run = _compute(submission, work, items, workers=len(items))
+    where = submission.definition_of("compute_all")
+    shown_error = f"ComputeError({message!r})"
+    raised = run.raised
+    if raised is not None and bad in work.failed_for and any(
+            leaf.is_a("ComputeError") and leaf.args == (message,) for leaf in _leaves(raised)):
+        _require_shut_down(submission, work, run,
+                           f"func raised {shown_error} and {CALL} raised it too")
         return
-    _explain_sending(solution, work, outcome.error)
-    if outcome.error is not None and not isinstance(outcome.error, NotImplementedError):
-        raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} raised "
-                   f"{describe_exception(outcome.error)} instead: the caller should get func's "
-                   f"own exception.", where)
-    value = outcome.result(CALL)
-    raise Fail(f"func raised {error!r} for item {bad!r}, but {CALL} returned {value!r}: the "
-               f"exception was swallowed. The caller must get it, raised.", where)
-
+    _explain_sending(submission, run)
+    if raised is not None and not raised.is_a("NotImplementedError") and not run.broken \
+            and not raised.is_a("ComputeError"):
+        raise Fail(f"func raised {shown_error} for item {bad!r}, but {CALL} raised "
+                   f"{raised.text} instead: the caller should get func's own exception.", where)
+    value = run.result(CALL)
+    raise Fail(f"func raised {shown_error} for item {bad!r}, but {CALL} returned {shown(value)}: "
+               f"the exception was swallowed. The caller must get it, raised.", where)

@@ -1,7 +1,7 @@
 """The pytest plugin that turns each check's outcome into a result for the report.
 
 Loaded with `-p graders.engine.plugin` in the process that runs the checks. It owns the fixtures checks
-use (`solution`, `blocking`) and a `Channel` that writes one JSON line per check to a pipe the
+use (`submission`) and a `Channel` that writes one JSON line per check to a pipe the
 grading process reads. It never formats output for people: that is the renderers' job.
 """
 
@@ -18,10 +18,8 @@ import pytest
 from graders.check import CheckSpec, Fail, take_recorded
 from graders.probes.judge import Submission
 from graders.probes.loop import describe_call_error
-from graders.probes.spies import BlockingSpy, spy_on_blocking
 from graders.probes.stillness import Deadlock
 from graders.probes.student import (
-    Solution,
     Stop,
     is_timeout,
     location_of_traceback,
@@ -29,7 +27,6 @@ from graders.probes.student import (
     timeout_seconds,
 )
 from graders.results import CheckResult, Location, check_dict
-from graders.trust.integrity import Guard
 from graders.trust.student_files import solutions_dir
 
 # Real seconds each later check of an exercise gets once one of its checks ran into the time limit
@@ -38,12 +35,6 @@ from graders.trust.student_files import solutions_dir
 # A hang found once then costs seconds in each further check that reaches it, not the full limit,
 # while a check that does not reach it is graded as usual.
 HANG_GUARD = 3.0
-
-
-@pytest.fixture
-def solution(request: pytest.FixtureRequest) -> Solution:
-    """The student's module for the exercise this checks module grades."""
-    return Solution(request.module.__name__.rsplit(".", 1)[-1])
 
 
 @pytest.fixture
@@ -57,13 +48,6 @@ def submission(request: pytest.FixtureRequest) -> Iterator[Submission]:
         yield judged
     finally:
         judged.close()
-
-
-@pytest.fixture(autouse=True)
-def blocking() -> Iterator[BlockingSpy]:
-    """Records `time.sleep` calls made on a thread that runs an event loop."""
-    with spy_on_blocking() as spy:
-        yield spy
 
 
 def verdict(spec: CheckSpec, error: BaseException | None,
@@ -183,29 +167,21 @@ def _again_message(stop: Stop, limit: float, first: _Hang) -> str:
             f"\"{first.title}\", which hung ({shorter}).{at}")
 
 
-def judged(item: pytest.Item) -> bool:
-    """Whether the check runs the student's code in a submission process (the `submission`
-    fixture): none of it runs in this process, so no snapshot or audit of this one can find
-    anything of it (and each costs more than the check)."""
-    return "submission" in getattr(item, "fixturenames", ())
-
-
 class Channel:
     """Writes, as signed JSON lines to a file descriptor, each check's start and its result,
     then the end of the session: the results protocol that graders/trust/protocol.py holds it to.
 
     The signature (made with a key only the grading process and this child hold) lets the
-    grading process reject lines that student code writes to the descriptor itself; `guard`
-    turns any tampering found during a check into that check's failure.
+    grading process reject lines that anything else writes to the descriptor. No student code
+    runs in this process: every check judges it in a submission process of its own.
     """
 
-    def __init__(self, fd: int = -1, sign: Callable[[bytes], bytes] | None = None,
-                 guard: Guard | None = None) -> None:
-        self.fd, self._sign, self._guard = fd, sign, guard
+    def __init__(self, fd: int = -1, sign: Callable[[bytes], bytes] | None = None) -> None:
+        self.fd, self._sign = fd, sign
 
-    def bind(self, fd: int, sign: Callable[[bytes], bytes], guard: Guard) -> None:
+    def bind(self, fd: int, sign: Callable[[bytes], bytes]) -> None:
         """Made (registered with pytest) before the child is forked; bound in the child."""
-        self.fd, self._sign, self._guard = fd, sign, guard
+        self.fd, self._sign = fd, sign
 
     def send(self, exercise: str, result: CheckResult) -> None:
         self._write({"exercise": exercise, **check_dict(result)})
@@ -243,17 +219,7 @@ class Channel:
             take_recorded()  # nothing a previous check recorded belongs to this one
         if call.when == "call" or (call.when == "setup" and failed):
             result = verdict(spec, call.excinfo.value if call.excinfo else None, take_recorded())
-            tampered = self._guard is not None and not judged(item) and self._guard.judge(result)
             self.send(item.module.__name__.rsplit(".", 1)[-1], result)  # type: ignore[attr-defined]
-            if tampered:
-                # What was patched stays patched in this process: the grading process goes on
-                # with the remaining checks in a fresh one.
-                item.session.shouldstop = "tampering"
-
-    def pytest_collection_finish(self, session: pytest.Session | None = None) -> None:
-        items = session.items if session is not None else []
-        if self._guard is not None and not all(judged(item) for item in items):
-            self._guard.arm()
 
     def pytest_sessionfinish(self) -> None:
         # Tells the grading process the session ended by itself (not by a crash or os._exit).

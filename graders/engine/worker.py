@@ -29,7 +29,6 @@ from graders.engine.plugin import Channel
 from graders.engine.seeding import Seeds
 from graders.probes.judge import start_early, stop_kept
 from graders.registry import PACKAGE_DIR, Exercise, by_number
-from graders.trust.integrity import Guard
 from graders.trust.student_files import set_solutions_dir
 
 try:  # POSIX only (not on Windows, where grading spawns its children)
@@ -154,7 +153,7 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
     """In the child: run the checks of `plan` in the session prepared before it was forked."""
     config, session = prepared.config, prepared.session
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    prepared.channel.bind(_hide(results_fd), signer(key), Guard())
+    prepared.channel.bind(_hide(results_fd), signer(key))
     prepared.seeds.by_module = seeds
     set_solutions_dir(solutions)
     if prepared.pid != os.getpid():
@@ -164,7 +163,6 @@ def run_prepared(prepared: Prepared, plan: list[tuple[Exercise, list[str]]], sol
                      for exercise, functions in plan for function in functions
                      if (exercise.module_name, function) in prepared.items]
     session.testscollected = len(session.items)
-    prepared.channel.pytest_collection_finish(session)
     try:
         config.hook.pytest_runtestloop(session=session)
     except (session.Interrupted, session.Failed):

@@ -25,6 +25,7 @@ import collections
 import errno
 import itertools
 import os
+import select
 import selectors
 import signal
 import socket
@@ -300,6 +301,11 @@ class JudgeLoop(asyncio.SelectorEventLoop):
 
     def time(self) -> float:
         return self.now
+
+    def side_channels(self) -> list[int]:
+        """The descriptors the world's objects wait on (beside the loop's own wake-up pipe)."""
+        own = self._ssock.fileno()  # type: ignore[attr-defined]
+        return [key.fd for key in self._selector.get_map().values() if key.fd != own]
 
     def step(self, next_timer: float | None) -> None:
         """The judge's loop has nothing ready; `next_timer` is its next timer (or None)."""
@@ -600,6 +606,8 @@ class Submission:
         # The judge's clock each time it woke the submission because its own deadline came (a
         # timer of its loop, a sleep): the judge's own record of how often the process woke up.
         self.woken: list[float] = []
+        # Who is told of the submission's notes during a call (`processes=`).
+        self.on_note: Callable[[dict[str, Any]], None] | None = None
 
     # --- the process ------------------------------------------------------------------------
 
@@ -675,7 +683,8 @@ class Submission:
              spy_loop: bool = False, spy_queues: bool = False,
              tasks_at_return: bool = False,
              turns: Turns | None = None, on_end: Callable[[], None] | None = None,
-             on_still: Callable[[], None] | None = None) -> Run:
+             on_still: Callable[[], None] | None = None,
+             processes: Any = None) -> Run:
         """Call the student's `function` with `args` (plain data, `Handed` objects, and
         `wire.CallRef`s: the coroutine of a handed object's async method) there:
         a coroutine function on a fresh event loop of the judge's clock, at most `limit`
@@ -696,7 +705,32 @@ class Submission:
         get, `Turns`) and `on_end` (called when the runtime says the student's coroutine ended,
         `Ended`). `on_still` is called each time both sides are still (the submission idle, the
         world with nothing to do) before the clock moves or the run is found stuck: the state an
-        instant settled on, not the steps on the way to it (judge-side evidence)."""
+        instant settled on, not the steps on the way to it (judge-side evidence). `processes`:
+        the run hands work to worker processes, and this world object
+        (graders/probes/workers.py `Workers`, one of the arguments) serves their calls: it is
+        opened before the call and told its end with the Run."""
+        if processes is not None:
+            processes.open(self)
+        try:
+            return self._call(function, *args, coroutine=coroutine, call=call, limit=limit,
+                              thread=thread, spy_clocks=spy_clocks, watch=watch,
+                              heartbeat=heartbeat, spin_rounds=spin_rounds, spy_pools=spy_pools,
+                              value_at_return=value_at_return, stand_ins=stand_ins,
+                              server=server, session=session, spy_loop=spy_loop,
+                              spy_queues=spy_queues, tasks_at_return=tasks_at_return,
+                              turns=turns, on_end=on_end, on_still=on_still, processes=processes)
+        finally:
+            self.on_note = None
+            if processes is not None:
+                processes.close(self)
+
+    def _call(self, function: str, *args: Any, coroutine: bool, call: str, limit: float,
+              thread: str, spy_clocks: bool, watch: tuple[str, ...], heartbeat: float | None,
+              spin_rounds: int | None, spy_pools: bool, value_at_return: bool,
+              stand_ins: dict[str, Handed] | None, server: Handed | None,
+              session: Handed | None, spy_loop: bool, spy_queues: bool, tasks_at_return: bool,
+              turns: Turns | None, on_end: Callable[[], None] | None,
+              on_still: Callable[[], None] | None, processes: Any) -> Run:
         request: dict[str, Any] = {"op": "call", "function": function, "coroutine": coroutine,
                                    "args": self._encode(list(args)), "limit": limit,
                                    "thread": thread, "spy_clocks": spy_clocks,
@@ -723,6 +757,9 @@ class Submission:
         if beats is not None:
             request["heartbeat"] = self._encode(beats)
             request["handles"] = self._shapes()
+        if processes is not None:
+            request["processes"] = processes.options()
+            self.on_note = processes.note
         assert self.loop is not None or self.sock is None
         started = self.loop.now if self.loop is not None else 0.0
         answer = self._request(request, limit_at=started + limit + _SLACK, on_still=on_still)
@@ -731,6 +768,8 @@ class Submission:
         run = self._run(call or function, answer, self.loop.now - started)
         if beats is not None:
             run.stall, run.heartbeat = beats.longest_stall(started, self.loop.now), beats
+        if processes is not None:
+            processes.ended(self, run)
         return run
 
     def scenario(self, script: Callable[[Remote], Awaitable[Any]], *, call: str, limit: float = 120.0,
@@ -884,8 +923,15 @@ class Submission:
             raise Broken(self._exit_text()) from None
 
     def listen(self) -> None:
-        """Take one message from the submission (it is busy: the judge waits for it)."""
+        """Take one message from the submission (it is busy: the judge waits for it), unless
+        another of the judge's own sockets is ready first (a worker process's call of func, see
+        graders/probes/workers.py): then the loop serves that and comes back."""
         assert self.sock is not None and self.talk is not None and self.loop is not None
+        others = self.loop.side_channels()
+        if others and not self._inbox:  # (a batch's next message is here already)
+            ready, _, _ = select.select([self.sock, *others], [], [])
+            if self.sock not in ready:
+                return
         try:
             message = self._next_message()
         except wire.Closed:
@@ -932,6 +978,9 @@ class Submission:
             waiting = talk.waiting.pop(message["id"], None)
             if waiting is not None and not waiting.done():
                 waiting.set_result(message)
+        elif op == "note":  # a self-report while the call runs, for the world that asked for it
+            if self.on_note is not None:
+                self.on_note(message)
         elif op in ("done", "failed"):
             talk.idle = False
             if not talk.answer.done():

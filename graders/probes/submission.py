@@ -15,6 +15,7 @@ passes no check on it. A submission that replaces this runtime only changes what
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import concurrent.futures
 import concurrent.futures.thread as futures_thread
@@ -141,6 +142,10 @@ class Channel:
         return True
 
 
+# A thread starting a thread (it waits for the new one to run: a wait that blocks nothing).
+_starting = threading.local()
+
+
 @dataclass
 class _Waiter:
     ready: Callable[[], bool]
@@ -166,8 +171,14 @@ class Clock:
         self.awaiting: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
         self.speaking = False
 
-    def park(self, ready: Callable[[], bool], deadline: float | None = None) -> None:
-        """Wait, not busy, until `ready()` or the judge's clock reaches `deadline`."""
+    def park(self, ready: Callable[[], bool], deadline: float | None = None,
+             loop_idle: bool = False) -> None:
+        """Wait, not busy, until `ready()` or the judge's clock reaches `deadline`. A wait on a
+        thread that runs an event loop, but the loop's own wait for its next event (`loop_idle`),
+        holds that loop: a run watching worker processes tells the judge (`_PoolWatch`)."""
+        if not loop_idle and RUNTIME is not None and RUNTIME.pool_watch is not None \
+                and _get_running_loop() is not None and not getattr(_starting, "on", False):
+            RUNTIME.pool_watch.loop_blocked()
         with self.cond:
             waiter = _Waiter(ready, deadline)
             if self._due(waiter):
@@ -263,7 +274,10 @@ class Runtime:
         self.clock_spy: ClockSpy | None = None  # while a call spies on clocks: its loops' too
         self.own: set[asyncio.Task[Any]] = set()  # tasks the runtime runs for the judge
         self.left_at_return: list[Any] = []  # tasks pending when a call's coroutine returned
+        self.pools_made: list[Any] = []  # process pools of this check's calls (`_PoolWatch`)
         self.turns: _Observer | None = None  # the call's turns observer (`turns=`), while it runs
+        self.pool_watch: _PoolWatch | None = None  # a call that hands work to processes (`processes`)
+        self.forged = False  # for the kit's tests: no self-report is sent (as a liar would not)
 
     # --- handed objects ---------------------------------------------------------------------
 
@@ -554,6 +568,8 @@ def _rebuilt(raised: wire.Raised) -> BaseException:
 def _make_proxy(runtime: Runtime, number: int, shape: dict[str, Any]) -> object:
     """An object whose methods are messages to the judge (its `shape`: class name, methods)."""
     by_reference = shape.get("by_reference") is True
+    if isinstance(shape.get("process_func"), dict):
+        return _process_func_for(shape["process_func"])
     if shape.get("methods") == {"__call__": "async"}:
         return _function(runtime, number, str(shape["name"]), by_reference)
     namespace: dict[str, Any] = {"__repr__": lambda self: shape.get("repr", shape["name"]),
@@ -618,7 +634,10 @@ class _JudgedSelector:
             deadline = None if timeout is None else self._clock.now + timeout
             self._loop.asleep = True
             try:
-                self._clock.park(lambda: self._loop.poked, deadline)
+                watch = self._loop.pool_watch
+                if watch is not None:
+                    watch.loop_idle()
+                self._clock.park(lambda: self._loop.poked, deadline, loop_idle=True)
             finally:
                 self._loop.asleep = False
             self._loop.poked = False
@@ -635,6 +654,7 @@ class JudgedLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self.poked = False
         self.asleep = False  # parked in its selector: nothing to run until woken or a timer
+        self.pool_watch: _PoolWatch | None = None  # the run's, on the loop that runs its call
         self._runtime = runtime
         self.made_in = runtime.calls
         self.ran_in: set[int] = set()
@@ -708,11 +728,14 @@ def _install(runtime: Runtime) -> None:
         # starts it parks until it has started, and the process is not still meanwhile (a pool
         # worker counted by nothing let it say it was idle while the new thread was starting).
         clock.started()
+        _starting.on = True  # its wait for the thread to start blocks nothing for long
         try:
             _thread_start(thread)
         except BaseException:
             clock.ended()
             raise
+        finally:
+            _starting.on = False
 
     def join(thread: threading.Thread, timeout: float | None = None) -> None:
         if thread.ident is not None and thread is not threading.current_thread():
@@ -832,13 +855,301 @@ def _install(runtime: Runtime) -> None:
     loops.JUDGED.new_loop = runtime.new_loop
 
 
+# --- work handed to worker processes (exercise 13) ----------------------------------------------
+
+# The process that serves the judge (a process forked from it runs worker processes' calls).
+_SUBMISSION_PID = 0
+# Each process func's address at the judge, by its token: a worker process forked from this one
+# finds it here; one started afresh (a new interpreter) does not.
+_PROCESS_FUNCS: dict[str, str] = {}
+# Sockets of this runtime that no process forked from it may use (the judge's, a beat's).
+_RUNTIME_SOCKETS: list[socket.socket] = []
+
+
+class ComputeError(Exception):
+    """What func raises where the judge's world says it fails (it pickles: it crosses from a
+    worker process back to this one)."""
+
+
+class WorkLost(RuntimeError):
+    """func, called in a process that was not forked from the one running compute_all."""
+
+
+def _process_func_for(shape: dict[str, Any]) -> ProcessFunc:
+    token, address = str(shape.get("token", "")), str(shape.get("address", ""))
+    _PROCESS_FUNCS[token] = address
+    return ProcessFunc(token)
+
+
+def _process_func(token: str) -> ProcessFunc:
+    """How a ProcessFunc is rebuilt in a worker process (pickled by this function's name)."""
+    if token not in _PROCESS_FUNCS:
+        raise WorkLost("this worker process was not forked from the process that runs "
+                       "compute_all, so it cannot find func")
+    return ProcessFunc(token)
+
+
+class ProcessFunc:
+    """func for work that goes to worker processes: each call connects to the judge, which
+    learns the caller's process from the connection itself (not from anything sent), and
+    answers when its world decides. It pickles as its token."""
+
+    __slots__ = ("_token",)
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __call__(self, item: Any) -> Any:
+        address = _PROCESS_FUNCS.get(self._token)
+        if address is None:
+            raise WorkLost("func cannot reach its caller's process")
+        message: dict[str, Any] = {"op": "call", "item": wire.encode(item),
+                                   "thread": threading.current_thread().name,
+                                   "on_loop": _get_running_loop() is not None}
+        if os.getpid() == _SUBMISSION_PID:  # where in the student's code (for a message)
+            message["location"] = _where(caller_location())
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect("\0" + address)
+            wire.send(sock, message)
+            reply = wire.receive(sock)
+        if "error" in reply:
+            raise ComputeError(str(reply["error"]))
+        return wire.decode(reply.get("value"))
+
+    def __reduce__(self) -> tuple[Callable[[str], ProcessFunc], tuple[str]]:
+        return _process_func, (self._token,)
+
+    def __repr__(self) -> str:
+        return "func"
+
+
+class _PoolWatch:
+    """A call whose func goes to worker processes (`processes` in the request). While it runs:
+    a pool made without max_workers is sized for `cpus` cores (the same on every machine), and
+    pools start their workers by fork; the pools made are noted (a self-report, for messages).
+    It tells the judge (self-reports, which can only cost: a submission that hides them waits
+    for ever instead) when the loop's thread waits in a blocking call, and when the loop has
+    nothing to do while every call submitted, all from the loop's thread, fits in fewer than
+    `barrier` worker processes at once. With `beat`, a thread of the runtime answers the judge's
+    pings through the loop: the answer comes only from a turn the loop gets."""
+
+    def __init__(self, runtime: Runtime, options: dict[str, Any]) -> None:
+        self.runtime = runtime
+        self.barrier = int(options.get("barrier") or 0)
+        self.cpus = int(options.get("cpus") or 2)
+        self.beat_address = options.get("beat") if type(options.get("beat")) is str else None
+        self.pools: list[dict[str, Any]] = []  # process pools, in the order made
+        self.thread_pools: list[dict[str, Any]] = []
+        self._executors: list[Any] = []  # the process pools themselves (by position)
+        self.elsewhere = False  # a submission came from another thread than the loop's
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop_thread = 0
+        self.noted: set[str] = set()
+        self.beat: socket.socket | None = None
+        self.pinged: Any = None  # held while the thread that passes pings runs
+
+    def note(self, kind: str, **data: Any) -> None:
+        if kind in self.noted or self.runtime.forged:
+            return
+        self.noted.add(kind)
+        try:
+            self.runtime.channel.send({"op": "note", "kind": kind, **data})
+        except OSError:
+            pass
+
+    def loop_blocked(self) -> None:
+        if _get_running_loop() is self.loop and self.loop is not None:
+            self.note("loop_blocked", location=_where(caller_location()))
+
+    def loop_idle(self) -> None:
+        if self.barrier <= 0 or self.elsewhere or "settled" in self.noted:
+            return
+        at_once = sum(min(pool["max_workers"], pool["submitted"]) for pool in self.pools)
+        if 0 < at_once < self.barrier:
+            self.note("settled", at_once=at_once)
+
+    # the run --------------------------------------------------------------------------------
+
+    @contextmanager
+    def patched(self) -> Iterator[None]:
+        import multiprocessing
+
+        pools, threads = concurrent.futures.ProcessPoolExecutor, concurrent.futures.ThreadPoolExecutor
+        originals = [(pools, "__init__", pools.__dict__["__init__"]),
+                     (pools, "submit", pools.__dict__["submit"]),
+                     (pools, "shutdown", pools.__dict__["shutdown"]),
+                     (threads, "__init__", threads.__dict__["__init__"]),
+                     (os, "cpu_count", os.cpu_count)]
+        if hasattr(os, "process_cpu_count"):
+            originals.append((os, "process_cpu_count", os.process_cpu_count))
+        method = multiprocessing.get_start_method(allow_none=True)
+        watch = self
+
+        def pool_init(executor: Any, max_workers: int | None = None, *args: Any,
+                      **kwargs: Any) -> None:
+            originals[0][2](executor, max_workers, *args, **kwargs)
+            context = getattr(executor, "_mp_context", None)
+            watch._executors.append(executor)
+            watch.pools.append({"max_workers": int(getattr(executor, "_max_workers", 1)),
+                                "asked": max_workers if type(max_workers) is int else None,
+                                "location": _where(caller_location()),
+                                "forks": context is None or context.get_start_method() == "fork",
+                                "submitted": 0, "shut_down": False})
+
+        def pool_submit(executor: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() != watch.loop_thread:
+                watch.elsewhere = True
+            future = originals[1][2](executor, fn, *args, **kwargs)
+            for made, pool in zip(watch._executors, watch.pools, strict=False):
+                if made is executor:
+                    pool["submitted"] += 1
+            return future
+
+        def pool_shutdown(executor: Any, *args: Any, **kwargs: Any) -> Any:
+            for made, pool in zip(watch._executors, watch.pools, strict=False):
+                if made is executor:
+                    pool["shut_down"] = True
+            return originals[2][2](executor, *args, **kwargs)
+
+        def thread_init(executor: Any, max_workers: int | None = None, *args: Any,
+                        **kwargs: Any) -> None:
+            originals[3][2](executor, max_workers, *args, **kwargs)
+            watch.thread_pools.append({"max_workers": int(getattr(executor, "_max_workers", 1)),
+                                       "location": _where(caller_location())})
+
+        replaced = [pool_init, pool_submit, pool_shutdown, thread_init, lambda: watch.cpus,
+                    lambda: watch.cpus]
+        for (owner, name, _), replacement in zip(originals, replaced, strict=False):
+            setattr(owner, name, replacement)
+        multiprocessing.set_start_method("fork", force=True)
+        try:
+            yield
+        finally:
+            for owner, name, original in originals:
+                setattr(owner, name, original)
+            multiprocessing.set_start_method(method, force=True)
+            # Each pool made stays referenced until the next check: one the student's code never
+            # shut down would otherwise be shut down by the collector as its last reference goes,
+            # sooner or later after compute_all returned, and the judge, which looks at its
+            # worker processes then, would see them running or not by chance.
+            self.runtime.pools_made.extend(self._executors)
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the loop that runs the call, as the student's coroutine starts."""
+        self.loop, self.loop_thread = loop, threading.get_ident()
+        if isinstance(loop, JudgedLoop):
+            loop.pool_watch = self
+        if self.beat_address is None:
+            return
+        beat = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            beat.connect("\0" + self.beat_address)
+            wire.send(beat, {"op": "beat"})
+        except OSError:
+            beat.close()
+            return
+        self.beat = beat
+        _RUNTIME_SOCKETS.append(beat)
+        # The runtime's own thread, which no clock counts and threading does not list (a bare
+        # thread: starting a threading.Thread waits on an Event the clock would count): it only
+        # passes pings to the loop. Its lock is held until it ends.
+        self.pinged = _thread.allocate_lock()
+        self.pinged.acquire()
+        _thread.start_new_thread(self._pass_pings, (beat, loop, self.pinged))
+
+    def _pass_pings(self, beat: socket.socket, loop: asyncio.AbstractEventLoop,
+                    running: Any) -> None:
+        try:
+            while True:
+                ping = wire.receive(beat)
+                loop.call_soon_threadsafe(self._pong, beat, ping.get("ping"))
+        except (wire.WireError, OSError, RuntimeError):
+            return
+        finally:
+            running.release()
+
+    @staticmethod
+    def _pong(beat: socket.socket, number: Any) -> None:
+        try:
+            wire.send(beat, {"op": "pong", "pong": number})
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        if isinstance(self.loop, JudgedLoop):
+            self.loop.pool_watch = None
+        beat, self.beat = self.beat, None
+        if beat is not None:
+            try:
+                beat.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            beat.close()
+            if beat in _RUNTIME_SOCKETS:
+                _RUNTIME_SOCKETS.remove(beat)
+        if self.pinged is not None:
+            self.pinged.acquire(timeout=5.0)  # it ends as its socket closes
+            self.pinged = None
+
+    def report(self) -> dict[str, Any]:
+        return {"process_pools": [dict(pool) for pool in self.pools],
+                "thread_pools": [dict(pool) for pool in self.thread_pools]}
+
+
+def _watching_pools(runtime: Runtime, function: Callable[..., Any],
+                    watch: _PoolWatch) -> Callable[..., Any]:
+    async def watched(*args: Any, **kwargs: Any) -> Any:
+        watch.start(asyncio.get_running_loop())
+        try:
+            return await function(*args, **kwargs)
+        finally:
+            watch.stop()
+
+    return watched
+
+
+def _after_fork_in_child() -> None:
+    """In a process forked from this one (a worker process of a pool): nothing of the runtime
+    goes on there. Its sockets are closed (that process must not write to the judge's) and time,
+    threads and futures are Python's own again."""
+    global RUNTIME
+    if RUNTIME is None:
+        return
+    RUNTIME = None
+    for sock in _RUNTIME_SOCKETS:
+        try:
+            sock.close()
+        except OSError:
+            pass
+    _RUNTIME_SOCKETS.clear()
+    time.sleep = _real_sleep
+    threading.Thread.start = _thread_start  # type: ignore[method-assign]
+    threading.Thread.join = _thread_join  # type: ignore[method-assign]
+    threading.Event.wait = _event_wait  # type: ignore[method-assign]
+    threading.Event.set = _event_set  # type: ignore[method-assign]
+    concurrent.futures.Future.result = _future_result  # type: ignore[method-assign]
+    concurrent.futures.Future.exception = _future_exception  # type: ignore[method-assign]
+    for name, change in _future_changes.items():
+        setattr(concurrent.futures.Future, name, change)
+    concurrent.futures.ThreadPoolExecutor.submit = _pool_submit  # type: ignore[method-assign]
+    concurrent.futures.ThreadPoolExecutor.shutdown = _pool_shutdown  # type: ignore[method-assign]
+    futures_thread._WorkItem.run = _item_run  # type: ignore[method-assign]
+    asyncio.set_event_loop_policy(None)
+
+
 # --- serving the judge --------------------------------------------------------------------------
 
 
 def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -> None:
     """The submission process's life: answer the judge's requests until it says stop."""
+    global _SUBMISSION_PID
     runtime = Runtime(Channel(sock))
+    runtime.forged = forged_reports
     _install(runtime)
+    _SUBMISSION_PID = os.getpid()
+    _RUNTIME_SOCKETS.append(sock)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork_in_child)
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, lambda _signal, frame: _tell_where(runtime, frame))
     solution = Solution(module_name)
@@ -889,6 +1200,7 @@ def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
     """As a fresh process would start the next check: the student's module unloaded (loaded
     again on first use), nothing of the judge's last world held, the output limit anew."""
     sys.modules.pop(module_name, None)
+    runtime.pools_made.clear()
     runtime.proxies.clear()
     runtime.kept.clear()
     runtime.tasks.clear()
@@ -1325,8 +1637,13 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
     waits: list[dict[str, Any]] = []
     loops_before = len(runtime.loops)
     served: dict[str, Any] = {}
+    watch = _PoolWatch(runtime, request["processes"]) \
+        if isinstance(request.get("processes"), dict) else None
+    if watch is not None:
+        function = _watching_pools(runtime, function, watch)
+    runtime.pool_watch = watch
     with _clock_spy(request) as clocks, _routed(runtime, request) as routed, \
-            _queue_spy(request, waits):
+            _queue_spy(request, waits), watch.patched() if watch else _nothing():
         if routed is not None and "session" in request:
             function = routed.with_session(function)
         outcome: Outcome[Any] = run_virtual(lambda: function(*_started(args), **_started(kwargs)),
@@ -1348,6 +1665,9 @@ def _run_coroutine(runtime: Runtime, function: Callable[..., Any], args: list[An
         "loops_made": max(0, len(runtime.loops) - loops_before - 1),
     }
     report.update(served)
+    if watch is not None:
+        report.update(watch.report())
+    runtime.pool_watch = None
     runtime.turns = None
     spy = getattr(runtime, "loop_spy", None)
     if spy is not None:
@@ -1393,6 +1713,11 @@ def _noting_tasks_at_return(runtime: Runtime, function: Callable[..., Any]) -> C
         return value
 
     return noted
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 @contextmanager
@@ -1570,6 +1895,11 @@ class SubmissionProcess:
         if self.popen is not None:
             self.popen.kill()
             return _status(self.popen.wait())
+        for child in descendants(self.pid):  # worker processes it started (exercise 13)
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -1584,6 +1914,33 @@ class SubmissionProcess:
             return os.waitpid(self.pid, 0)[1]
         except ChildProcessError:
             return None
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of `pid`, as Linux's /proc lists them (none where there is no /proc)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listed:
+                found += [int(number) for number in listed.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (its children, theirs, ...), as /proc lists them."""
+    found, todo = [], children(pid)
+    while todo:
+        child = todo.pop()
+        if child not in found:
+            found.append(child)
+            todo += children(child)
+    return found
 
 
 def _status(returncode: int) -> int:

@@ -2,7 +2,6 @@
 
 - `student_files`: which files are the student's (every other layer asks it);
 - `rules`: the rules an exercise file must keep, checked before any of it runs;
-- `integrity`: an audit hook and a snapshot of what the checks rely on, judged after each check;
 - `protocol`: signed results, one per running check, and what a line from a child may do;
 - `sandbox`: where graded code runs for grades of record (bubblewrap, or an unprivileged uid).
 
