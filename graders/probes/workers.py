@@ -352,12 +352,29 @@ class Workers(Handed):
         """The call has ended: which processes seen still run (given a pool that was shut down
         time to end its own), then end them."""
         self._look_at_processes()
+        self._hang_up()
         pids = self.processes_seen | self.worker_pids
         unshut = [pool for pool in _pools(run) if pool.get("shut_down") is False]
         give_up = _monotonic() + (0.0 if unshut else PATIENCE)
         while any(running(pid) for pid in pids) and _monotonic() < give_up:
             _pause(0.005)
         self.left_running = sorted(pid for pid in pids if running(pid))
+
+    def _hang_up(self) -> None:
+        """No call of func is answered once the call has ended: calls still held (the others of
+        one that raised) and calls to come end at once in their workers, which a pool shut down
+        without waiting then lets go (held, they would run until the check ends them)."""
+        for task in self._tasks:
+            task.cancel()
+        loop = self._loop
+        for sock in [self._listener, *self._open]:
+            if sock is None:
+                continue
+            if loop is not None and not loop.is_closed() and sock.fileno() >= 0:
+                loop.remove_reader(sock.fileno())
+            sock.close()
+        self._open.clear()
+        self._listener = None
 
     def close(self, submission: Submission) -> None:
         """The check's world ends: every process of the call still running is ended, and every
