@@ -162,13 +162,24 @@ def test_each_judged_check_names_its_evidence(exercise: Exercise) -> None:
 
 # --- self-reports forged clean -------------------------------------------------------------------
 
+# Mistakes whose sign on the judge's side is a race, so that forged they lose points on some runs
+# and not on others: only the submission's own word decides them, and they are not graded forged.
+RACE_ONLY = {
+    "ex13_processes/shutdown_without_waiting": "a pool shut down without waiting: its processes "
+                                               "end milliseconds after compute_all returns, so "
+                                               "whether the judge still sees them is timing; the "
+                                               "pools' report (shutdown without wait) decides",
+}
+
+
 def _forged_sample() -> list[Mutant]:
     """Every mutant with KIT_FORGED=all (the release check); else every fourth of each exercise,
     by name, and every one listed in SELF_REPORT_ONLY (each grading costs what a mutant's does,
-    and the whole set doubles the suite)."""
+    and the whole set doubles the suite). Never those in RACE_ONLY."""
+    judged = [mutant for mutant in JUDGED_MUTANTS if mutant.id not in RACE_ONLY]
     if os.environ.get("KIT_FORGED") == "all":
-        return JUDGED_MUTANTS
-    return [mutant for index, mutant in enumerate(JUDGED_MUTANTS)
+        return judged
+    return [mutant for index, mutant in enumerate(judged)
             if index % 4 == 0 or mutant.id in SELF_REPORT_ONLY]
 
 
@@ -190,3 +201,4 @@ def test_a_mistake_loses_points_with_every_self_report_forged(mutant: Mutant, tm
 def test_the_list_of_self_report_only_mistakes_names_known_mistakes() -> None:
     known = {mutant.id for mutant in JUDGED_MUTANTS}
     assert set(SELF_REPORT_ONLY) <= known, set(SELF_REPORT_ONLY) - known
+    assert set(RACE_ONLY) <= known, set(RACE_ONLY) - known

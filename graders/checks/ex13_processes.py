@@ -292,8 +292,19 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
 
 
 def _require_shut_down(submission: Submission, work: Workers, run: Run, after: str) -> None:
-    """Fail if a process seen during the call still runs now that compute_all has ended (a pool
-    shut down without waiting was given time to end its own)."""
+    """Fail if a process seen during the call still runs now that compute_all has ended, or if a
+    pool was shut down without waiting for its processes (the submission's word: it can only
+    cost points; such processes are still ending when compute_all returns, and whether the
+    judge still sees them depends on the moment it looks)."""
+    hasty = [pool for pool in _pools(run) if pool.get("shut_down") is True
+             and pool.get("waited") is False]
+    if hasty:
+        location = run.location_of(hasty[0].get("location"))
+        raise Fail(f"{after}, but the process pool made{at_line(location)} was shut down without "
+                   f"waiting for its worker processes (shutdown(wait=False)): they were still "
+                   f"ending as compute_all returned. No worker process may be left running: "
+                   f"let the shutdown wait for them (the default, and what a with-block does).",
+                   location or submission.definition_of("compute_all"))
     left = work.left_running
     if not left:
         return

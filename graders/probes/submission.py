@@ -1006,9 +1006,11 @@ class _PoolWatch:
             return future
 
         def pool_shutdown(executor: Any, *args: Any, **kwargs: Any) -> Any:
+            waits = bool(args[0] if args else kwargs.get("wait", True))
             for made, pool in zip(watch._executors, watch.pools, strict=False):
                 if made is executor:
                     pool["shut_down"] = True
+                    pool["waited"] = pool.get("waited") is True or waits
             return originals[2][2](executor, *args, **kwargs)
 
         def thread_init(executor: Any, max_workers: int | None = None, *args: Any,

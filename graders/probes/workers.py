@@ -24,9 +24,9 @@ for a beat are answered, and the run is marked stalled) and "settled" (the loop 
 do and the calls submitted fit in fewer worker processes than the barrier: it is given up).
 
 When the call has ended, `ended` notes which of the processes seen (every worker process that
-called, every child of the submission's process listed at each call) are still running, after
-giving those of a pool that was shut down up to PATIENCE real seconds to end by themselves (a
-limit that only stops a wait for processes that never end), and then ends them.
+called, every child of the submission's process listed at each call) are still running at once
+(a pool shut down with waiting has joined its processes before compute_all returns), and then
+ends them.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import signal
 import socket
 import struct
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,14 +47,10 @@ from graders.probes.submission import children
 from graders.results import Location
 from graders.trust import wire
 
-# Real seconds the processes of a pool that was shut down have to end by themselves after the
-# call returned (they end in milliseconds: this only stops a wait for processes that never end),
-# and that a connection has to say what it is.
+# Real seconds a connection has to say what it is (it says it at once: this only stops a liar).
 PATIENCE = 5.0
 # The cores a pool made without max_workers is sized for in the submission's process.
 CPUS = 2
-_monotonic = time.monotonic
-_pause = time.sleep
 
 
 def supported() -> bool:
@@ -354,10 +349,8 @@ class Workers(Handed):
         self._look_at_processes()
         self._hang_up()
         pids = self.processes_seen | self.worker_pids
-        unshut = [pool for pool in _pools(run) if pool.get("shut_down") is False]
-        give_up = _monotonic() + (0.0 if unshut else PATIENCE)
-        while any(running(pid) for pid in pids) and _monotonic() < give_up:
-            _pause(0.005)
+        # No grace: a pool shut down with waiting (the default, a with-block) has joined its
+        # processes before compute_all returns, so what runs now was left running.
         self.left_running = sorted(pid for pid in pids if running(pid))
 
     def _hang_up(self) -> None:

@@ -1,7 +1,12 @@
 """Shut down in finally without waiting, cancelling calls not started: the loop never waits for
 the processes, which end by themselves once their calls are done.
 
-truth: correct
+truth: wrong
+breaks: "Shut the pool down before compute_all returns or raises: no worker process may be left
+    running." - written as correct from the lesson; issue 22 decided it against the lesson's
+    words: the processes are still ending when compute_all returns.
+fails: shuts_the_pool_down
+says: shut down without waiting
 """
 
 from __future__ import annotations
