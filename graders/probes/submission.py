@@ -1166,7 +1166,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
         if request["op"] == "stop":
             os._exit(0)
         if request["op"] == "reset":  # the next check of this exercise: this process serves on
-            clean = _nothing_goes_on()
+            clean = _nothing_goes_on() and _at_rest(runtime.clock)
             if clean:
                 solution = Solution(module_name)
                 _forget_the_last_check(runtime, module_name)
@@ -1196,6 +1196,15 @@ def _nothing_goes_on() -> bool:
             return True
         return False
     return True
+
+
+def _at_rest(clock: Clock) -> bool:
+    """The clock's accounts closed as a fresh process's open: only this thread busy, nobody
+    waiting, no reply pending (a count left over would hold the next check's runs busy, or idle,
+    for ever)."""
+    with clock.cond:
+        return (clock.busy == 1 and not clock.waiters and not clock.awaiting
+                and not clock.replies and not clock.speaking)
 
 
 def _forget_the_last_check(runtime: Runtime, module_name: str) -> None:
