@@ -378,17 +378,12 @@ class Workers(Handed):
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-        for task in self._tasks:
-            task.cancel()
-        loop = self._loop
-        for sock in [self._listener, self._beat, *self._open]:
-            if sock is None:
-                continue
-            if loop is not None and not loop.is_closed():
-                loop.remove_reader(sock.fileno()) if sock.fileno() >= 0 else None
-            sock.close()
-        self._open.clear()
-        self._listener = self._beat = None
+        self._hang_up()
+        beat, self._beat = self._beat, None
+        if beat is not None:
+            if self._loop is not None and not self._loop.is_closed() and beat.fileno() >= 0:
+                self._loop.remove_reader(beat.fileno())
+            beat.close()
 
     # --- what was seen ---------------------------------------------------------------------------
 
