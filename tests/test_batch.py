@@ -64,6 +64,7 @@ def by_name(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
     return {row["name"]: row for row in rows}
 
 
+@pytest.mark.needs_sandbox
 def test_ranks_reference_then_mix_then_stubs(graded: tuple[Path, list[dict[str, str]], str]) -> None:
     _, rows, _ = graded
     maximum = float(rows[0]["max"])
@@ -76,6 +77,7 @@ def test_ranks_reference_then_mix_then_stubs(graded: tuple[Path, list[dict[str, 
     assert {row["status"] for row in (found["ada"], found["bob"], found["cy"])} == {"ok"}
 
 
+@pytest.mark.needs_sandbox
 def test_every_exercise_is_a_column(graded: tuple[Path, list[dict[str, str]], str]) -> None:
     _, rows, _ = graded
     columns = ["rank", "name", *(exercise.module_name for exercise in exercises()), "total", "max", "status"]
@@ -84,6 +86,7 @@ def test_every_exercise_is_a_column(graded: tuple[Path, list[dict[str, str]], st
         assert sum(float(row[exercise.module_name]) for exercise in exercises()) == float(row["total"])
 
 
+@pytest.mark.needs_sandbox
 def test_broken_submissions_are_rows_with_a_status(graded: tuple[Path, list[dict[str, str]], str]) -> None:
     _, rows, stderr = graded
     found = by_name(rows)
@@ -96,6 +99,7 @@ def test_broken_submissions_are_rows_with_a_status(graded: tuple[Path, list[dict
     assert "skipping stray.zip: not a folder" in stderr
 
 
+@pytest.mark.needs_sandbox
 def test_each_submission_has_its_json_report(graded: tuple[Path, list[dict[str, str]], str]) -> None:
     output, rows, _ = graded
     for row in rows:
@@ -106,6 +110,7 @@ def test_each_submission_has_its_json_report(graded: tuple[Path, list[dict[str, 
     assert [exercise["number"] for exercise in ada["exercises"]] == [ex.number for ex in exercises()]
 
 
+@pytest.mark.needs_sandbox
 def test_progress_is_plain_lines_when_not_a_terminal(graded: tuple[Path, list[dict[str, str]], str]) -> None:
     _, rows, stderr = graded
     assert f"graded {len(rows)}/{len(rows)} submissions" in stderr.splitlines()

@@ -246,6 +246,7 @@ def pr_scores(forged_course: ForgedCourse, kind: str, rules_off: dict[str, str],
     return graded.status, graded.report
 
 
+@pytest.mark.needs_sandbox
 @pytest.mark.skipif(sys.platform != "linux", reason="the PR script runs on Linux (GitHub Actions)")
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_pr_script_gives_a_forgery_nothing(kind: str, forged_course: ForgedCourse,
@@ -275,6 +276,7 @@ def forged_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.mark.needs_sandbox
 @pytest.mark.skipif(sys.platform != "linux", reason="Gradescope runs the bundle on Linux")
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_gradescope_bundle_gives_a_forgery_nothing(kind: str, forged_bundle: Path,

@@ -182,6 +182,7 @@ def scores(report: dict) -> dict[int, float]:
     return {exercise["number"]: exercise["score"] for exercise in report["exercises"]}
 
 
+@pytest.mark.needs_sandbox
 def test_honest_pull_request_is_graded_on_its_exercise_files(honest: Graded) -> None:
     first = exercises()[0]
     by_number = {exercise["number"]: exercise for exercise in honest.report["exercises"]}
@@ -197,6 +198,7 @@ def test_honest_pull_request_is_graded_on_its_exercise_files(honest: Graded) -> 
             in honest.log.splitlines())
 
 
+@pytest.mark.needs_sandbox
 def test_tampering_scores_the_same_and_every_ignored_file_is_named(honest: Graded,
                                                                    tampering: Graded) -> None:
     assert scores(tampering.report) == scores(honest.report)
@@ -215,6 +217,7 @@ def test_tampering_scores_the_same_and_every_ignored_file_is_named(honest: Grade
     assert "Changes not graded" in tampering.log
 
 
+@pytest.mark.needs_sandbox
 def test_a_symlink_or_a_file_over_the_limit_is_refused_by_name(tampering: Graded) -> None:
     second, third = (f"exercises/{exercise.file_name}" for exercise in exercises()[1:3])
     refused = (tampering.workspace.parent / "reports" / "refused.txt").read_text().splitlines()
@@ -241,6 +244,7 @@ def test_the_tampering_would_have_worked_had_it_reached_the_grader(course: Cours
     assert done.returncode == 0 and report["score"] == report["max_score"] > 0
 
 
+@pytest.mark.needs_sandbox
 def test_annotations_point_at_the_exercise_files_in_the_workspace(honest: Graded) -> None:
     errors = [command for command in workflow_commands(honest.log) if command.name == "error"]
     # Past GitHub's limit of annotations the last one counts the rest and points at no file.
@@ -258,6 +262,7 @@ def test_unknown_commits_stop_the_script(course: Course, tmp_path: Path) -> None
     assert done.returncode == 2 and "has no commit" in done.stderr
 
 
+@pytest.mark.needs_sandbox
 def test_a_solution_cannot_rewrite_the_script_that_grades_it(course: Course, honest: Graded,
                                                              tmp_path: Path) -> None:
     sneaky = grade_pr(course, course.sneaky, tmp_path / "workspace")

@@ -83,6 +83,7 @@ def recipe(heading: str) -> list[str]:
     return block
 
 
+@pytest.mark.needs_sandbox
 @pytest.mark.skipif(shutil.which("unzip") is None, reason="the recipe unzips with unzip")
 def test_the_docs_recipe_gives_the_reference_full_marks(bundle: Path, tmp_path: Path) -> None:
     """"Testing the zip without Gradescope", run as written, from a folder that holds the zip
@@ -108,6 +109,7 @@ def test_the_docs_recipe_gives_the_reference_full_marks(bundle: Path, tmp_path: 
     assert data["output"].startswith("Graded files: ") and "Not found" not in data["output"]
 
 
+@pytest.mark.needs_sandbox
 def test_failing_submission_gets_zero_with_messages(bundle: Path, tmp_path: Path) -> None:
     # Submitted as a repository is: the files in an exercises/ folder.
     data = autograder(bundle, tmp_path, files(STUBS, prefix="exercises/"))
@@ -119,6 +121,7 @@ def test_failing_submission_gets_zero_with_messages(bundle: Path, tmp_path: Path
                if test["number"].split(".")[0] in unwritten)
 
 
+@pytest.mark.needs_sandbox
 def test_crashing_submission_still_gets_a_result(bundle: Path, tmp_path: Path) -> None:
     first, second = exercises()[:2]
     forged = json.dumps({"score": 1000, "tests": []})
