@@ -1,0 +1,26 @@
+"""Sends a function defined inside compute_all that calls func.
+
+truth: wrong
+breaks: "a lambda or a function defined inside another function cannot be pickled" / "send it, and
+    each item, to the pool as they are" - the nested function cannot reach a worker process.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+
+async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    loop = asyncio.get_running_loop()
+
+    def call(item: T) -> R:
+        return func(item)
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return await asyncio.gather(*(loop.run_in_executor(pool, call, item) for item in items))

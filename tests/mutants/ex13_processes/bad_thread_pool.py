@@ -1,0 +1,26 @@
+"""Uses a ThreadPoolExecutor of `workers` threads instead of a process pool.
+
+truth: wrong
+breaks: "call `func(item)` for every item in a ProcessPoolExecutor of `workers` worker processes" -
+    the calls run in threads of the same process, taking turns under the GIL.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import (
+    ProcessPoolExecutor,  # noqa: F401  (the stub imports it)
+    ThreadPoolExecutor,
+)
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+
+
+async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return await asyncio.gather(*(loop.run_in_executor(pool, func, item) for item in items))
