@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "call `func(item)` for every item in a ProcessPoolExecutor ... without blocking the event
     loop" - func runs on the loop's own thread, one call after another, and nothing else runs.
+
+fails: runs_in_worker_processes, runs_all_at_once
+says: event loop's own thread
 """
 from __future__ import annotations
 

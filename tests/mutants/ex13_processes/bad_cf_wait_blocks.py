@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "through `run_in_executor`, without blocking the event loop" - concurrent.futures.wait blocks
     the thread that runs the event loop until every call is done.
+
+fails: runs_in_worker_processes
+says: the event loop stood still
 """
 from __future__ import annotations
 

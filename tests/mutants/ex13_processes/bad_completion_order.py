@@ -2,6 +2,9 @@
 
 truth: wrong
 breaks: "Return the results in the order of `items`" - the list is in completion order.
+
+fails: returns_results_in_order
+says: in the order of items
 """
 from __future__ import annotations
 

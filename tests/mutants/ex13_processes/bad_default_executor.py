@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "call `func(item)` for every item in a ProcessPoolExecutor of `workers` worker processes" -
     None means the default thread pool: no worker process ever runs func.
+
+fails: runs_in_worker_processes, runs_all_at_once
+says: threads of the event loop's own process
 """
 from __future__ import annotations
 

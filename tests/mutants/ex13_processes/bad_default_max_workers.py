@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "in a ProcessPoolExecutor of `workers` worker processes ... so that `workers` calls run at the
     same moment" - the pool size is the core count, not `workers`: fewer (or more) calls at once.
+
+fails: runs_all_at_once
+says: made without max_workers
 """
 from __future__ import annotations
 

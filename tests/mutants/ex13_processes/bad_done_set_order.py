@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "Return the results in the order of `items`" - a set has no order: the results come back
     in whatever order the set iterates.
+
+fails: returns_results_in_order
+says: in the order of items
 """
 from __future__ import annotations
 

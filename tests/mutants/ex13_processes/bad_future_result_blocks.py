@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "through `run_in_executor`, without blocking the event loop" - the calls do run at once in
     the pool, but .result() waits on the loop's thread, so the loop stands still meanwhile.
+
+fails: runs_in_worker_processes
+says: the event loop stood still
 """
 from __future__ import annotations
 

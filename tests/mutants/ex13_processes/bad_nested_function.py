@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "a lambda or a function defined inside another function cannot be pickled" / "send it, and
     each item, to the pool as they are" - the nested function cannot reach a worker process.
+
+fails: runs_in_worker_processes
+says: cannot be pickled
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "Shut the pool down before compute_all returns or raises: no worker process may be left
     running" - the worker processes stay alive after compute_all returns.
+
+fails: shuts_the_pool_down, exceptions_propagate
+says: was never shut down
 """
 from __future__ import annotations
 

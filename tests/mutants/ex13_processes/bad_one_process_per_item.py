@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "in no more than `workers` processes" - with more items than workers, more than `workers`
     processes compute at once.
+
+fails: uses_at_most_workers_processes
+says: but started
 """
 from __future__ import annotations
 

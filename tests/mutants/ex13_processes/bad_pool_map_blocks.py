@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "through `run_in_executor`, without blocking the event loop" - pool.map runs the calls in
     worker processes, but collecting its results waits on the loop's thread.
+
+fails: runs_in_worker_processes
+says: the event loop stood still
 """
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 truth: wrong
 breaks: "so that `workers` calls run at the same moment" - one process runs the calls one at a time.
+
+fails: runs_all_at_once
+says: at most 1 at a time
 """
 from __future__ import annotations
 

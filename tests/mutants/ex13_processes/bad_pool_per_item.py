@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "in a ProcessPoolExecutor of `workers` worker processes ... in no more than `workers`
     processes" - one process per item: with more items than workers, more processes than allowed.
+
+fails: uses_at_most_workers_processes
+says: but started
 """
 from __future__ import annotations
 

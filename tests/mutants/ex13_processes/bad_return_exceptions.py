@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "If `func` raises, the exception must reach the caller of compute_all" - it is returned as a
     list element, never raised.
+
+fails: exceptions_propagate
+says: was swallowed
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "so that `workers` calls run at the same moment (all of them if there are no more items than
     workers)" - never more than two calls run at once, whatever `workers` is.
+
+fails: runs_all_at_once
+says: at most 2 at a time
 """
 from __future__ import annotations
 

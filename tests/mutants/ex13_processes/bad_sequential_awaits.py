@@ -4,6 +4,9 @@ truth: wrong
 breaks: "Start every call before waiting for any, so that `workers` calls run at the same moment" -
     each call is handed to the pool only after the previous one returned: one process computes
     at a time.
+
+fails: runs_all_at_once
+says: ran one at a time
 """
 from __future__ import annotations
 

@@ -4,6 +4,9 @@ truth: wrong
 breaks: "Shut the pool down before compute_all returns or raises: no worker process may be left
     running" - shutdown(wait=False) only asks the processes to stop; they are still alive when
     compute_all returns.
+
+fails: shuts_the_pool_down, exceptions_propagate
+says: without waiting for its worker processes
 """
 from __future__ import annotations
 

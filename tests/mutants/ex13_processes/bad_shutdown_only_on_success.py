@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "Shut the pool down before compute_all returns or raises" - when a call raises, the
     exception leaves compute_all before shutdown() runs and the processes stay alive.
+
+fails: exceptions_propagate
+says: was never shut down
 """
 from __future__ import annotations
 

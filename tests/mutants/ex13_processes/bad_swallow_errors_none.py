@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "If `func` raises, the exception must reach the caller of compute_all" - the exception is
     caught and replaced with None; the caller never sees it.
+
+fails: exceptions_propagate
+says: was swallowed
 """
 from __future__ import annotations
 

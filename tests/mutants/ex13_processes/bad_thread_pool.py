@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "call `func(item)` for every item in a ProcessPoolExecutor of `workers` worker processes" -
     the calls run in threads of the same process, taking turns under the GIL.
+
+fails: runs_in_worker_processes, runs_all_at_once
+says: threads of the event loop's own process
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "without blocking the event loop" - time.sleep in the polling loop holds the loop's thread
     until every call has finished.
+
+fails: runs_in_worker_processes
+says: at the same place
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "without blocking the event loop" - leaving the with-block shuts the pool down and waits for
     every call to finish, on the loop's thread, before the gather is even awaited.
+
+fails: runs_in_worker_processes
+says: the event loop stood still
 """
 from __future__ import annotations
 

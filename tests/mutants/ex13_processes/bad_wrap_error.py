@@ -3,6 +3,9 @@
 truth: wrong
 breaks: "If `func` raises, the exception must reach the caller of compute_all" - the caller gets a
     different exception, a RuntimeError; func's own is only its __cause__.
+
+fails: exceptions_propagate
+says: func's own exception
 """
 from __future__ import annotations
 
