@@ -21,3 +21,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = commands[1].split("&& ", 3)[-1]
     ci = (KIT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
+
+
+def test_the_sandbox_switches_are_documented() -> None:
+    """GRADE_BWRAP (where bwrap is looked for, naming another, turning it off) and the switches
+    that turn the sandbox off, in the README and the instructors' page."""
+    instructors = " ".join((KIT_ROOT / "docs" / "instructors.md").read_text(encoding="utf-8").split())
+    readme = " ".join(README.split())
+    for text in (readme, instructors):
+        assert "GRADE_BWRAP=/path/to/bwrap" in text and "GRADE_BWRAP=off" in text
+        assert "on PATH, then in /usr/bin and /usr/local/bin" in text.replace("`", "")
+        assert "GRADE_SANDBOX=off" in text and "--no-sandbox" in text

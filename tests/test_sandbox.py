@@ -524,3 +524,103 @@ def test_bwrap_is_found_on_path_or_named_or_turned_off(monkeypatch: pytest.Monke
     (tmp_path / "bwrap").symlink_to(BWRAP)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
     assert sandbox._bwrap_probe() == (str(tmp_path / "bwrap"), "")
+
+
+# --- why the sandbox cannot run, faked: none of these needs bubblewrap -------------------------
+
+def fake_bwrap(folder: Path, script: str) -> Path:
+    """A program named bwrap in `folder`, first on PATH (before any real one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / "bwrap"
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+    return program
+
+
+@pytest.fixture
+def unavailable(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """The sandbox asked for on a machine faked by the test; `_available` forgets it after."""
+    monkeypatch.delenv(sandbox.BWRAP_ENV, raising=False)
+    monkeypatch.setattr(sandbox, "_unprivileged_runs", lambda _bwrap: False)
+    sandbox._available.cache_clear()
+    yield monkeypatch
+    sandbox._available.cache_clear()
+
+
+def refusal(switch: str = "", wanted: bool | None = True) -> str:
+    sandbox._available.cache_clear()
+    with pytest.raises(sandbox.SandboxUnavailable) as raised:
+        sandbox.choose(wanted, switch)
+    message = raised.value.format_message()
+    assert raised.value.exit_code == 2 and "\n" not in message
+    return message
+
+
+def test_bwrap_is_found_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(sandbox.BWRAP_ENV, raising=False)
+    program = fake_bwrap(tmp_path / "bin", "exit 0")  # "works": it runs `true` as asked
+    monkeypatch.setenv("PATH", f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert sandbox._bwrap_probe() == (str(program), "")
+
+
+def test_a_root_without_bwrap_and_a_python_others_cannot_read_is_told_which_folder(
+        unavailable: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    top = Path(tempfile.mkdtemp())  # pytest's own tmp_path is under a folder of mode 0700
+    try:
+        top.chmod(0o755)
+        python = top / "root" / ".pyenv" / "bin" / "python3.11"
+        python.parent.mkdir(parents=True)
+        python.write_text("")
+        (top / "root").chmod(0o700)
+        unavailable.setattr(sandbox, "_bwrap_probe", lambda: ("", "bubblewrap is not installed"))
+        unavailable.setattr(sandbox.os, "geteuid", lambda: 0)
+        unavailable.setattr(sandbox.sys, "executable", str(python))
+        message = refusal()
+    finally:
+        (top / "root").chmod(0o755)
+        shutil.rmtree(top)
+    assert "bubblewrap is not installed" in message
+    assert (f"this Python ({python}) is under {top / 'root'} (mode 0700), which other users "
+            f"cannot enter") in message
+    assert "run grade as root" not in message and "not run as root" not in message
+    assert message.endswith("Or grade without the sandbox: GRADE_SANDBOX=off")
+
+
+def test_a_bwrap_that_cannot_make_namespaces_is_named(unavailable: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    said = "bwrap: No permissions to create new namespace, likely because the kernel does not allow"
+    program = fake_bwrap(tmp_path / "bin", f"echo '{said} non-privileged user namespaces' >&2; exit 1")
+    unavailable.setenv("PATH", f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    unavailable.setattr(sandbox.os, "geteuid", lambda: 1000)
+    message = refusal()
+    assert f"bubblewrap ({program}) cannot make its namespaces here ({said}" in message
+    assert "grade is not run as root" in message
+    assert message.endswith("Or grade without the sandbox: GRADE_SANDBOX=off")
+
+
+@pytest.mark.parametrize(("command", "switch"), [
+    (["exercise", "1", "--solutions", "{folder}"], "GRADE_SANDBOX=off"),
+    # what run_autograder and grade-pr.sh run, with GRADE_SANDBOX=on
+    (["all", "--solutions", "{folder}", "--format", "gradescope", "--output", "{out}"],
+     "GRADE_SANDBOX=off"),
+    (["batch", "{class}", "-o", "{out}"], "grade batch --no-sandbox, or GRADE_SANDBOX=off"),
+    (["batch", "{class}", "-o", "{out}", "--sandbox"], "grade batch --no-sandbox"),
+])
+def test_the_refusal_names_the_switch_that_applies_where_it_was_raised(
+        command: list[str], switch: str, unavailable: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graders.cli import cli
+
+    solution(tmp_path / "class" / "ada", "")
+    unavailable.setattr(sandbox, "_bwrap_probe", lambda: ("", "bubblewrap is not installed"))
+    unavailable.setenv(sandbox.ENV, "on")
+    places = {"{folder}": str(tmp_path / "class" / "ada"), "{class}": str(tmp_path / "class"),
+              "{out}": str(tmp_path / "out" / "result")}
+    result = CliRunner().invoke(cli, [places.get(word, word) for word in command])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.endswith(f"Or grade without the sandbox: {switch}"), line
+    assert "bubblewrap is not installed" in line and not (tmp_path / "out").exists()

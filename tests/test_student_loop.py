@@ -20,12 +20,14 @@ from click.testing import CliRunner, Result
 from kit import MUTANTS, REFERENCE, STUBS, grade_file
 
 from graders.cli import cli, main
+from graders.engine.runner import check_specs
+from graders.hints import Checked, about, covers, declared, parse, problems
 from graders.registry import Exercise, by_number, exercises
 from graders.render import text, timeline
 from graders.results import CheckResult, ExerciseResult, Report
 from graders.student import progress as student_progress
 from graders.student import watch
-from graders.student.hint import load_hints
+from graders.student.hint import hint_order, load_hints
 
 COUNT = len(exercises())
 
@@ -191,8 +193,8 @@ def test_hint_level_picks_one_without_skipping_the_default(student: Path) -> Non
 
 @pytest.mark.parametrize(("args", "phrase"), [
     (["hint", "99"], "there is no exercise 99"),
-    (["hint", "1", "--level", "9"], "exercise 1 has 3 hints: --level must be 1 to 3"),
-    (["hint", "1", "--level", "0"], "--level must be 1 to 3"),
+    (["hint", "1", "--level", "9"], "exercise 1 has 6 hints: --level must be 1 to 6"),
+    (["hint", "1", "--level", "0"], "--level must be 1 to 6"),
     (["watch", "99"], "there is no exercise 99"),
 ])
 def test_bad_numbers_are_one_line_and_exit_2(args: list[str], phrase: str, student: Path,
@@ -229,7 +231,6 @@ def test_hint_alone_when_everything_passes(student: Path, no_grading: None) -> N
 
 
 def test_hints_follow_the_first_failing_check(student: Path) -> None:
-    hints = load_hints(by_number(1))
     reference = (REFERENCE / "ex01_coroutines.py").read_text()
     stub = (STUBS / "ex01_coroutines.py").read_text()
     # greet written as in the reference, run_greet still the stub's
@@ -238,41 +239,111 @@ def test_hints_follow_the_first_failing_check(student: Path) -> None:
         stub[:stub.index("\nasync def greet")] + greet + stub[stub.index("\ndef run_greet"):])
     graded = invoke("exercise", "1", "-s", str(student))
     assert graded.exit_code == 1 and "✓ greet" in graded.output
+    found = declared(by_number(1).checks_path)
+    about_greet = {hint.text for check in found.checks[:2]
+                   for hint in about(check.name, found.hints, by_number(1).functions)}
+    about_run_greet = about("run_greet_returns_result", found.hints, by_number(1).functions)
     first = invoke("hint", "1").output
-    assert "run_greet" in hints[2] and "run_greet" not in hints[0]
-    assert first.startswith(f"Exercise 1, hint 1 of {len(hints)}:")
-    assert " ".join(hints[2].split()[:6]) in " ".join(first.split())
-    assert "The hints about run_greet come first" in " ".join(first.split())
-    second = invoke("hint", "1").output
-    assert " ".join(hints[0].split()[:6]) in " ".join(second.split())
+    assert _words(about_run_greet[0].text) in _words(first)
+    assert ('(About "run_greet returns greet\'s result from synchronous code", the first check '
+            'that failed in your last grading.') in _words(first)
+    shown = [invoke("hint", "1", "--level", str(level)).output for level in range(1, 4)]
+    assert all(_words(text) not in _words(output) for text in about_greet for output in shown)
+    assert "hint 3 of 3" in shown[-1] and "That is the last hint" in shown[-1]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _graded(exercise: Exercise, failing_from: int) -> Report:
+    """A grading of `exercise` whose checks before `failing_from` passed and the rest failed."""
+    checks = [CheckResult(spec.name, spec.title, "passed" if place < failing_from else "failed",
+                          0, 1, message="no") for place, spec in enumerate(check_specs(exercise))]
+    return Report([ExerciseResult(exercise.number, exercise.slug, exercise.title,
+                                  exercise.file_name, checks)])
 
 
 @pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
-def test_hint_order_is_every_hint_once(exercise: Exercise) -> None:
-    from graders.engine.runner import check_specs
-    from graders.student.hint import hint_order
+def test_each_check_and_each_hint_are_tied(exercise: Exercise) -> None:
+    found = declared(exercise.checks_path)
+    assert [(check.name, check.title) for check in found.checks] == [
+        (spec.name, spec.title) for spec in check_specs(exercise)], "read with ast as imported"
+    assert problems(found.hints, found.checks, exercise.functions) == []
+    assert all(about(check.name, found.hints, exercise.functions) for check in found.checks)
 
-    hints = load_hints(exercise)
-    plain = tuple(range(1, len(hints) + 1))
-    assert hint_order(exercise, hints, ()).places == plain
-    for spec in check_specs(exercise):
-        order = hint_order(exercise, hints, ((spec.name, spec.title),))
-        assert sorted(order.places) == list(plain)
-        if order.function:
-            assert order.function in exercise.functions and order.function in hints[order.places[0] - 1]
+
+def test_a_hint_about_something_else_is_a_problem() -> None:
+    checks = (Checked("greet_waits", "greet waits"), Checked("run_greet_runs", "run_greet runs"))
+    hints = parse({"greet": ("a",), "run greet": ("b",), "greet_waits": ("c",)})
+    assert [hint.place for hint in hints] == [1, 2, 3]
+    assert about("run_greet_runs", hints, ("greet", "run_greet")) == ()
+    assert problems(hints, checks, ("greet", "run_greet")) == [
+        "check run_greet_runs has no hint (a key of HINTS: its name, or the function it is named "
+        "after)", "HINTS key 'run greet' is neither a check nor a function with checks named "
+        "after it"]
+
+
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
+def test_hints_start_at_the_first_failed_check_and_skip_the_passed(exercise: Exercise) -> None:
+    found = declared(exercise.checks_path)
+    for place, failing in enumerate(found.checks):
+        report = _graded(exercise, place)
+        failed = tuple((check.name, check.title) for check in report.exercises[0].checks
+                       if not check.passed)
+        order = hint_order(exercise, found, failed)
+        assert order.hints[0] in about(failing.name, found.hints, exercise.functions)
+        assert order.checks[0] == failing
+        for hint in order.hints:  # each about a check that failed
+            assert any(covers(hint.key, check.name, exercise.functions)
+                       for check in found.checks[place:]), (failing.name, hint.key)
+        assert len(set(order.hints)) == len(order.hints)
+
+
+@pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
+def test_before_any_grading_every_hint_comes_once_the_first_check_first(exercise: Exercise) -> None:
+    found = declared(exercise.checks_path)
+    order = hint_order(exercise, found, ())
+    assert sorted(order.hints, key=lambda hint: hint.place) == list(found.hints)
+    assert order.hints[0] in about(found.checks[0].name, found.hints, exercise.functions)
+    assert order.checks[0] == found.checks[0]
+
+
+def test_grade_hint_follows_the_recorded_grading(student: Path, no_grading: None) -> None:
+    exercise = by_number(3)
+    found = declared(exercise.checks_path)
+    first = invoke("hint", "3").output
+    assert _words(found.hints[0].text) in _words(first), "nothing graded: the first check's"
+    assert f'(About the check "{found.checks[0].title}".)' in _words(first)
+    # fetch_url's three checks passed, fetch_all's first check failed, and those after it
+    student_progress.remember(_graded(exercise, 3),
+                              student_progress.snapshot([exercise], student))
+    first_failed = found.checks[3]
+    ordered = hint_order(exercise, found, tuple((check.name, check.title)
+                                                for check in found.checks[3:]))
+    shown = [invoke("hint", "3").output for _ in ordered.hints]
+    assert shown[0].startswith(f"Exercise 3, hint 1 of {len(ordered.hints)}:")
+    assert _words(about(first_failed.name, found.hints, exercise.functions)[0].text) in _words(
+        shown[0])
+    assert f'(About "{first_failed.title}", the first check that failed' in _words(shown[0])
+    passed = [hint for check in found.checks[:3]
+              for hint in about(check.name, found.hints, exercise.functions)]
+    assert passed and all(_words(hint.text) not in _words(output)
+                          for hint in passed for output in shown)
+    assert f"The {len(passed)} hints about checks that passed are left out." in _words(shown[0])
 
 
 @pytest.mark.parametrize("exercise", exercises(), ids=lambda exercise: exercise.module_name)
 def test_every_exercise_has_hints_that_do_not_give_the_solution_away(exercise: Exercise) -> None:
     hints = load_hints(exercise)
-    assert len(hints) >= 2 and all(hint.strip() for hint in hints)
+    assert len(hints) >= 2 and all(hint.text.strip() for hint in hints)
     reference = REFERENCE / exercise.file_name
     if not reference.exists():
         pytest.skip(f"no reference for {exercise.module_name}")
     lesson = (STUBS / exercise.file_name).read_text()
     code = [line for line in _body_lines(reference.read_text()) if line not in lesson]
     for hint in hints:
-        copied = [line for line in code if line in hint]
+        copied = [line for line in code if line in hint.text]
         assert not copied, f"a hint of {exercise.module_name} quotes its solution: {copied}"
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from kit import REFERENCE, STUBS
 
@@ -129,3 +130,23 @@ def test_api_compares_names_kinds_parameters_and_defaults() -> None:
         "the stub has `async def f(a, b=1, *, c)` but the reference has `def f(a, b=2, *, c)`",
         "the stub has `def K.m(self)` but the reference has `async def K.m(self)`",
     ]
+
+
+def test_a_check_without_a_hint_and_a_hint_about_no_check_are_problems(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from graders.instructor.verification import ExerciseVerification, load_checks
+
+    exercise = by_number(1)
+    result = ExerciseVerification(exercise)
+    assert len(load_checks(result)) == 5 and result.hints_ok and not result.problems
+    module = importlib.import_module(exercise.checks_module)
+    monkeypatch.setattr(module, "HINTS", {"greet": ("a", "b"), "run greet": ("c",)})
+    result = ExerciseVerification(exercise)
+    load_checks(result)
+    assert result.hints == 3 and not result.hints_ok
+    assert any("check run_greet_returns_result has no hint" in problem
+               for problem in result.problems)
+    assert any("HINTS key 'run greet' is neither a check nor a function" in problem
+               for problem in result.problems)

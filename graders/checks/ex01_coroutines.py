@@ -15,16 +15,35 @@ from graders.probes import inputs as rand
 from graders.probes.judge import Run, Submission, describe_raised
 from graders.probes.values import shown, unawaited
 
-HINTS = (
-    "greet needs two lines: one that waits, one that returns the greeting. Which sleep lets "
-    "other coroutines run while it waits?",
-    "In a coroutine, wait with asyncio's own sleep, awaited (the lesson shows it): `time.sleep` "
-    "freezes the loop, and calling asyncio.sleep without `await` only makes a coroutine object "
-    "that never runs.",
-    "run_greet must create a loop, run greet on it and close it, every time. There is a "
-    "function in asyncio that does all three; `asyncio.get_event_loop()` is not it (a new "
-    "thread has no current loop).",
-)
+HINTS = {
+    # Keyed by check, or by a function for all its checks; gentlest first (graders/hints.py).
+    "greet_returns_greeting": (
+        "greet gives back the greeting itself, built from the name exactly as the lesson's example "
+        "shows it (the punctuation counts). Does your greet `return` that string once it has "
+        "waited, or something else - a coroutine, or None?",
+    ),
+    "greet_waits_without_blocking": (
+        "greet needs two lines: one that waits, one that returns the greeting. Which sleep lets "
+        "other coroutines run while it waits?",
+        "In a coroutine, wait with asyncio's own sleep, awaited (the lesson shows it): `time.sleep` "
+        "freezes the loop, a loop that reads the clock over and over does too, and calling "
+        "asyncio.sleep without `await` only makes a coroutine object that never runs.",
+    ),
+    "run_greet": (
+        "run_greet is ordinary synchronous code: it cannot await. It has to create an event loop, "
+        "run greet (with the name and the delay it was given) on it to the end, and close the "
+        "loop, every time it is called. There is a function in asyncio that does all three.",
+    ),
+    "run_greet_from_a_new_thread": (
+        "`asyncio.get_event_loop()` is not the tool: a new thread has no current event loop, so "
+        "run_greet must not rely on one being there.",
+    ),
+    "run_greet_closes_its_loop": (
+        "A loop kept between calls, or made for a call and never closed, stays open behind "
+        "run_greet. The asyncio function that runs a coroutine from synchronous code makes a "
+        "fresh loop for each call and closes it for you.",
+    ),
+}
 
 EVIDENCE = {
     "greet_returns_greeting": "the string returned",

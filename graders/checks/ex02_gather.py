@@ -17,15 +17,31 @@ from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Run, Submission
 from graders.probes.values import is_coroutine, left_behind, shown
 
-HINTS = (
-    "Awaiting the three dishes one after another cooks them one at a time. You need to start all "
-    "three before you wait for any of them.",
-    "asyncio.gather(...) takes several awaitables, runs them at the same time and gives back their "
-    "results in the order you passed them.",
-    "Awaiting each dish inside the call to gather cooks it before gather even starts. Give gather "
-    "the coroutine objects (the kitchen calls without await) and await only gather; its result "
-    "is already a list, in the order you passed the dishes.",
-)
+HINTS = {
+    "returns_results_in_order": (
+        "make_breakfast returns a list of what the three dishes gave back - not coroutines, tasks "
+        "or strings of your own - in the order the lesson asks: eggs, toast, coffee, whatever "
+        "order they finish in.",
+        "Each dish's result comes from awaiting it (directly, or through what runs them "
+        "together). asyncio.gather gives back a list in the order you passed the awaitables; "
+        "collecting results as they finish (as_completed, or the `done` set of asyncio.wait) "
+        "gives the order they ended in.",
+    ),
+    "cooks_at_the_same_time": (
+        "Awaiting the three dishes one after another cooks them one at a time. You need to start "
+        "all three before you wait for any of them.",
+        "asyncio.gather(...) takes several awaitables, runs them at the same time and gives back "
+        "their results in the order you passed them.",
+        "Awaiting each dish inside the call to gather cooks it before gather even starts. Give "
+        "gather the coroutine objects (the kitchen calls without await) and await only gather.",
+    ),
+    "nothing_left_behind": (
+        "Every dish make_breakfast starts must be finished and awaited before it returns: a "
+        "task that is started and never awaited goes on running after make_breakfast is done.",
+        "If you start the dishes as tasks, await every one of them (or hand all of them to "
+        "gather) before you return.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

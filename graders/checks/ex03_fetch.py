@@ -22,16 +22,58 @@ from graders.probes.values import left_behind, shown
 from graders.results import Location
 from graders.trust.wire import Raised
 
-HINTS = (
-    "fetch_url: open the request with `async with session.get(url) as response:` and read the "
-    "body inside that block. For fetch_all, start every fetch before you wait for any of them.",
-    "A response has a method that raises aiohttp.ClientResponseError for a 4xx/5xx status. In "
-    "fetch_all, create the session once, as an async context manager around all the downloads "
-    "(so it is closed when they are done), and pass it to every fetch_url call.",
-    "Make one fetch_url call per URL, all sharing the session, and hand them all to gather at "
-    "once (a * unpacks a list into arguments). gather gives the bodies back in the order of urls, "
-    "whatever order the downloads finish in: pair each URL with its body to build the dict.",
-)
+HINTS = {
+    "fetch_url_returns_body": (
+        "fetch_url uses the session it is given: open the request with `async with "
+        "session.get(url) as response:` and read the body as text inside that block, then "
+        "return it.",
+        "Any status below 400 is an answer to read, not only 200. Return the body, not the status "
+        "or the response object.",
+    ),
+    "fetch_url_raises_for_error_status": (
+        "Every status from 400 up is an error (4xx: the request was wrong; 5xx: the server "
+        "failed), and fetch_url must raise aiohttp.ClientResponseError for each of them.",
+        "A response has a method that raises aiohttp.ClientResponseError for a 4xx/5xx status: "
+        "call it before you read the body.",
+    ),
+    "fetch_url_releases_response": (
+        "A response holds its connection until it is released. The `async with` block around "
+        "session.get(...) releases it when the block ends - also when something in it raises - "
+        "so do all the work with the response inside that block.",
+    ),
+    "fetch_all": (
+        "fetch_all: create one session, as an async context manager around all the downloads (so "
+        "it is closed when they are done), and get every page with fetch_url, passing it that "
+        "session.",
+    ),
+    "fetch_all_returns_every_body_in_order": (
+        "The dict maps each URL to its body, with the keys in the order of `urls` - not the order "
+        "the downloads finished in - and every fetch must be awaited to give a body.",
+        "asyncio.gather gives the bodies back in the order you passed the calls, whatever order "
+        "they finish in: pair each URL with its body to build the dict. It also takes an empty "
+        "list of calls, where asyncio.wait refuses an empty set.",
+    ),
+    "fetch_all_runs_requests_concurrently": (
+        "Awaiting each download before starting the next fetches them one at a time. Start every "
+        "fetch before you wait for any of them - all of them, with no limit and no pause.",
+        "Make one fetch_url call per URL, all sharing the session, and hand them all to gather at "
+        "once (a * unpacks a list into arguments).",
+    ),
+    "fetch_all_uses_one_session": (
+        "One ClientSession for the whole of fetch_all, shared by every request: not one per URL, "
+        "and not one that fetch_url opens itself.",
+        "Open the session with `async with` around all the downloads, so it is closed once they "
+        "are done.",
+    ),
+    "fetch_all_fetches_with_fetch_url": (
+        "fetch_all should not talk to the session itself: fetch_url already releases each "
+        "response and raises for error pages. Call fetch_url for every URL.",
+    ),
+    "fetch_all_leaves_nothing_behind": (
+        "Everything fetch_all starts - each task, each coroutine - must be awaited before it "
+        "returns. Reading a task's result without awaiting it leaves it behind.",
+    ),
+}
 
 EVIDENCE = {
     "fetch_url_returns_body": "the string returned, equal to the body the judge's server sent for "

@@ -23,16 +23,45 @@ from graders.probes.values import left_behind, shown, unawaited
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "Awaiting the jobs one after another runs them one at a time, and letting an exception out "
-    "of collect loses every job still running. Start all of them first, then deal with each one "
-    "as it finishes - a result or an exception.",
-    "asyncio.gather(...) without return_exceptions lets the first failure escape; with it, the "
-    "results come back in the order you passed the jobs in, not the order they finished in. "
-    "Look at asyncio.as_completed, asyncio.wait or a task's add_done_callback instead.",
-    "Whatever hands you the jobs as they finish, await (or read) each one inside try/except: "
-    "what it returns goes into the results list, what it raises into the exceptions list.",
-)
+HINTS = {
+    "returns_every_result_and_error": (
+        "Start every job first, then deal with each one as it finishes - a result or an "
+        "exception - until all of them have. Letting an exception out of collect loses every "
+        "job still running, and so does a time limit. Every job ends in one of the two lists: "
+        "what it returned in the first, the exception it raised (the exception object itself, "
+        "of any type) in the second.",
+        "asyncio.gather(...) without return_exceptions lets the first failure escape, and a "
+        "TaskGroup cancels the other jobs when one fails. Look at asyncio.as_completed, "
+        "asyncio.wait or a task's add_done_callback instead.",
+        "Whatever hands you the jobs as they finish, await (or read) each one inside try/except: "
+        "what it returns goes into the results list, what it raises into the exceptions list.",
+    ),
+    "results_in_completion_order": (
+        "Both lists are in the order the jobs finished, not the order you were given them.",
+        "gather with return_exceptions=True gives the order you passed the jobs in, and the "
+        "`done` set of asyncio.wait has no order at all. asyncio.as_completed hands them to you "
+        "as they finish.",
+    ),
+    "runs_everything_at_once": (
+        "Awaiting the jobs one after another, each inside its own try/except, gives the right "
+        "lists but runs them one at a time. Hand all of them to the event loop before you wait "
+        "for the first.",
+    ),
+    "nothing_left_behind": (
+        "When collect returns, every job has finished and its result or exception has been read: "
+        "returning at the first failure leaves the others running, or their exceptions unread.",
+    ),
+    "any_awaitable_and_none": (
+        "The jobs may be coroutines, tasks or futures, and the list may be empty. "
+        "asyncio.create_task takes only coroutines; asyncio.ensure_future takes any awaitable. "
+        "With no jobs, collect returns two empty lists without waiting for anything.",
+    ),
+    "cancelled_collect_ends_cancelled": (
+        "When collect itself is cancelled, the CancelledError must go on out of it. Catch "
+        "Exception around each job, not BaseException: CancelledError is not one of the jobs' "
+        "errors, and it does not belong in the exceptions list.",
+    ),
+}
 
 EVIDENCE = {
     "returns_every_result_and_error": "the two lists returned, rebuilt as plain data, holding "

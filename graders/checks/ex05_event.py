@@ -26,15 +26,34 @@ from graders.probes.values import shown
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "worker2 should not look at the event again and again (with or without sleeps in between): "
-    "an asyncio.Event has a method that suspends the coroutine until someone sets it.",
-    "worker1: a non-blocking sleep, then the log entry, then set the event - in that order, so "
-    "whoever wakes up finds worker1's entry already there. main: both workers must be started "
-    "before either is awaited, and both need the same Event and the same list.",
-    "In main, hand both worker coroutines to something that runs them side by side - gather, "
-    "create_task or a TaskGroup - and only then wait for them.",
-)
+HINTS = {
+    "worker1_works_then_sets_the_event": (
+        "worker1: a non-blocking sleep for its work, then the log entry, then set the event - in "
+        "that order, so whoever wakes up finds worker1's entry already there.",
+        "Awaited asyncio.sleep for the work, not time.sleep (that freezes the loop) and not "
+        "asyncio.sleep without await (no time passes). Nothing awaited may come between the log "
+        "entry and setting the event.",
+    ),
+    "worker2_waits_for_the_event": (
+        "worker2 must not log before the event is set, and it must really wait: an asyncio.Event "
+        "has a method that suspends the coroutine until someone sets it - awaited.",
+    ),
+    "worker2_wakes_up_at_once": (
+        "worker2 should not look at the event again and again (with or without sleeps in "
+        "between, or with short timeouts): that wakes it late, or keeps it busy. One await of "
+        "the event's own wait method wakes it the moment the event is set.",
+    ),
+    "main": (
+        "main: both workers must be started before either is awaited, and both need the same "
+        "Event and the same list, made anew in each call of main.",
+        "In main, hand both worker coroutines to something that runs them side by side - gather, "
+        "create_task or a TaskGroup - and wait for both before you return the log.",
+    ),
+    "workers_work_together": (
+        "main is also graded with other workers than yours: it must pass its one Event and its "
+        "one list to both, start both, and wait until both are done - whichever finishes first.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

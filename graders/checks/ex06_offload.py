@@ -26,16 +26,35 @@ from graders.probes.values import shown, unawaited
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "Calling func(item) inside the coroutine runs it on the event loop's own thread: nothing "
-    "else can run until it returns. It has to run in another thread, and the coroutine has to "
-    "wait for it without blocking.",
-    "asyncio.to_thread (or loop.run_in_executor) turns a call into an awaitable that runs in a "
-    "worker thread. Awaiting each one before making the next runs them one at a time, and a "
-    "pool of your own runs at most as many at once as it has workers.",
-    "Make an awaitable for every item first, then wait for all of them together with a tool "
-    "that keeps their order - and that lets an exception through rather than returning it.",
-)
+HINTS = {
+    "returns_results_in_order": (
+        "offload_all returns func's results in the order of the items, whatever order the calls "
+        "finish in.",
+        "Collecting results as they finish (as_completed, done callbacks, the `done` set of "
+        "asyncio.wait) gives the order they ended in. asyncio.gather gives them back in the order "
+        "you passed the awaitables.",
+    ),
+    "keeps_the_loop_free": (
+        "Calling func(item) inside the coroutine runs it on the event loop's own thread: nothing "
+        "else can run until it returns. It has to run in another thread, and the coroutine has to "
+        "wait for it without blocking.",
+        "asyncio.to_thread (or loop.run_in_executor) turns a call into an awaitable that runs in a "
+        "worker thread. Wrapping func in an `async def` does not move it off the loop, and "
+        "waiting on a concurrent.futures future's .result() blocks the loop as func would.",
+    ),
+    "runs_all_at_once": (
+        "All the calls have to be running at the same moment. Awaiting each one before making "
+        "the next runs them one at a time, and so does any limit you add.",
+        "Make an awaitable for every item first, then wait for all of them together. A pool of "
+        "your own runs at most as many calls at once as it has workers.",
+    ),
+    "exceptions_propagate": (
+        "When func raises, offload_all raises that same exception: not None in its place, not "
+        "the exception inside the list of results.",
+        "Wait for the calls with a tool that lets an exception through rather than returning "
+        "it, and do not wait in a `with` block of a pool that shuts down while threads still run.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

@@ -24,18 +24,42 @@ from graders.probes.values import shown
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "call_async needs three things: something to await, a callback that fills it when the "
-    "client answers, and a wait. The callback can be a small function defined inside call_async, "
-    "so that it sees the future.",
-    "loop.create_future() gives the box; the callback fills it with set_result or set_exception "
-    "depending on which of (result, error) it got; `return await future` waits for it without "
-    "polling.",
-    "The client may call back from its own thread, where a future must not be touched: have the "
-    "callback hand the work to the loop's thread with loop.call_soon_threadsafe(...). By the time "
-    "that work runs, call_async may have been cancelled; look at future.cancelled() before "
-    "setting anything.",
-)
+HINTS = {
+    "returns_the_result": (
+        "call_async needs three things: something to await, a callback that fills it when the "
+        "client answers, and a wait. The callback can be a small function defined inside "
+        "call_async, so that it sees the future.",
+        "loop.create_future() gives the box; the callback fills it with set_result when it gets "
+        "a result, and `return await future` waits for it - without blocking the loop (no "
+        "threading.Event, no time.sleep) - and returns the result as the client gave it.",
+    ),
+    "raises_the_error": (
+        "When the client reports an error, call_async raises that same exception object: put it "
+        "in the future with set_exception, and awaiting the future raises it. Do not raise it in "
+        "the callback (that goes back to the client) or wrap it in an exception of your own.",
+    ),
+    "callback_from_another_thread": (
+        "The client may call back from its own thread, where a future must not be touched and "
+        "there is no current event loop to look up. Get the loop in call_async, before you call "
+        "the client.",
+        "Have the callback hand the work to the loop's thread with loop.call_soon_threadsafe(...) "
+        "(plain call_soon is not safe from another thread).",
+    ),
+    "cancelled_call_stays_cancelled": (
+        "When call_async is cancelled while it waits, the CancelledError must go on out of it: do "
+        "not catch it around the await to return something instead.",
+    ),
+    "late_callback_is_harmless": (
+        "By the time the work handed to the loop runs, call_async may have been cancelled, and "
+        "setting a cancelled future raises.",
+        "Look at future.cancelled() on the loop's thread, just before setting anything - the "
+        "result and the exception alike.",
+    ),
+    "waits_without_polling": (
+        "call_async should not look at a box again and again with short sleeps: awaiting the "
+        "future suspends it until the callback fills it, and wakes it at once.",
+    ),
+}
 
 EVIDENCE = {
     "returns_the_result": "the value the task returned (plain data) equals the client's result, "

@@ -28,20 +28,48 @@ from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, de
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "process_all has three parts: start the workers, feed the queue, then wait until every job "
-    "is done and stop the workers. A worker is a coroutine with a `while True` loop around "
-    "queue.get(), started as a task - as many tasks as `workers` says.",
-    "Make the queue with asyncio.Queue(maxsize) and feed it with `await queue.put(job)` in a "
-    "for loop over the jobs: put waits while the queue is full, so jobs are read only as fast as "
-    "they are handled. queue.task_done() after each job (in a `finally`) and `await "
-    "queue.join()` tell you when all are done.",
-    "Catch Exception (not BaseException: that would swallow cancellation) around "
-    "handle(job) inside the worker, so a failing job is recorded in errors and the worker goes "
-    "on. Stop the workers in a `finally` around the feeding and the join: cancel each task and "
-    "await them all (gather with return_exceptions=True), so that even a cancelled "
-    "process_all leaves none behind.",
-)
+HINTS = {
+    "every_job_done_once": (
+        "process_all has three parts: start the workers, feed the queue, then wait until every "
+        "job is done and stop the workers. A worker is a coroutine with a `while True` loop "
+        "around queue.get(), started as a task.",
+        "Each job is taken from the queue once and handled once, and what handle returned goes "
+        "into the results under that job - not the job itself.",
+        "queue.empty() only says nothing is waiting in the queue, not that the workers have "
+        "finished their jobs. queue.task_done() after each job and `await queue.join()` tell you "
+        "when all are done.",
+    ),
+    "workers_run_at_once": (
+        "Exactly `workers` worker tasks, all started before you wait for any of them, each "
+        "awaiting queue.get() (not polling with get_nowait) and staying until it is stopped.",
+        "A lock held across `await handle(job)`, or awaiting each worker as you start it, lets "
+        "only one job run at a time; a task per job has no limit at all.",
+    ),
+    "queue_applies_backpressure": (
+        "The jobs may be an endless iterator: read them one at a time as the queue has room, "
+        "never all at once into a list.",
+        "Make the queue with asyncio.Queue(maxsize) and feed it with `await queue.put(job)` in a "
+        "for loop over the jobs: put waits while the queue is full, so jobs are read only as "
+        "fast as they are handled.",
+    ),
+    "failing_job_does_not_stop_the_pool": (
+        "A job that raises is recorded in errors (the exception itself) and the worker goes on "
+        "with the next job.",
+        "Catch Exception around handle(job) inside the worker's loop, not around the whole loop, "
+        "and call queue.task_done() in a `finally`, so a failed job is counted as done too.",
+    ),
+    "no_worker_left_behind": (
+        "When the jobs are all done the workers are still waiting on queue.get(): process_all "
+        "has to stop them and wait until they have ended before it returns.",
+        "Cancel each worker task and await them all (gather with return_exceptions=True).",
+    ),
+    "cancelling_stops_the_workers": (
+        "process_all can be cancelled while it feeds the queue or waits for it: its workers must "
+        "end then too, at once, without handling the jobs still queued.",
+        "Stop the workers in a `finally` around the feeding and the join. Inside the worker, "
+        "catch Exception (not BaseException: that would swallow the cancellation).",
+    ),
+}
 
 EVIDENCE = {
     "every_job_done_once": "the pair returned (plain data): results equal to what the judge's "

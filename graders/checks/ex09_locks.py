@@ -31,17 +31,40 @@ from graders.probes.values import shown
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "run_limited: start all the jobs together (gather or a TaskGroup), and make each one wait "
-    "for a free place before it runs. Wallet: the read, the addition and the write of one deposit "
-    "must happen without another deposit in between.",
-    "One asyncio.Semaphore(limit), made once in run_limited and used by every job with "
-    "`async with`, gives the places. One asyncio.Lock per wallet, made in __init__, keeps deposits "
-    "apart - a lock made inside deposit is a new lock each time and keeps nobody out.",
-    "Hold the wallet's lock from before the read until after the write, with `async with`: it is "
-    "released even when the write raises. Awaiting each job inside the loop that starts them, or "
-    "running them in batches, leaves places empty while jobs wait.",
-)
+HINTS = {
+    "run_limited_returns_results": (
+        "run_limited returns every job's result in the order of the jobs, whatever order they "
+        "finish in - and works for any number of jobs, none or fewer than `limit` included.",
+        "gather keeps the order you passed the awaitables in; as_completed and the `done` set of "
+        "asyncio.wait do not.",
+    ),
+    "limit_never_exceeded": (
+        "Each job must wait for a free place before it runs, and all jobs must share the same "
+        "places.",
+        "One asyncio.Semaphore(limit), made once in run_limited and used by every job with "
+        "`async with`, gives the places. A semaphore made inside each job is a new one each "
+        "time and keeps nobody out.",
+    ),
+    "limit_fully_used": (
+        "While jobs wait, `limit` of them should be running: start all the jobs together (gather "
+        "or a TaskGroup) and let the places decide which run.",
+        "Awaiting each job inside the loop that starts them, or running them in batches, leaves "
+        "places empty while jobs wait; a semaphore smaller than `limit` does too.",
+    ),
+    "no_deposit_lost": (
+        "The read, the addition and the write of one deposit must happen without another deposit "
+        "in between.",
+        "One asyncio.Lock per wallet, made in __init__, keeps deposits apart - a lock made inside "
+        "deposit is a new lock each time and keeps nobody out. Hold it from before the read "
+        "until after the write.",
+    ),
+    "failed_deposit_releases_the_lock": (
+        "When the read or the write raises, the deposit fails with that error - and the lock "
+        "must be free again for the next deposit.",
+        "Hold the wallet's lock with `async with`: it is released even when the read or the "
+        "write raises. Do not catch the error to hide it.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

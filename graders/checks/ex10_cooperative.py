@@ -17,16 +17,32 @@ from graders.check import Fail, check, expect
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Run, Submission, Turns
 
-HINTS = (
-    "A loop that only calls ordinary functions never pauses: the event loop gets control back "
-    "only at an `await` that really suspends. Where in your loop does that happen, and how often?",
-    "`await asyncio.sleep(0)` hands the loop back for one round. Keep count of the calls of work; "
-    "each time the count reaches a multiple of `every`, hand the loop back - from inside the loop, "
-    "on a line that is really reached.",
-    "Check the pause with every=1 (a pause after each call) and with a list whose length is not a "
-    "multiple of `every`: no stretch of calls may be longer than `every`, and the sum still has to "
-    "include every item.",
-)
+HINTS = {
+    "returns_the_total": (
+        "crunch returns the sum of what work returns for each item (not of the items), calling "
+        "work exactly once per item - the items of a last, shorter stretch included.",
+    ),
+    "lets_other_tasks_run": (
+        "A loop that only calls ordinary functions never pauses: the event loop gets control back "
+        "only at an `await` that really suspends. Where in your loop does that happen, and how "
+        "often?",
+        "`await asyncio.sleep(0)` hands the loop back for one round and costs no time; "
+        "time.sleep(0) hands nothing back, asyncio.sleep(0) without await does nothing, and a "
+        "longer sleep makes crunch itself slow. Pause from inside the loop, on a line that is "
+        "really reached.",
+    ),
+    "yields_often_enough": (
+        "Count the calls of work; each time the count reaches a multiple of `every`, hand the "
+        "loop back. No stretch of calls without a pause may be longer than `every`.",
+        "Check it by hand with every=1 (a pause after each call) and every=3: the count that "
+        "matters is of the calls made so far, not the value of the item, and it keeps going "
+        "after the first pause.",
+    ),
+    "handles_short_lists": (
+        "An empty list sums to 0, and a list shorter than `every` still has every item worked "
+        "on: do not take the first item out before the loop, or assume a full stretch.",
+    ),
+}
 
 
 EVIDENCE = {

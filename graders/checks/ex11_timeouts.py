@@ -24,18 +24,47 @@ from graders.probes.values import shown
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "Each of the three functions has one job around an await: put a limit on it, clean up after "
-    "it whatever happens, or stop its siblings when it fails. asyncio has a tool for each; what "
-    "happens to the work inside when the limit passes?",
-    "A timeout cancels the work it times out: use asyncio.timeout or asyncio.wait_for, not "
-    "asyncio.wait (which leaves the work running). Cleanup that must always run belongs in a "
-    "`finally` block; `except Exception` does not see CancelledError, and `except BaseException` "
-    "must not keep it.",
-    "asyncio.TaskGroup cancels and waits for the other tasks when one fails. With gather you "
-    "would have to do that yourself: cancel the tasks still running and await them before "
-    "raising.",
-)
+HINTS = {
+    "returns_a_quick_answer": (
+        "A fetch that answers in time is returned the moment it answers: do not sleep for the "
+        "whole limit and look afterwards.",
+    ),
+    "gives_up_after_the_timeout": (
+        "fetch_with_timeout puts a time limit on one await. asyncio has a tool for that; what "
+        "happens to the work inside when the limit passes?",
+        "A timeout cancels the work it times out: use asyncio.timeout or asyncio.wait_for, not "
+        "asyncio.wait (which leaves the work running), and do not shield the fetch from it.",
+        "When the limit passes, what reaches fetch_with_timeout is a TimeoutError, not a "
+        "CancelledError: catch that one and return None.",
+    ),
+    "lets_cancellation_through": (
+        "A cancellation from outside is not a timeout: it must stop the fetch and go on out of "
+        "fetch_with_timeout, not turn into None.",
+    ),
+    "query_releases_its_connection": (
+        "run_query cleans up after an await whatever happens: the connection goes back to the "
+        "pool exactly once, after a result, after an error and after a cancellation.",
+        "Cleanup that must always run belongs in a `finally` block around the awaited query - "
+        "and only there, so it runs once.",
+    ),
+    "query_cleans_up_when_cancelled": (
+        "A cancellation arrives as CancelledError at the await of the query: `except Exception` "
+        "does not see it, so cleanup there is skipped.",
+        "Give the connection back in a `finally`, and let the CancelledError go on: `except "
+        "BaseException` must not keep it, nor turn it into a result.",
+    ),
+    "run_all": (
+        "run_all starts every job before it waits for any, and returns their results in the "
+        "order of `jobs` - for any number of jobs, none included.",
+    ),
+    "run_all_cancels_the_rest_on_failure": (
+        "When one job fails, the others are pointless: cancel the ones still running, wait until "
+        "they have stopped, then raise the error.",
+        "asyncio.TaskGroup cancels and waits for the other tasks when one fails. With gather you "
+        "would have to do that yourself: cancel the tasks still running and await them before "
+        "raising.",
+    ),
+}
 
 
 # Evidence each check's pass rests on: what the judge saw itself.

@@ -29,17 +29,41 @@ from graders.probes.values import shown
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "Take the four pitfalls one at a time, each in its own function: which line creates a "
-    "coroutine without running it, which starts a task nobody waits for, which stops the whole "
-    "loop, and which starts a loop although one is already running?",
-    "Run `grade exercise 12`: each failed check names its function and the line. A coroutine "
-    "runs only when awaited; inside a coroutine, wait with a sleep that can be awaited; and a "
-    "coroutine that needs another coroutine's result awaits it rather than starting a new loop.",
-    "The receipt must have been sent when checkout returns, or asyncio.run cancels it as the "
-    "program ends: whatever checkout starts, it waits for before it returns. price_now may stay "
-    "for synchronous callers, but a coroutine must not call it.",
-)
+HINTS = {
+    "fetch_price_does_not_block": (
+        "fetch_price keeps the shop's pause, but the pause must not stop the event loop: which "
+        "line waits in a way that no other coroutine can run meanwhile?",
+        "Inside a coroutine, wait with a sleep that can be awaited, before asking for the price - "
+        "not a loop that watches the clock, and not a lock that makes the clients wait in turn.",
+    ),
+    "price_basket_stays_in_the_running_loop": (
+        "price_basket runs inside an event loop already. Which call starts a new loop (or needs "
+        "one of its own) although one is running?",
+        "A coroutine that needs another coroutine's result awaits it, rather than going through "
+        "a helper meant for synchronous code - in this thread or in another.",
+    ),
+    "record_sale_awaits_its_coroutine": (
+        "Which line of record_sale creates a coroutine without running it? A coroutine runs only "
+        "when awaited: a task made of it and never waited for does not count.",
+        "The journal line has the total with two decimals, as the lesson shows it: 12.5 is "
+        "written 12.50.",
+    ),
+    "checkout_waits_for_the_receipt": (
+        "The receipt must have been sent when checkout returns, or asyncio.run cancels it as the "
+        "program ends.",
+        "Whatever checkout starts, it waits for before it returns: keeping a reference to the "
+        "task, or a sleep(0) to let it start, is not waiting for it.",
+    ),
+    "main_returns_the_total": (
+        "Run `grade exercise 12`: the other failed checks each name their function and the line. "
+        "main works once the mistakes in the functions it calls are fixed.",
+    ),
+    "price_now_for_synchronous_code": (
+        "price_now is not one of the mistakes: it serves synchronous callers (a command-line "
+        "tool) and must still return one price, running and closing a loop of its own. Only "
+        "a coroutine must not call it.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

@@ -26,19 +26,42 @@ from graders.probes.workers import Workers, supported
 from graders.results import Location
 from graders.trust import wire
 
-HINTS = (
-    "Calling func(item) inside the coroutine computes on the event loop's own thread: nothing "
-    "else runs until it returns. A thread pool does not help with work that computes: threads "
-    "of one process run Python code one at a time. The work has to go to other processes.",
-    "A concurrent.futures.ProcessPoolExecutor sized by `workers` keeps that many worker "
-    "processes, and loop.run_in_executor turns one call in it into an awaitable. Awaiting each "
-    "one before making the next runs them one at a time. Only a function with a name at the top "
-    "level of a module can be sent to a process: not a lambda, not a function made inside "
-    "compute_all.",
-    "Make an awaitable for every item first, then wait for all of them together with a tool that "
-    "keeps their order and lets an exception through - inside a with-block for the pool (or with "
-    "a shutdown in a finally), so that it is shut down whether the calls succeed or fail.",
-)
+HINTS = {
+    "returns_results_in_order": (
+        "compute_all returns func's results in the order of the items, whatever order the calls "
+        "finish in.",
+        "Collecting results as they finish gives the order they ended in; gather gives them back "
+        "in the order you passed the awaitables.",
+    ),
+    "runs_in_worker_processes": (
+        "Calling func(item) inside the coroutine computes on the event loop's own thread: nothing "
+        "else runs until it returns. A thread pool does not help with work that computes: threads "
+        "of one process run Python code one at a time. The work has to go to other processes.",
+        "A concurrent.futures.ProcessPoolExecutor keeps worker processes, and loop.run_in_executor "
+        "turns one call in it into an awaitable. Only a function with a name at the top level of "
+        "a module can be sent to a process: send func itself, not a lambda or a function made "
+        "inside compute_all.",
+    ),
+    "runs_all_at_once": (
+        "Awaiting each call before making the next runs them one at a time. Make an awaitable "
+        "for every item first, then wait for all of them together.",
+    ),
+    "uses_at_most_workers_processes": (
+        "The pool is sized by `workers`: it keeps that many worker processes, no more - and one "
+        "pool serves every call.",
+    ),
+    "shuts_the_pool_down": (
+        "Worker processes live until their pool is shut down. Shut it down before compute_all "
+        "returns, whether the calls succeed or fail.",
+        "A with-block for the pool (or a shutdown in a finally) shuts it down on every way out.",
+    ),
+    "exceptions_propagate": (
+        "When func raises in a worker process, compute_all raises that exception: wait for the "
+        "calls with a tool that lets an exception through rather than returning it.",
+        "The pool must still be shut down when the exception passes: wait for the calls inside "
+        "the with-block for the pool, or shut it down in a finally.",
+    ),
+}
 
 # Evidence each check's pass rests on: what the judge saw itself.
 EVIDENCE = {

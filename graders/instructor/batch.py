@@ -70,7 +70,9 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
     from graders.trust.sandbox import choose, wanted_from_env
 
     # Before anything is written: it may not be able to run here.
-    box = choose(sandbox if sandbox is not None else wanted_from_env() is not False)
+    # The switch that applies: the option given, else the option or the variable.
+    switch = "grade batch --no-sandbox" + ("" if sandbox else ", or GRADE_SANDBOX=off")
+    box = choose(sandbox if sandbox is not None else wanted_from_env() is not False, switch)
     prepare(output, reports)
     graded = grade_all(found, jobs, box.mode != "off") if found else {}  # a slice may be empty
     write_all(found, graded, output, reports)

@@ -4,8 +4,9 @@ For each exercise: the reference gets full marks, the stub gets zero (every chec
 written yet"), every mutant fails the checks its docstring names with a message containing its
 `says:` phrase, every correct alternative gets full marks, the stub and the reference have the
 same public API (read with `ast`: the reference is never imported here), the stub's docstring
-holds a lesson and the checks module holds at least two HINTS. Grading runs `repeat` times, so a
-verdict that changes from run to run shows up as a flaky check.
+holds a lesson and the checks module holds at least two HINTS, each check with a hint and each
+hint about a check. Grading runs `repeat` times, so a verdict that changes from run to run shows
+up as a flaky check.
 
 This module produces a `Verification`; it formats nothing for people.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders import hints as hint_rules
 from graders.check import CheckSpec, specs
 from graders.engine.runner import grade_many
 from graders.instructor import api
@@ -64,6 +66,7 @@ class ExerciseVerification:
     api_ok: bool = False
     lesson_ok: bool = False
     hints: int = 0
+    hints_tied: bool = True  # every check has a hint, every hint is about a check
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -72,7 +75,7 @@ class ExerciseVerification:
 
     @property
     def hints_ok(self) -> bool:
-        return self.hints >= MIN_HINTS
+        return self.hints >= MIN_HINTS and self.hints_tied
 
 
 @dataclass
@@ -229,12 +232,16 @@ def load_checks(result: ExerciseVerification) -> list[CheckSpec]:
     except Exception as error:  # noqa: BLE001 - any failure to import is the finding
         result.problems.append(f"{exercise.checks_module} does not import: {type(error).__name__}: {error}")
         return []
-    hints = getattr(module, "HINTS", ())
-    result.hints = sum(isinstance(hint, str) and bool(hint.strip()) for hint in hints)
+    hints = hint_rules.parse(getattr(module, "HINTS", None))
+    result.hints = sum(bool(hint.text.strip()) for hint in hints)
     if result.hints < MIN_HINTS:
         result.problems.append(f"{result.hints} hint(s) in HINTS of {shown(exercise.checks_path)}; "
                                f"write at least {MIN_HINTS}")
     found = specs(module)
+    checked = tuple(hint_rules.Checked(spec.name, spec.title) for spec in found)
+    untied = hint_rules.problems(hints, checked, exercise.functions)
+    result.hints_tied = not untied
+    result.problems += [f"{shown(exercise.checks_path)}: {problem}" for problem in untied]
     result.checks, result.max_score = len(found), sum(spec.points for spec in found)
     if not found:
         result.problems.append(f"{shown(exercise.checks_path)} declares no @check")

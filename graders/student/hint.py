@@ -1,26 +1,25 @@
 """`grade hint [N] [--level K]`: hints in steps, each more specific than the last.
 
-The hints are `HINTS` in the exercise's checks module, read with `ast` (nothing is imported, so
-this is fast). Without N, the exercise is the one the student is on (`student_progress.current`:
-the one last graded, while it does not pass, else the one `grade` alone points to). Without
---level the next hint not yet shown is given; `.grade/hints.json` remembers which were shown
-(hint K counts the gentler ones before it as shown).
+The hints are `HINTS` in the exercise's checks module, each tied to the checks it is about
+(graders/hints.py says how); they and the checks are read with `ast` (nothing is imported, so this
+is fast). Without N, the exercise is the one the student is on (`student_progress.current`: the one
+last graded, while it does not pass, else the one `grade` alone points to). Without --level the
+next hint not yet shown is given; `.grade/hints.json` remembers which were shown (hint K counts
+the gentler ones before it as shown).
 
-HINTS has no map from checks to hints, so the order follows what the hints say: when the last
-grading of an exercise with several functions failed, the hints that name the function of its
-first failing check come first (in their own order), then the others. Nothing is reordered when no
-hint names it, or when the exercise has one function.
+The hints follow the checks. When the last grading of the exercise failed, they are the hints
+of its failed checks, the first failed check's first, and none about a check that passed; else
+(nothing graded yet, or everything passed) every hint, the first check's first.
 """
 
 from __future__ import annotations
 
-import ast
-import re
 import textwrap
 from dataclasses import dataclass
 
 import click
 
+from graders.hints import Checked, Declared, Hint, about, declared
 from graders.registry import Exercise, by_number
 from graders.student import progress as student_progress
 
@@ -29,11 +28,16 @@ WIDTH = 88
 
 @dataclass(frozen=True)
 class Order:
-    """The hints in the order a student should read them: `places` are 1-based places in HINTS."""
+    """The hints in the order a student should read them, each with the check it is shown for."""
 
-    places: tuple[int, ...]
-    function: str = ""  # the function whose hints come first ("" when nothing moved)
-    check: str = ""  # the title of the failing check that chose it
+    hints: tuple[Hint, ...]
+    checks: tuple[Checked | None, ...]  # None: a hint about no check (the kit's tests forbid it)
+    graded: bool = False  # chosen by a grading that failed: only the failed checks' hints
+    left_out: int = 0  # hints about checks that passed in that grading
+
+    @property
+    def places(self) -> tuple[int, ...]:
+        return tuple(hint.place for hint in self.hints)
 
 
 @click.command("hint")
@@ -44,21 +48,23 @@ def hint_command(number: int | None, level: int | None) -> None:
     """A hint for exercise NUMBER (default: the one you are on), one step more specific each
     time you ask."""
     exercise = chosen(number)
-    hints = load_hints(exercise)
-    if not hints:
+    found = declared(exercise.checks_path)
+    if not found.hints:
         raise click.ClickException(f"exercise {exercise.number} has no hints yet")
     graded = student_progress.last_results().get(exercise.number)
-    order = hint_order(exercise, hints, graded.failing if graded else ())
+    order = hint_order(exercise, found, graded.failing if graded else ())
+    count = len(order.hints)
     seen = student_progress.hints_shown(exercise.number)
     if level is None:
         level = next((step for step, place in enumerate(order.places, 1) if place not in seen),
-                     len(hints))
-    elif not 1 <= level <= len(hints):
-        raise click.UsageError(f"exercise {exercise.number} has {len(hints)} hints: --level must "
-                               f"be 1 to {len(hints)}")
+                     count)
+    elif not 1 <= level <= count:
+        which = " for the checks that failed" if order.graded else ""
+        raise click.UsageError(f"exercise {exercise.number} has {count} hints{which}: --level "
+                               f"must be 1 to {count}")
     # Asking for hint K counts as having read the gentler ones: the next is K + 1.
     problem = student_progress.remember_hint(exercise.number, order.places[:level])
-    click.echo(show(exercise, hints, order, level, all_seen=seen >= set(order.places)))
+    click.echo(show(exercise, order, level, all_seen=seen >= set(order.places)))
     if problem:
         click.echo(f"grade: warning: {problem}", err=True)
 
@@ -77,71 +83,40 @@ def chosen(number: int | None) -> Exercise:
         raise click.UsageError(str(error)) from None
 
 
-def load_hints(exercise: Exercise) -> tuple[str, ...]:
-    """The strings of `HINTS = (...)` in the exercise's checks module."""
-    try:
-        tree = ast.parse(exercise.checks_path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return ()
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(target, ast.Name) and target.id == "HINTS" for target in node.targets):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return ()
-            return tuple(hint for hint in value if isinstance(hint, str))
-    return ()
+def load_hints(exercise: Exercise) -> tuple[Hint, ...]:
+    """Every hint of the exercise, in the order HINTS lists them."""
+    return declared(exercise.checks_path).hints
 
 
-def hint_order(exercise: Exercise, hints: tuple[str, ...],
-               failing: tuple[tuple[str, str], ...]) -> Order:
-    """The hints naming the first failing check's function first; see the module docstring."""
-    plain = Order(tuple(range(1, len(hints) + 1)))
-    if len(exercise.functions) < 2 or not failing:
-        return plain
-    name, title = failing[0]
-    function = function_of(exercise.functions, name, title)
-    if function is None:
-        return plain
-    about = [place for place in plain.places if mentions(hints[place - 1], function)]
-    rest = [place for place in plain.places if place not in about]
-    places = tuple(about + rest)
-    return plain if not about or places == plain.places else Order(places, function, title)
+def hint_order(exercise: Exercise, found: Declared, failing: tuple[tuple[str, str], ...]) -> Order:
+    """The failed checks' hints when the last grading failed, else all; see the module docstring."""
+    # The failed checks in the order the grading reported them (the order they ran in).
+    known = {check.name: check for check in found.checks}
+    chosen_checks = [known[name] for name in dict.fromkeys(name for name, _title in failing)
+                     if name in known]
+    graded = bool(chosen_checks)
+    hints: list[Hint] = []
+    checks: list[Checked | None] = []
+    for check in chosen_checks if graded else found.checks:
+        for hint in about(check.name, found.hints, exercise.functions):
+            if hint not in hints:
+                hints.append(hint)
+                checks.append(check)
+    left = [hint for hint in found.hints if hint not in hints]
+    if not graded:  # hints about no check still count, last
+        hints += left
+        checks += [None] * len(left)
+    return Order(tuple(hints), tuple(checks), graded, len(left) if graded else 0)
 
 
-def function_of(functions: tuple[str, ...], name: str, title: str) -> str | None:
-    """The student's function a check is about: the one its name starts with (the longest such),
-    else the one its title names first."""
-    name = name.removeprefix("test_")
-    prefixed = [function for function in functions
-                if name == function or name.startswith(f"{function}_")]
-    if prefixed:
-        return max(prefixed, key=len)
-    named = [(found.start(), function) for function in functions
-             if (found := _word(function).search(title))]
-    return min(named)[1] if named else None
-
-
-def mentions(hint: str, function: str) -> bool:
-    return _word(function).search(hint) is not None
-
-
-def _word(function: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.]){re.escape(function)}\b")
-
-
-def show(exercise: Exercise, hints: tuple[str, ...], order: Order, level: int,
-         all_seen: bool) -> str:
-    number = exercise.number
-    lines = [f"Exercise {number}, hint {level} of {len(hints)}:", ""]
-    lines += textwrap.wrap(hints[order.places[level - 1] - 1], WIDTH - 2, initial_indent="  ",
+def show(exercise: Exercise, order: Order, level: int, all_seen: bool) -> str:
+    number, count = exercise.number, len(order.hints)
+    lines = [f"Exercise {number}, hint {level} of {count}:", ""]
+    lines += textwrap.wrap(order.hints[level - 1].text, WIDTH - 2, initial_indent="  ",
                            subsequent_indent="  ")
     lines.append("")
-    if order.function:
-        lines += textwrap.wrap(f"(The hints about {order.function} come first: it is what the first "
-                               f"failed check of your last grading tests, \"{order.check}\".)", WIDTH)
-    if level < len(hints):
+    lines += textwrap.wrap(_about(order, level), WIDTH)
+    if level < count:
         lines.append(f"More specific: grade hint {number}")
     else:
         again = " (--level 1 shows the first again)" if all_seen else ""
@@ -149,3 +124,17 @@ def show(exercise: Exercise, hints: tuple[str, ...], order: Order, level: int,
         lines.append(f"That is the last hint{again}. Each failed check of `grade exercise {number}` "
                      f"says what your code did; the lesson is the docstring of {path}.")
     return "\n".join(lines)
+
+
+def _about(order: Order, level: int) -> str:
+    """Which check hint `level` is shown for, and why."""
+    check = order.checks[level - 1]
+    if check is None:
+        return ""
+    if not order.graded:
+        return f"(About the check \"{check.title}\".)"
+    first = check == order.checks[0]
+    which = "the first check that failed" if first else "which failed"
+    left = (f" The {order.left_out} hint{'s' if order.left_out != 1 else ''} about checks that "
+            f"passed {'are' if order.left_out != 1 else 'is'} left out.") if first and order.left_out else ""
+    return f"(About \"{check.title}\", {which} in your last grading.{left})"

@@ -210,7 +210,8 @@ def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> boo
 
 
 def hints_shown(number: int) -> set[int]:
-    """Which hints of exercise `number` were shown, by their place in its HINTS (1 is the first).
+    """Which hints of exercise `number` were shown, by their place in its HINTS (1 is the first,
+    counting every key's hints in order).
     (An older `.grade/` kept only the highest level, meaning every hint up to it.)"""
     value = _read(HINTS_FILE).get(str(number), [])
     if isinstance(value, int):

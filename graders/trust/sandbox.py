@@ -26,8 +26,10 @@ Three modes, chosen once per grading:
 `GRADE_SANDBOX=on|off` chooses for commands that do not say (`grade exercise`, `grade all`:
 off by default); `grade batch` asks for it unless `--no-sandbox`. `GRADE_BWRAP=PATH` names the
 bwrap to use (else `bwrap` on PATH, /usr/bin, /usr/local/bin); `GRADE_BWRAP=off` never uses it.
-When the sandbox is asked for and neither mode can run, grading stops with one line saying why,
-with exit status 2.
+When the sandbox is asked for and neither mode can run, grading stops with one line saying why
+(bwrap missing or unable to make its namespaces here; which folder or file on the way to the
+Python, the venv or the kit other users cannot enter) and the switch that turns it off where it
+was asked for (`GRADE_SANDBOX=off`, or `--no-sandbox` for `grade batch`), with exit status 2.
 """
 
 from __future__ import annotations
@@ -106,13 +108,19 @@ def wanted_from_env() -> bool | None:
     return None
 
 
-def choose(wanted: bool | None) -> Sandbox:
-    """The sandbox to grade in: `wanted` None reads $GRADE_SANDBOX (unset: off)."""
+def choose(wanted: bool | None, switch: str = "") -> Sandbox:
+    """The sandbox to grade in: `wanted` None reads $GRADE_SANDBOX (unset: off). When it cannot
+    run, the one line ends with `switch`, what turns it off where it was asked for (a caller that
+    asks with `wanted` says; else it was $GRADE_SANDBOX)."""
     if wanted is None:
         wanted = bool(wanted_from_env())
     if not wanted:
         return OFF
-    return _available()
+    try:
+        return _available()
+    except SandboxUnavailable as error:
+        raise SandboxUnavailable(f"{error.message}. Or grade without the sandbox: "
+                                 f"{switch or f'{ENV}=off'}") from None
 
 
 @cache
@@ -131,9 +139,8 @@ def _available() -> Sandbox:
     else:
         causes.append("without it, grade (as root) gives each grading process an unprivileged "
                       f"uid of its own, but {_unprivileged_cause('')}")
-    raise SandboxUnavailable(
-        "the grading sandbox is required but cannot run here: " + "; ".join(causes)
-        + f". Or grade without the sandbox: {ENV}=off (grade batch: --no-sandbox)")
+    raise SandboxUnavailable("the grading sandbox is required but cannot run here: "
+                             + "; ".join(causes))
 
 
 def _bwrap() -> str:
