@@ -381,7 +381,7 @@ for _path in {paths!r}:
         pass
 for _folder, _own in {folders!r}:
     try:
-        _seen = sorted(set(os.listdir(_folder)) - {{_own}})
+        _seen = sorted(set(os.listdir(_folder)) - set(_own))
     except OSError:
         _seen = []
     if _seen:
@@ -443,6 +443,13 @@ def ex01_of(report: dict) -> dict:
     return next(exercise for exercise in report["exercises"] if exercise["number"] == 1)
 
 
+def kit_shown() -> list[str]:
+    """What of the kit's root a sandboxed child may see: graders/, and the virtual environment
+    when it lies in the kit (the README installs it at .venv): the Python that runs the checks."""
+    kit, venv = KIT_ROOT.resolve(), Path(sys.prefix).resolve()
+    return ["graders"] + ([venv.relative_to(kit).parts[0]] if venv.is_relative_to(kit) else [])
+
+
 def test_a_graded_submission_sees_only_itself(record_mode: str, tmp_path: Path) -> None:
     import socket
 
@@ -456,7 +463,7 @@ def test_a_graded_submission_sees_only_itself(record_mode: str, tmp_path: Path) 
                      KIT_ROOT / "pyproject.toml"]
         prelude = ESCAPES.format(
             paths=[str(path) for path in [*kit_files, classmate / EX01.file_name]],
-            folders=[(str(tmp_path / "class"), "ada"), (str(KIT_ROOT), "graders")],
+            folders=[(str(tmp_path / "class"), ["ada"]), (str(KIT_ROOT), kit_shown())],
             port=port, marker=marker)
         solution(tmp_path / "class" / "ada", prelude)
         reports = batch(tmp_path / "class")
