@@ -162,3 +162,50 @@ def report_from_dict(data: dict[str, Any]) -> Report:
                        exercise.get("seed"))
         for exercise in data.get("exercises", [])
     ], data.get("solutions", ""))
+
+
+@dataclass(frozen=True)
+class ExerciseHeading:
+    """An exercise as a class report lists it, graded or not: its checks by name and title."""
+
+    number: int
+    slug: str
+    title: str
+    max_score: float
+    checks: tuple[tuple[str, str], ...]  # (name, title), in the order they run
+
+
+@dataclass
+class Submitted:
+    """One submission of a class: its gradebook row's figures and its grading report (None when
+    it could not be graded)."""
+
+    name: str
+    rank: int
+    total: float
+    maximum: float
+    status: str
+    report: Report | None
+    link: str = ""  # its own report, relative to the class report
+
+
+@dataclass(frozen=True)
+class SimilarPair:
+    """Two submissions whose code for one exercise is unusually alike (a detector's figures)."""
+
+    exercise: int
+    first: str
+    second: str
+    similarity: float  # the smaller of the two shares of each file found in the other, 0..1
+
+
+@dataclass
+class ClassResults:
+    """A graded class: what the class report is written from."""
+
+    exercises: list[ExerciseHeading]
+    submissions: list[Submitted]  # best total first, as in the gradebook
+    # Filled only when asked for (`grade batch --similarity`): None = not looked for.
+    similar: list[SimilarPair] | None = None
+    similarity_threshold: float = 0.0
+    similarity_tool: str = ""
