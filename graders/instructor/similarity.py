@@ -27,6 +27,13 @@ def _fingerprint(name: str, text: str, boilerplate: Any = None) -> Any:
     return CodeFingerprint(name, NOISE, WINDOW, boilerplate=boilerplate, fp=io.StringIO(text))
 
 
+def _hashes(found: Any) -> Any:
+    """Fingerprints as copydetect's boilerplate takes them: a sorted array, not a set."""
+    import numpy
+
+    return numpy.unique(numpy.array(sorted(found), dtype=numpy.int64))
+
+
 def _source(submission: Submission, exercise: Exercise) -> str | None:
     if submission.root is None:
         return None
@@ -48,7 +55,8 @@ def similar_pairs(found: list[Submission], selection: list[Exercise], stubs: Pat
         for submission in found:
             text = _source(submission, exercise)
             if text is not None:
-                prints[submission.name] = _fingerprint(exercise.file_name, text, stub.hashes)
+                prints[submission.name] = _fingerprint(exercise.file_name, text,
+                                                       _hashes(stub.hashes))
         pairs += sorted(_alike(exercise.number, prints, threshold),
                         key=lambda pair: (-pair.similarity, pair.first, pair.second))
     return pairs

@@ -1,7 +1,8 @@
 """Charts for the class report, as inline SVG drawn by pygal (the `instructor` extra).
 
-pygal writes SVG with nothing to fetch (`js=[]`: no tooltip script from its site); each chart's
-random id and its dated comments are replaced, so that the same class always gives the same
+pygal writes SVG with nothing to fetch (`js=[]`: no tooltip script from its site; the inline
+configuration for that script is dropped too); each chart's random id and its dated comments are
+replaced, so that the same class always gives the same
 report, byte for byte. Without pygal every function returns "": the report keeps its tables,
 which hold every number a chart shows.
 """
@@ -19,7 +20,9 @@ except ImportError:  # the report is written with its tables alone
     pygal = None
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ID = re.compile(r"(chart-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# pygal's configuration for its tooltip script, which the report does not load.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _STYLE: dict[str, Any] = {
     "background": "white", "plot_background": "white", "foreground": "#222",
     "foreground_strong": "#111", "foreground_subtle": "#666", "colors": ("#3b6ea5",),
@@ -40,7 +43,7 @@ def _config(title: str, height: int) -> dict[str, Any]:
 
 def _render(chart: Any, chart_id: str) -> str:
     svg: str = chart.render(is_unicode=True)
-    svg = _COMMENT.sub("", svg)
+    svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
     return _ID.sub(chart_id, svg)
 
 
