@@ -242,5 +242,10 @@ def merge_command(gradebooks: tuple[Path, ...], output: Path, reports: Path | No
     except OSError as error:
         raise click.UsageError(f"cannot write {error.filename}: {error.strerror}") from None
     click.echo(f"Wrote {output} ({len(rows)} submissions from {len(gradebooks)} gradebooks)")
-    write_class_report(rows, reports if reports is not None else output.with_suffix(""),
+    reports = reports if reports is not None else output.with_suffix("")
+    if not reports.is_dir():
+        click.echo(f"grade: no folder {reports} of JSON reports: the class report shows the "
+                   f"gradebook's totals only (copy the slices' reports together, or give "
+                   f"--reports)", err=True)
+    write_class_report(rows, reports,
                        class_report if class_report is not None else output.with_suffix(".html"))
