@@ -45,6 +45,15 @@ class Exercise:
     def checks_path(self) -> Path:
         return PACKAGE_DIR / "checks" / self.file_name
 
+    @property
+    def causes_path(self) -> Path:
+        """The catalogue of why its checks fail, beside its checks module (graders/causes.py)."""
+        return PACKAGE_DIR / "checks" / f"{self.module_name}.causes.toml"
+
+
+# The causes any exercise's check can fail for (the stub as handed out, a missing file, ...).
+COMMON_CAUSES_PATH = PACKAGE_DIR / "checks" / "common.causes.toml"
+
 
 @cache
 def exercises() -> tuple[Exercise, ...]:

@@ -16,6 +16,19 @@ class Location:
     line: int
 
 
+@dataclass(frozen=True)
+class Cause:
+    """Why a check failed, as data: an entry of the exercise's catalogue of causes
+    (graders/checks/exNN_slug.causes.toml, read by graders/causes.py)."""
+
+    id: str  # stable, e.g. "sequential-awaits"
+    name: str  # short, for people: "Requests made one at a time"
+    lesson: str  # the sentence of the lesson (the stub's docstring) it breaks; "" for kit-wide
+    # "mistake": the code does something the lesson rules out; "unattempted": there was nothing
+    # to judge (the stub as handed out, no file): counted as not started, never as a mistake.
+    kind: str = "mistake"
+
+
 @dataclass
 class CheckResult:
     name: str
@@ -30,6 +43,8 @@ class CheckResult:
     # What the student's code printed during the check (bounded; its own word, shown to the
     # student as such and never part of a machine report).
     printed: str = ""
+    # Why it failed (None while it passes, or when no catalogue names a cause for it).
+    cause: Cause | None = None
 
     @property
     def passed(self) -> bool:
@@ -112,6 +127,8 @@ def check_dict(check: CheckResult) -> dict[str, Any]:
         data.pop("details")
     if not check.printed:
         data.pop("printed")
+    if check.cause is None:
+        data.pop("cause")
     return data
 
 
@@ -121,7 +138,7 @@ def _without_prints(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_from_dict(data: dict[str, Any]) -> CheckResult:
-    location = data.get("location")
+    location, cause = data.get("location"), data.get("cause")
     return CheckResult(
         name=data["name"],
         title=data.get("title", data["name"]),
@@ -132,4 +149,63 @@ def check_from_dict(data: dict[str, Any]) -> CheckResult:
         location=Location(**location) if location else None,
         details=data.get("details", {}),
         printed=data["printed"] if type(data.get("printed")) is str else "",
+        cause=Cause(**cause) if isinstance(cause, dict) else None,
     )
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """The Report that `Report.to_dict` wrote (a submission's JSON report read back)."""
+    return Report([
+        ExerciseResult(exercise["number"], exercise["slug"], exercise["title"], exercise["file"],
+                       [check_from_dict(check) for check in exercise["checks"]],
+                       exercise.get("path", ""), exercise.get("functions", {}),
+                       exercise.get("seed"))
+        for exercise in data.get("exercises", [])
+    ], data.get("solutions", ""))
+
+
+@dataclass(frozen=True)
+class ExerciseHeading:
+    """An exercise as a class report lists it, graded or not: its checks by name and title."""
+
+    number: int
+    slug: str
+    title: str
+    max_score: float
+    checks: tuple[tuple[str, str], ...]  # (name, title), in the order they run
+
+
+@dataclass
+class Submitted:
+    """One submission of a class: its gradebook row's figures and its grading report (None when
+    it could not be graded)."""
+
+    name: str
+    rank: int
+    total: float
+    maximum: float
+    status: str
+    report: Report | None
+    link: str = ""  # its own report, relative to the class report
+
+
+@dataclass(frozen=True)
+class SimilarPair:
+    """Two submissions whose code for one exercise is unusually alike (a detector's figures)."""
+
+    exercise: int
+    first: str
+    second: str
+    similarity: float  # the smaller of the two shares of each file found in the other, 0..1
+
+
+@dataclass
+class ClassResults:
+    """A graded class: what the class report is written from."""
+
+    exercises: list[ExerciseHeading]
+    submissions: list[Submitted]  # best total first, as in the gradebook
+    # Filled only when asked for (`grade batch --similarity`): None = not looked for.
+    similar: list[SimilarPair] | None = None
+    similarity_threshold: float = 0.0
+    similarity_tool: str = ""

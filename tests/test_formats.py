@@ -293,3 +293,40 @@ def test_def_lines_never_blocks_on_a_fifo(tmp_path: Path) -> None:
 
     os.mkfifo(tmp_path / "fifo.py")
     assert def_lines(tmp_path / "fifo.py", ["a"]) == {}
+
+
+# Causes: each failed check's cause, in every machine format that can hold it
+
+
+def with_a_cause() -> Report:
+    from graders.results import Cause
+
+    cause = Cause("sequential-awaits", "Requests made one at a time",
+                  "fetch every URL at the same time with `fetch_url`")
+    failed = CheckResult("runs_at_once", "runs at once", "failed", 0, 3, "5 requests ran one at a "
+                         "time", cause=cause)
+    passed = CheckResult("returns", "returns", "passed", 2, 2)
+    return Report([ExerciseResult(3, "fetch", "Fetching", "ex03_fetch.py", [failed, passed])])
+
+
+def test_causes_in_json_gradescope_and_junit() -> None:
+    report = with_a_cause()
+    checks = json.loads(RENDERERS["json"](report, False))["exercises"][0]["checks"]
+    assert checks[0]["cause"] == {"id": "sequential-awaits", "name": "Requests made one at a time",
+                                  "lesson": "fetch every URL at the same time with `fetch_url`",
+                                  "kind": "mistake"}
+    assert "cause" not in checks[1]
+    tests = gradescope.results(report)["tests"]
+    assert "cause:sequential-awaits" in tests[0]["tags"] and tests[1]["tags"] == ["ex03_fetch"]
+    assert "fetch every URL at the same time" in tests[0]["output"] and tests[1]["output"] == ""
+    assert not gradescope_problems(gradescope.results(report))
+    case = next(iter(next(iter(read_junit(report)))))
+    assert isinstance(case.result[0], Failure) and "sequential-awaits" in case.result[0].text
+    assert "<property name=\"cause\" value=\"sequential-awaits\"" in junit.render(report, False)
+
+
+def test_the_stubs_checks_carry_the_not_written_cause(all_failing: Report) -> None:
+    for exercise in all_failing.exercises:
+        if exercise.number != 12:  # the broken program: its checks name its planted mistakes
+            assert {check.cause.id for check in exercise.checks if check.cause} == {"not-written"}
+        assert all(check.cause is not None for check in exercise.checks)

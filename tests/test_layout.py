@@ -18,8 +18,8 @@ import pytest
 from graders.cli import INSTRUCTOR_COMMANDS, STUDENT_COMMANDS, cli
 from graders.registry import PACKAGE_DIR
 
-LAYERS = ("graders", "graders.results", "graders.registry", "graders.trust", "graders.check",
-          "graders.probes", "graders.checks", "graders.engine", "graders.render",
+LAYERS = ("graders", "graders.results", "graders.registry", "graders.causes", "graders.trust",
+          "graders.check", "graders.probes", "graders.checks", "graders.engine", "graders.render",
           "graders.student", "graders.instructor", "graders.cli")
 
 

@@ -10,6 +10,7 @@ import pytest
 from internals import internal_names
 from kit import Mutant, exercise_for, grade_file, mutants
 
+from graders.causes import catalogue
 from graders.render.text import render
 from graders.results import Report
 
@@ -36,6 +37,10 @@ def test_mutant_fails_its_check(mutant: Mutant, tmp_path: Path) -> None:
         assert not failed.passed, f"{mutant.id} passed {name}"
         assert mutant.says.lower() in failed.message.lower(), (
             f"{mutant.id}: the message of {name} does not say {mutant.says!r}: {failed.message}")
+        causes = catalogue(mutant.exercise).causes
+        assert failed.cause is not None and causes.get(failed.cause.id) == failed.cause, (
+            f"{mutant.id}: {name} failed with no cause from the catalogue: {failed.cause}")
+        assert failed.cause.kind == "mistake", f"{mutant.id}: {name} is {failed.cause.id}"
     text = render(Report([result])).replace(str(tmp_path), "")
     leaks = [m for m in [*(check.message for check in result.checks), text] if LEAKED.search(m)]
     assert not leaks, f"{mutant.id} shows the student an internal repr or a grader path: {leaks}"

@@ -56,6 +56,22 @@ def test_two_slices_merged_are_the_unsharded_gradebook_byte_for_byte(tmp_path: P
     assert reports == {f"{name}.json" for name in ("ada", "bob", "cy", "dee", "eve")}
 
 
+def test_merged_slices_write_the_unsharded_class_report_byte_for_byte(tmp_path: Path) -> None:
+    submissions = make_class(tmp_path / "class")
+    batch(submissions, tmp_path / "whole" / "grades.csv")
+    for part in (1, 2):
+        batch(submissions, tmp_path / f"shard{part}" / "grades.csv", "--shard", f"{part}/2")
+        shutil.copytree(tmp_path / f"shard{part}" / "grades", tmp_path / "merged" / "grades",
+                        dirs_exist_ok=True)  # the slices' reports, put together
+    result = CliRunner().invoke(cli, ["merge", str(tmp_path / "shard1" / "grades.csv"),
+                                      str(tmp_path / "shard2" / "grades.csv"),
+                                      "--output", str(tmp_path / "merged" / "grades.csv")])
+    assert result.exit_code == 0, result.output
+    whole = (tmp_path / "whole" / "grades.html").read_bytes()
+    assert (tmp_path / "merged" / "grades.html").read_bytes() == whole
+    assert b'<a href="grades/ada.json">ada</a>' in whole
+
+
 def test_slices_hold_every_submission_once_by_sorted_name() -> None:
     everyone = [Submission(name, None) for name in ("e", "b", "a", "d", "c")]
     slices = [shard(everyone, f"{part}/3") for part in (1, 2, 3)]

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders.causes import with_causes
 from graders.check import CheckSpec, specs
 from graders.engine import plugin, worker
 from graders.engine.definitions import def_lines
@@ -151,8 +152,8 @@ class _Grading:
 
     def result(self, exercise: Exercise) -> ExerciseResult:
         path = self.folder / exercise.file_name
-        checks = [self.results[exercise.module_name, spec.name]
-                  for spec in self.specs[exercise.module_name]]
+        checks = with_causes(exercise, [self.results[exercise.module_name, spec.name]
+                                        for spec in self.specs[exercise.module_name]])
         return ExerciseResult(exercise.number, exercise.slug, exercise.title, exercise.file_name,
                               checks, str(path), def_lines(path, exercise.functions),
                               self.seeds[exercise.module_name])

@@ -13,7 +13,7 @@ import click
 from graders.registry import Exercise, exercises
 
 if TYPE_CHECKING:  # graders.instructor.gradebook and the runner import the grading stack: keep `--help` fast
-    from graders.instructor.gradebook import Submission
+    from graders.instructor.gradebook import Row, Submission
     from graders.instructor.progress_bar import Progress
     from graders.results import Report
 
@@ -37,13 +37,23 @@ if TYPE_CHECKING:  # graders.instructor.gradebook and the runner import the grad
               help="Grade only slice K of N of the class (every Nth submission by sorted name, "
                    "from the Kth), for grading on N machines at once; `grade merge` joins the N "
                    "gradebooks into the one an unsharded run writes.")
+@click.option("--class-report", type=click.Path(path_type=Path), default=None,
+              help="The class report to write: one HTML file, offline and printable  "
+                   "[default: beside the CSV, named after it: grades.html].")
+@click.option("--similarity", is_flag=True, default=False,
+              help="Add to the class report the pairs of submissions whose code for an exercise "
+                   "is unusually alike (needs copydetect: pip install -e '.[similarity]').")
+@click.option("--similarity-threshold", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+              help="How alike a pair must be to be listed, 0 to 1  [default: 0.8].")
 def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: int | None,
-                  sandbox: bool | None, shard: str | None) -> None:
+                  sandbox: bool | None, shard: str | None, class_report: Path | None,
+                  similarity: bool, similarity_threshold: float | None) -> None:
     """Grade every sub-folder of SUBMISSIONS as one student's submission.
 
     A submission holds the exercise modules (exNN_slug.py) at its top, or is a student
     repository with exercises/ inside. Writes the gradebook (rank, name, each exercise's
-    points, total, max, status; best first) and each submission's JSON report. A submission
+    points, total, max, status; best first), each submission's JSON report and the class
+    report (HTML: what the class got wrong, by exercise and cause). A submission
     that hangs, crashes, lacks files or cannot be read is still a row: its status says what
     happened. Each submission is graded in the sandbox unless --no-sandbox. Exits 0 once the
     gradebook is written, whatever the grades.
@@ -58,8 +68,11 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
     if not submissions.is_dir():
         raise click.UsageError(f"no folder {submissions}")
     reports = reports if reports is not None else output.with_suffix("")
+    class_report = class_report if class_report is not None else output.with_suffix(".html")
+    if similarity:
+        _need_copydetect()
     selection = list(exercises())
-    ignore = frozenset({output.resolve(), reports.resolve()})
+    ignore = frozenset({output.resolve(), reports.resolve(), class_report.resolve()})
     found, skipped = find_submissions(submissions, selection, ignore)
     for name in skipped:
         click.echo(f"grade: skipping {name}: not a folder", err=True)
@@ -75,7 +88,42 @@ def batch_command(submissions: Path, output: Path, reports: Path | None, jobs: i
     box = choose(sandbox if sandbox is not None else wanted_from_env() is not False, switch)
     prepare(output, reports)
     graded = grade_all(found, jobs, box.mode != "off") if found else {}  # a slice may be empty
-    write_all(found, graded, output, reports)
+    rows = write_all(found, graded, output, reports)
+    write_class_report(rows, reports, class_report, found if similarity else None,
+                       similarity_threshold)
+
+
+def _need_copydetect() -> None:
+    try:
+        import copydetect  # noqa: F401
+    except ImportError:
+        raise click.UsageError("--similarity needs copydetect: pip install -e '.[similarity]'") \
+            from None
+
+
+def write_class_report(rows: list[Row], reports: Path, path: Path,
+                       similar_in: list[Submission] | None = None,
+                       threshold: float | None = None) -> None:
+    """The class report at `path`, from the gradebook's rows and the JSON reports in `reports`;
+    with the similar pairs among `similar_in` when it is given."""
+    from graders.instructor.class_report import class_results, write
+
+    selection = list(exercises())
+    results = class_results(rows, reports, selection, path)
+    if similar_in is not None:
+        from graders.instructor import similarity
+        from graders.registry import EXERCISES_DIR
+
+        results.similarity_threshold = threshold if threshold is not None else similarity.THRESHOLD
+        results.similar = similarity.similar_pairs(similar_in, selection, EXERCISES_DIR,
+                                                   results.similarity_threshold)
+        results.similarity_tool = similarity.TOOL
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(results, path)
+    except OSError as error:
+        raise click.UsageError(f"cannot write {error.filename}: {error.strerror}") from None
+    click.echo(f"Wrote the class report {path}")
 
 
 def prepare(output: Path, reports: Path) -> None:
@@ -147,7 +195,8 @@ def count(done: dict[str, int], name: str, exercises_each: int, progress: Progre
         progress.step()
 
 
-def write_all(found: list[Submission], graded: dict[str, Report], output: Path, reports: Path) -> None:
+def write_all(found: list[Submission], graded: dict[str, Report], output: Path,
+              reports: Path) -> list[Row]:
     from graders.engine.runner import check_specs
     from graders.instructor.gradebook import gradebook, report_json, write_csv
 
@@ -164,6 +213,7 @@ def write_all(found: list[Submission], graded: dict[str, Report], output: Path, 
     trouble = sum(row.status != "ok" for row in rows)
     click.echo(f"Wrote {output} ({len(rows)} submissions, {trouble} with a status other than ok) "
                f"and their reports in {reports}/")
+    return rows
 
 
 @click.command("merge")
@@ -171,10 +221,17 @@ def write_all(found: list[Submission], graded: dict[str, Report], output: Path, 
                                                                         path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("grades.csv"),
               show_default=True, help="The gradebook of the whole class to write.")
-def merge_command(gradebooks: tuple[Path, ...], output: Path) -> None:
+@click.option("--reports", type=click.Path(path_type=Path), default=None,
+              help="The folder holding every slice's JSON reports, for the class report  "
+                   "[default: beside the CSV, named after it: grades/].")
+@click.option("--class-report", type=click.Path(path_type=Path), default=None,
+              help="The class report to write  [default: beside the CSV: grades.html].")
+def merge_command(gradebooks: tuple[Path, ...], output: Path, reports: Path | None,
+                  class_report: Path | None) -> None:
     """Join the gradebooks of `grade batch --shard K/N` (one per slice) into one, ranked over the
     whole class: the same file an unsharded `grade batch` writes. Each slice's JSON reports are
-    already one file per submission: copy the folders together."""
+    already one file per submission: copy the folders together into --reports, and the class
+    report written from them is the one an unsharded batch writes."""
     from graders.instructor.gradebook import merge, write_rows
 
     try:
@@ -187,3 +244,10 @@ def merge_command(gradebooks: tuple[Path, ...], output: Path) -> None:
     except OSError as error:
         raise click.UsageError(f"cannot write {error.filename}: {error.strerror}") from None
     click.echo(f"Wrote {output} ({len(rows)} submissions from {len(gradebooks)} gradebooks)")
+    reports = reports if reports is not None else output.with_suffix("")
+    if not reports.is_dir():
+        click.echo(f"grade: no folder {reports} of JSON reports: the class report shows the "
+                   f"gradebook's totals only (copy the slices' reports together, or give "
+                   f"--reports)", err=True)
+    write_class_report(rows, reports,
+                       class_report if class_report is not None else output.with_suffix(".html"))

@@ -2,7 +2,8 @@
 
 Fields as Gradescope's autograder specification names them: top-level `score`,
 `execution_time` (seconds), `output`; each test `name`, `number`, `score`, `max_score`,
-`status` ("passed"/"failed"), `output`, `visibility`, `tags`.
+`status` ("passed"/"failed"), `output`, `visibility`, `tags`. A failed check's cause (its id,
+name and lesson sentence) ends its output, and its id is a tag `cause:ID`.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _test(exercise: ExerciseResult, index: int, check: CheckResult) -> dict[str,
         "status": "passed" if check.passed else "failed",
         "output": _output(check),
         "visibility": VISIBILITY,
-        "tags": [exercise.file.removesuffix(".py")],
+        "tags": [exercise.file.removesuffix(".py"),
+                 *([f"cause:{check.cause.id}"] if check.cause and not check.passed else [])],
     }
 
 
@@ -58,4 +60,13 @@ def _output(check: CheckResult) -> str:
     if check.passed:
         return ""
     where = check.location
-    return check.message + (f"\nSee {where.file}, line {where.line}." if where else "")
+    text = check.message + (f"\nSee {where.file}, line {where.line}." if where else "")
+    return text + _cause(check)
+
+
+def _cause(check: CheckResult) -> str:
+    cause = check.cause
+    if cause is None or cause.kind != "mistake":
+        return ""
+    lesson = f" - the lesson: \"{cause.lesson}\"" if cause.lesson else ""
+    return f"\nCause: {cause.name} ({cause.id}){lesson}"

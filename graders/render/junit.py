@@ -1,7 +1,8 @@
 """JUnit XML for CI dashboards: one testsuite per exercise, one testcase per check.
 
 A failed check is a <failure>; a check that grading had to stop (a crash or a hang) is an
-<error>. Both carry the student's message. Points go in each suite's <properties>.
+<error>. Both carry the student's message and the cause (its id, name and lesson sentence), which
+the case's <properties> hold too. Points go in each suite's <properties>.
 """
 
 from __future__ import annotations
@@ -58,14 +59,26 @@ def _module(exercise: ExerciseResult) -> str:
 def _case(classname: str, check: CheckResult) -> ET.Element:
     case = ET.Element("testcase", classname=classname, name=check.name, time="0")
     points = f"{check.score:g}/{check.max_score:g} points"
+    if not check.passed and check.cause is not None:  # first, as pytest writes a case's properties
+        properties = ET.SubElement(case, "properties")
+        for name, value in (("cause", check.cause.id), ("cause_name", check.cause.name),
+                            ("lesson", check.cause.lesson)):
+            ET.SubElement(properties, "property", name=name, value=clean(value))
     if not check.passed:
         tag = "failure" if check.status == "failed" else "error"
         first = check.message.splitlines()[0] if check.message else check.status
         problem = ET.SubElement(case, tag, message=clean(first), type=check.status)
-        problem.text = clean("\n".join(filter(None, (check.message, _where(check)))))
+        problem.text = clean("\n".join(filter(None, (check.message, _where(check), _cause(check)))))
     out = ET.SubElement(case, "system-out")
     out.text = clean(f"{check.title}: {points}")
     return case
+
+
+def _cause(check: CheckResult) -> str:
+    cause = check.cause
+    if cause is None:
+        return ""
+    return f"cause: {cause.name} ({cause.id})" + (f"; the lesson: {cause.lesson}" if cause.lesson else "")
 
 
 def _where(check: CheckResult) -> str:
