@@ -41,7 +41,9 @@ from graders.results import (
 )
 
 PER_EXERCISE = 3  # mutants of each exercise in the class, unless KIT_CLASS=all
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Debian's package (.ci/run installs it), or the Chrome that GitHub's Ubuntu runners come with.
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome",
+                                                "google-chrome-stable"))), None)
 
 
 def chosen() -> list[Mutant]:
