@@ -16,6 +16,7 @@ wait that would otherwise last for ever. Evidence each check passes on is in EVI
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
@@ -53,10 +54,11 @@ EVIDENCE = {
                                 "judge sent after the call began; func called once per item",
     "runs_all_at_once": "the judge held calls of func from 4 distinct worker processes in flight "
                         "at the same moment; func called once per item",
-    "uses_at_most_workers_processes": "the child processes of the submission's process (/proc, "
-                                      "read at each call of func and at the end) and the worker "
-                                      "processes that called func number at most `workers`; func "
-                                      "called once per item and its answers returned",
+    "uses_at_most_workers_processes": "the child processes of the submission's process running "
+                                      "at once (/proc, read at each call of func and at the end) "
+                                      "and the worker processes with a call of func in flight at "
+                                      "once number at most `workers`; func called once per item "
+                                      "and its answers returned",
     "shuts_the_pool_down": "every worker process that called func, and every child process of "
                            "the submission's process seen during the call, had ended (/proc) "
                            "once compute_all returned; func called once per item",
@@ -125,28 +127,42 @@ def _pickling_error(raised: wire.Raised | None) -> wire.Raised | None:
     return None
 
 
+def _unpicklable(raised: wire.Raised) -> str:
+    """What could not be pickled, named as the student wrote it: Python's text says `local
+    object 'compute_all.<locals>.one'`, a qualname no student wrote."""
+    local = re.search(r"local object '([^']+)'", raised.text)
+    if local is None:
+        return raised.text
+    qualname = local.group(1)
+    inner = qualname.rsplit(".", 1)[-1]
+    shown = "a lambda" if inner == "<lambda>" else f"{inner}()"
+    if ".<locals>." in qualname:
+        shown += f" inside {qualname.split('.<locals>.', 1)[0].rsplit('.', 1)[-1]}()"
+    where = f" (line {raised.location[1]})" if raised.location else ""
+    return f"{raised.type_name}: {shown} cannot be pickled{where}"
+
+
 def _explain_sending(submission: Submission, run: Run) -> None:
     where = submission.definition_of("compute_all")
     raised = run.raised
     afresh = [pool for pool in _pools(run) if pool.get("forks") is False]
-    if raised is not None and afresh:
+    if raised is not None and afresh and raised.is_a("BrokenProcessPool"):
         location = run.location_of(afresh[0].get("location"))
         raise Fail(f"{CALL} raised {raised.text}: the process pool made{at_line(location)} "
-                   f"starts each worker process afresh (a pool with max_tasks_per_child does), "
-                   f"and a fresh process cannot reach the func the grader gives, which lives in "
-                   f"the running program. Leave max_tasks_per_child out.", location or where)
+                   f"starts each worker process as a fresh interpreter (max_tasks_per_child "
+                   f"does), and its worker processes ended before they answered. A fresh "
+                   f"interpreter finds a function it is sent by importing the function's "
+                   f"module by name, and the grader loads your file under its rules, where no "
+                   f"fresh interpreter can import it: send func itself to the pool, or leave "
+                   f"max_tasks_per_child out.", location or where)
     unpicklable = _pickling_error(raised)
     if unpicklable is not None:
         raise Fail(f"{CALL} could not send the work to a worker process: "
-                   f"{unpicklable.text}. A process pool pickles the function it "
+                   f"{_unpicklable(unpicklable)}. A process pool pickles the function it "
                    f"is given, and its arguments, to send them to another process, and a "
                    f"function is pickled by its name: the module it is in and its name there. A "
                    f"lambda, or a function defined inside another function, has no such name, so "
                    f"it cannot be pickled. Send func itself, with the item as its argument.", where)
-    if raised is not None and any(leaf.is_a("WorkLost") for leaf in _leaves(raised)):
-        raise Fail(f"{CALL} ran func in a worker process that could not find it: the pool "
-                   f"started that process afresh instead of copying the running program, which "
-                   f"the grader needs (leave max_tasks_per_child out).", where)
 
 
 def _not_in_processes(submission: Submission, work: Workers, run: Run, items: list[str],
@@ -271,7 +287,9 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
     expect(type(value) is list and value == [work.answers[item] for item in items],
            f"{CALL} returned {shown(value)}; expected func's result for each item, in the order "
            f"of items {items!r}, as a list.", where)
-    started = max(len(work.processes_seen), len(work.worker_pids))
+    # At once: a pool that replaces its worker processes (max_tasks_per_child) starts more
+    # than `workers` in all, one after another, and runs no more than `workers` at a time.
+    started = max(work.most_at_once, work.high_water)
     if started <= workers:
         return
     pools = _pools(run)
@@ -285,8 +303,8 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
         how = f" in {len(pools)} process pools"
     else:
         how = ""
-    raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
-               f"its {len(items)} items{how}. The caller decides how many processes may "
+    raise Fail(f"{CALL} was given workers={workers} but ran {started} worker processes at once "
+               f"for its {len(items)} items{how}. The caller decides how many processes may "
                f"compute at once (as many as it has CPU cores to spare): the other calls wait "
                f"for a free worker.", location or where)
 

@@ -54,7 +54,7 @@ from graders.probes.student import (
 )
 from graders.probes.values import explain
 from graders.results import Location
-from graders.trust import wire
+from graders.trust import wire, workercall
 from graders.trust.limits import OUTPUT_LIMIT, give_up_privileges
 
 _real_sleep = time.sleep
@@ -859,68 +859,25 @@ def _install(runtime: Runtime) -> None:
 
 # The process that serves the judge (a process forked from it runs worker processes' calls).
 _SUBMISSION_PID = 0
-# Each process func's address at the judge, by its token: a worker process forked from this one
-# finds it here; one started afresh (a new interpreter) does not.
-_PROCESS_FUNCS: dict[str, str] = {}
 # Sockets of this runtime that no process forked from it may use (the judge's, a beat's).
 _RUNTIME_SOCKETS: list[socket.socket] = []
 
 
-class ComputeError(Exception):
-    """What func raises where the judge's world says it fails (it pickles: it crosses from a
-    worker process back to this one)."""
-
-
-class WorkLost(RuntimeError):
-    """func, called in a process that was not forked from the one running compute_all."""
-
-
-def _process_func_for(shape: dict[str, Any]) -> ProcessFunc:
+def _process_func_for(shape: dict[str, Any]) -> workercall.ProcessFunc:
     token, address = str(shape.get("token", "")), str(shape.get("address", ""))
-    _PROCESS_FUNCS[token] = address
-    return ProcessFunc(token)
+    workercall.ADDRESSES[token] = address
+    return workercall.ProcessFunc(token)
 
 
-def _process_func(token: str) -> ProcessFunc:
-    """How a ProcessFunc is rebuilt in a worker process (pickled by this function's name)."""
-    if token not in _PROCESS_FUNCS:
-        raise WorkLost("this worker process was not forked from the process that runs "
-                       "compute_all, so it cannot find func")
-    return ProcessFunc(token)
-
-
-class ProcessFunc:
-    """func for work that goes to worker processes: each call connects to the judge, which
-    learns the caller's process from the connection itself (not from anything sent), and
-    answers when its world decides. It pickles as its token."""
-
-    __slots__ = ("_token",)
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, item: Any) -> Any:
-        address = _PROCESS_FUNCS.get(self._token)
-        if address is None:
-            raise WorkLost("func cannot reach its caller's process")
-        message: dict[str, Any] = {"op": "call", "item": wire.encode(item),
-                                   "thread": threading.current_thread().name,
-                                   "on_loop": _get_running_loop() is not None}
-        if os.getpid() == _SUBMISSION_PID:  # where in the student's code (for a message)
-            message["location"] = _where(caller_location())
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.connect("\0" + address)
-            wire.send(sock, message)
-            reply = wire.receive(sock)
-        if "error" in reply:
-            raise ComputeError(str(reply["error"]))
-        return wire.decode(reply.get("value"))
-
-    def __reduce__(self) -> tuple[Callable[[str], ProcessFunc], tuple[str]]:
-        return _process_func, (self._token,)
-
-    def __repr__(self) -> str:
-        return "func"
+def _describe_caller() -> dict[str, Any]:
+    """What a call of func adds to its message from a process forked from this one (a
+    self-report, for the judge's messages): the thread, whether a loop runs there, and in this
+    process itself the line of the student's code."""
+    described: dict[str, Any] = {"thread": threading.current_thread().name,
+                                 "on_loop": _get_running_loop() is not None}
+    if os.getpid() == _SUBMISSION_PID:
+        described["location"] = _where(caller_location())
+    return described
 
 
 class _PoolWatch:
@@ -1024,6 +981,7 @@ class _PoolWatch:
         for (owner, name, _), replacement in zip(originals, replaced, strict=False):
             setattr(owner, name, replacement)
         multiprocessing.set_start_method("fork", force=True)
+        _fresh_interpreters_stay_light()
         try:
             yield
         finally:
@@ -1098,6 +1056,52 @@ class _PoolWatch:
                 "thread_pools": [dict(pool) for pool in self.thread_pools]}
 
 
+def _fresh_interpreters_stay_light() -> None:
+    """Let a pool whose worker processes start a fresh interpreter (max_tasks_per_child, a spawn
+    context) work here as in a program of the student's own, at no cost to the judge's view.
+
+    - A fresh interpreter imports the parent's __main__ first; in this process that is the
+      grading command, whose imports would cost each worker process a second of a loaded
+      machine. The student's module is not __main__ here, so it loses nothing by skipping it.
+    - Such a pool starts multiprocessing's resource tracker, a process that outlives the pool
+      (it ends with this process): the judge, which holds every child of this process seen
+      during a call to having ended once compute_all returns, would count it as a worker left
+      running. The tracker only unlinks named semaphores left behind by a process that died;
+      this process unlinks them as it stops (`_unlink_semaphores`), so it needs none.
+    Installed once, for the process's life: a pool collected after its check still unregisters
+    its semaphores, which would start the tracker then."""
+    import multiprocessing.resource_tracker as tracker
+    import multiprocessing.spawn as spawn
+
+    if getattr(spawn.get_preparation_data, "stays_light", False):
+        return
+    preparation = spawn.get_preparation_data
+
+    def light_preparation(name: str) -> dict[str, Any]:
+        data = preparation(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    light_preparation.stays_light = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = light_preparation
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    tracker.register = tracker.unregister = lambda name, rtype: None
+    tracker.ensure_running = lambda: None
+    tracker.getfd = lambda: nowhere
+
+
+def _unlink_semaphores() -> None:
+    """Unlink the named semaphores of pools that started fresh interpreters (no resource tracker
+    does it here, `_fresh_interpreters_stay_light`): they would outlive this process."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        try:
+            util._run_finalizers(0)
+        except Exception:  # noqa: BLE001 - the process is ending: nothing may keep it
+            pass
+
+
 def _watching_pools(runtime: Runtime, function: Callable[..., Any],
                     watch: _PoolWatch) -> Callable[..., Any]:
     async def watched(*args: Any, **kwargs: Any) -> Any:
@@ -1149,6 +1153,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     runtime.forged = forged_reports
     _install(runtime)
     _SUBMISSION_PID = os.getpid()
+    workercall.DESCRIBE_CALLER = _describe_caller
     _RUNTIME_SOCKETS.append(sock)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -1164,6 +1169,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
         except wire.WireError:
             os._exit(0)  # the judge has gone
         if request["op"] == "stop":
+            _unlink_semaphores()
             os._exit(0)
         if request["op"] == "reset":  # the next check of this exercise: this process serves on
             clean = _nothing_goes_on() and _at_rest(runtime.clock)

@@ -2,7 +2,7 @@
 of the judge's, and what the operating system says of the processes that call it.
 
 `Workers` is the func a check hands to the student's code. What the code gets is a picklable
-stand-in (graders/probes/submission.py `ProcessFunc`) that carries only the address of a UNIX
+stand-in (graders/trust/workercall.py `ProcessFunc`) that carries only the address of a UNIX
 socket the judge listens on for this check (in the abstract namespace: no file). Called in a
 worker process, it connects and sends the item; the judge learns the caller's process from the
 connection itself (SO_PEERCRED, the kernel's word), and from /proc whether that process descends
@@ -129,6 +129,9 @@ class Workers(Handed):
     blocked_at: Location | None = None  # where the loop's thread waited (reported)
     settled_at: int = 0  # the calls at once the submission said its pools allow (reported)
     processes_seen: set[int] = field(default_factory=set)  # children of the submission's process
+    # The most children of the submission's process running at one look (a pool whose worker
+    # processes are replaced, max_tasks_per_child, starts more than it ever runs at once).
+    most_at_once: int = 0
     left_running: list[int] = field(default_factory=list)  # still running after the call
     failed_for: list[Any] = field(default_factory=list)  # items func raised for, in a worker
 
@@ -339,7 +342,9 @@ class Workers(Handed):
             changed.set()
 
     def _look_at_processes(self) -> None:
-        self.processes_seen.update(children(self._submission_pid))
+        alive = [pid for pid in children(self._submission_pid) if running(pid)]
+        self.processes_seen.update(alive)
+        self.most_at_once = max(self.most_at_once, len(alive))
 
     # --- after the call -------------------------------------------------------------------------
 
