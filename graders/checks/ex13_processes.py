@@ -63,8 +63,9 @@ EVIDENCE = {
                            "the submission's process seen during the call, had ended (/proc) "
                            "once compute_all returned; func called once per item",
     "exceptions_propagate": "the judge raised ComputeError for one item to a worker process's "
-                            "call, compute_all raised ComputeError with that message, and every "
-                            "process seen had ended, as in shuts_the_pool_down",
+                            "call, compute_all raised that ComputeError itself (not wrapped in a "
+                            "group), and every process seen had ended, as in "
+                            "shuts_the_pool_down",
 }
 
 CALL = "compute_all(func, items, workers)"
@@ -357,14 +358,25 @@ def test_exceptions_propagate(submission: Submission) -> None:
     where = submission.definition_of("compute_all")
     shown_error = f"ComputeError({message!r})"
     raised = run.raised
-    if raised is not None and bad in work.failed_for and any(
-            leaf.is_a("ComputeError") and leaf.args == (message,) for leaf in _leaves(raised)):
+    if raised is not None and bad in work.failed_for and raised.is_a("ComputeError") \
+            and raised.args == (message,):
         _require_shut_down(submission, work, run,
                            f"func raised {shown_error} and {CALL} raised it too")
         return
     _explain_sending(submission, run)
-    if raised is not None and not raised.is_a("NotImplementedError") and not run.broken \
-            and not raised.is_a("ComputeError"):
+    _not_in_processes(submission, work, run, items,
+                      "it ran in the loop's own process, and while it computes there the loop "
+                      "is blocked. func must run in worker processes.")
+    # What func was called with comes first: with anything but the item it raises nothing.
+    expect_each_item_once(CALL, work.items_called, items, where)
+    if raised is not None and bad in work.failed_for and any(
+            leaf.is_a("ComputeError") and leaf.args == (message,) for leaf in _leaves(raised)):
+        raise Fail(f"func raised {shown_error} for item {bad!r}, and {CALL} raised "
+                   f"{raised.type_name}, which wraps it: the caller must get func's exception "
+                   f"itself, as `await asyncio.gather(...)` lets it out. A TaskGroup raises its "
+                   f"tasks' errors wrapped in an ExceptionGroup: take func's exception out of "
+                   f"the group and raise it.", where)
+    if raised is not None and not raised.is_a("NotImplementedError") and not run.broken:
         raise Fail(f"func raised {shown_error} for item {bad!r}, but {CALL} raised "
                    f"{raised.text} instead: the caller should get func's own exception.", where)
     value = run.result(CALL)
