@@ -17,6 +17,7 @@ wait that would otherwise last for ever. Evidence each check passes on is in EVI
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
@@ -59,6 +60,11 @@ EVIDENCE = {
                                       "and the worker processes with a call of func in flight at "
                                       "once number at most `workers`; func called once per item "
                                       "and its answers returned",
+    "keeps_every_worker_busy": "with 2 workers and 5 items (one of them twice), the judge held "
+                               "the call of one of the first two items in its worker process "
+                               "(SO_PEERCRED, /proc) until every other call of func had come and "
+                               "been answered; func called once per item, its answers returned "
+                               "in order",
     "shuts_the_pool_down": "every worker process that called func, and every child process of "
                            "the submission's process seen during the call, had ended (/proc) "
                            "once compute_all returned; func called once per item",
@@ -308,6 +314,45 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
                f"for its {len(items)} items{how}. The caller decides how many processes may "
                f"compute at once (as many as it has CPU cores to spare): the other calls wait "
                f"for a free worker.", location or where)
+
+
+@check("every item, repeats too, starts as soon as a worker process is free", points=3)
+def test_keeps_every_worker_busy(submission: Submission) -> None:
+    workers = 2
+    words = rand.distinct_words(4)
+    slow = rand.rng.choice(words[:workers])  # in the first `workers`: the first batch, the
+    # first share of the items, whichever way they are cut
+    repeated = rand.rng.choice(words[workers:])
+    items = list(words)
+    items.insert(rand.rng.randint(workers + 1, len(items)), repeated)
+    work = _work(items, hold=slow, total=len(items))
+    run = _compute(submission, work, items, workers=workers)
+    value = _result(submission, run)
+    where = submission.definition_of("compute_all")
+    _not_in_processes(submission, work, run, items,
+                      "it ran in the loop's own process, and while it computes there the loop "
+                      "is blocked. func must run in worker processes.")
+    expect_each_item_once(CALL, work.items_called, items, where)
+    expect(type(value) is list and value == [work.answers[item] for item in items],
+           f"{CALL} returned {shown(value)}; expected func's result for each item, in the order "
+           f"of items {items!r}, as a list.", where)
+    if not work.held or work.held_through:
+        return
+    waited = list((Counter(map(repr, items)) - Counter(map(repr, work.called_while_held)))
+                  .elements())
+    done = [shown for shown in map(repr, work.called_while_held) if shown != repr(slow)]
+    meanwhile = (f"the other worker process computed only {', '.join(done)} and then had "
+                 f"nothing to do" if done else "no other call of func started")
+    sent = sum(_number(pool.get("submitted")) or 0 for pool in _pools(run))
+    why = (f"{CALL} sent its pools {sent} pieces of work for {len(items)} items: a worker "
+           f"process that takes a share of the items computes them one after another, so the "
+           f"slow item holds up the rest of its share" if 0 < sent < len(items) else
+           f"{CALL} waited for the slow call before it sent the pool the next items")
+    raise Fail(f"With workers={workers} and {len(items)} items, func was slow for {slow!r}: "
+               f"while its call ran, {meanwhile}, and {', '.join(waited)} started only once it "
+               f"ended - {why}. Every item must go to the pool as it is, all of them before "
+               f"compute_all waits for any, so that a worker process done with one call takes "
+               f"the next item at once.", where)
 
 
 def _require_shut_down(submission: Submission, work: Workers, run: Run, after: str) -> None:

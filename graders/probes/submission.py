@@ -895,6 +895,8 @@ class _PoolWatch:
         self.barrier = int(options.get("barrier") or 0)
         self.cpus = int(options.get("cpus") or 2)
         self.beat_address = options.get("beat") if type(options.get("beat")) is str else None
+        self.hold = options.get("hold") is True
+        self.pending_told: int | None = None
         self.pools: list[dict[str, Any]] = []  # process pools, in the order made
         self.thread_pools: list[dict[str, Any]] = []
         self._executors: list[Any] = []  # the process pools themselves (by position)
@@ -919,11 +921,46 @@ class _PoolWatch:
             self.note("loop_blocked", location=_where(caller_location()))
 
     def loop_idle(self) -> None:
+        if self.hold:
+            self._tell_pending()
         if self.barrier <= 0 or self.elsewhere or "settled" in self.noted:
             return
         at_once = sum(min(pool["max_workers"], pool["submitted"]) for pool in self.pools)
         if 0 < at_once < self.barrier:
             self.note("settled", at_once=at_once)
+
+    def _tell_pending(self) -> None:
+        """How many calls submitted to the pools are unfinished, each time it changes while the
+        loop has nothing to do (the judge holds one call and gives it up once it is the only
+        one). Told only while no thread but the loop's could submit more (a pool's own threads
+        never do): the count is then the loop's last word until the loop runs again, and a
+        count that a thread could raise at any moment is never told, so the judge never gives
+        up a call on a count gone stale."""
+        if self.runtime.forged or self.elsewhere or not self._only_the_loop_submits():
+            return
+        pending = sum(len(getattr(executor, "_pending_work_items", None) or ())
+                      for executor in self._executors)
+        if pending == self.pending_told:
+            return
+        self.pending_told = pending
+        try:
+            self.runtime.channel.send({"op": "note", "kind": "pending", "count": pending})
+        except OSError:
+            pass
+
+    def _only_the_loop_submits(self) -> bool:
+        """Whether every thread alive but the loop's is the runtime's or a process pool's own
+        (its manager, its queues' feeders): none of those submits work."""
+        from concurrent.futures.process import _ExecutorManagerThread
+
+        for thread in threading.enumerate():
+            if thread.ident == self.loop_thread or thread.ident in _OWN_THREADS \
+                    or thread is threading.main_thread():  # the runtime's, serving the judge
+                continue
+            if isinstance(thread, _ExecutorManagerThread) or thread.name == "QueueFeederThread":
+                continue
+            return False
+        return True
 
     # the run --------------------------------------------------------------------------------
 
