@@ -83,10 +83,9 @@ def expect_each_item_once(call: str, called: list[object], items: list[Any],
     listed = ", ".join(map(repr, items))
     strangers = [shown for shown in dict.fromkeys(map(repr, called)) if shown not in wanted]
     if strangers:
-        which = "which is" if len(strangers) == 1 else "which are"
-        raise Fail(f"{call} called func with {', '.join(strangers)}, {which} not an item of "
-                   f"[{listed}]: func must be called with each item itself, func(item).",
-                   location)
+        raise Fail(f"{call} called func with {', '.join(strangers)}, not with the items "
+                   f"themselves ([{listed}]): func must be called with each item as it is, "
+                   f"func(item).", location)
     repeated = ", an item that appears twice, twice" if max(wanted.values()) > 1 else ""
     rule = f"it must call func once for each item of [{listed}]{repeated}."
     if not called:

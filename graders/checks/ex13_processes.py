@@ -214,6 +214,7 @@ def test_returns_results_in_order(submission: Submission) -> None:
     value = _result(submission, run)
     where = submission.definition_of("compute_all")
     _refuse_awaitables(value, where)
+    expect_each_item_once(CALL, work.items_called, items, where)
     expected = [work.answers[item] for item in items]
     finished = [work.answers[item] for item in finish]
     how = (" It is in the order the calls finished." if value == finished and
@@ -221,7 +222,25 @@ def test_returns_results_in_order(submission: Submission) -> None:
     expect(type(value) is list and value == expected,
            f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each item, "
            f"in the order of items {items!r}, as a list.{how}", where)
-    expect_each_item_once(CALL, work.items_called, items, where)
+
+
+def _explain_waiting_shutdown(run: Run) -> None:
+    """Fail naming the shutdown that held the loop, if the submission says a pool was shut down
+    on the loop's thread while its calls still ran (its word: it names the cause of a stall
+    the judge saw)."""
+    busy = [pool for pool in _pools(run) if pool.get("busy_on_loop") is True]
+    if not busy:
+        return
+    location = run.location_of(busy[0].get("shut_down_at"))
+    at = at_line(location, " (", ")")
+    what = (f"the with-block of the process pool{at} ended while func's calls were still "
+            f"running: leaving it shuts the pool down" if busy[0].get("by_with") is True else
+            f"the process pool was shut down{at} while func's calls were still running, and "
+            f"shutdown")
+    raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while they "
+               f"ran: {what}, which waits for every call to finish, on the loop's thread, "
+               f"before anything awaits them. Await the calls inside the with-block (before "
+               f"the shutdown).", location)
 
 
 @check("func runs in worker processes and the event loop stays free", points=3)
@@ -236,6 +255,7 @@ def test_runs_in_worker_processes(submission: Submission) -> None:
                       "processes.")
     where = submission.definition_of("compute_all")
     if work.stalled:
+        _explain_waiting_shutdown(run)
         at = at_line(work.blocked_at, " (", ")")
         raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while "
                    f"they ran: each call of func waited in its worker process for the loop to "
@@ -277,9 +297,10 @@ def test_runs_all_at_once(submission: Submission) -> None:
                    f"{made} runs no more than {size} at once; compute_all was given "
                    f"workers={TOGETHER}.", location or where, details)
     how = "one at a time" if most <= 1 else f"at most {most} at a time"
-    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others "
-               f"to join it in their worker processes, and never more than {most} ran at once. "
-               f"Each call must already be running while the next ones start.", where, details)
+    raise Fail(f"The {TOGETHER} calls of func ran {how}: compute_all was given "
+               f"workers={TOGETHER} for {TOGETHER} items, so all {TOGETHER} could run in worker "
+               f"processes at the same moment, and never more than {most} did. Each call must "
+               f"already be running while the next ones start.", where, details)
 
 
 @check("compute_all uses no more than `workers` worker processes", points=2)

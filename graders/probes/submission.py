@@ -1002,9 +1002,15 @@ class _PoolWatch:
         def pool_shutdown(executor: Any, *args: Any, **kwargs: Any) -> Any:
             waits = bool(args[0] if args else kwargs.get("wait", True))
             for made, pool in zip(watch._executors, watch.pools, strict=False):
-                if made is executor:
+                if made is executor and not pool["shut_down"]:
                     pool["shut_down"] = True
                     pool["waited"] = pool.get("waited") is True or waits
+                    # Where, and whether it waited for calls still running on the loop's
+                    # thread (for a message: a with-block left before its calls were awaited).
+                    pool["shut_down_at"] = _where(caller_location())
+                    pool["by_with"] = sys._getframe(1).f_code.co_name == "__exit__"
+                    pool["busy_on_loop"] = waits and threading.get_ident() == watch.loop_thread \
+                        and bool(getattr(executor, "_pending_work_items", None))
             return originals[2][2](executor, *args, **kwargs)
 
         def thread_init(executor: Any, max_workers: int | None = None, *args: Any,
