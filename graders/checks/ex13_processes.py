@@ -8,7 +8,9 @@ the submission's process or that process itself - where the event loop runs: fun
 a worker process. The judge answers each call when it decides: how many ran at once is the
 number of worker processes whose calls it held at the same moment; the order of the results is
 checked by answering the calls one after another in a drawn order; a free loop by answering a
-call only after the loop that runs compute_all took a turn after it began; and what was left
+call only after the loop that runs compute_all took a turn after it began; that a worker process
+done with one call goes on to the next item by holding the call of one of the first items until
+every other call has come and been answered; and what was left
 behind is what /proc says of the processes seen once compute_all has returned. The submission's
 own word (the pools it made, a loop's thread it says is blocked) only names a mistake or ends a
 wait that would otherwise last for ever. Evidence each check passes on is in EVIDENCE.
