@@ -27,12 +27,17 @@ Why it matters
 Your task
     `async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> list[R]`:
     call `func(item)` for every item in a ProcessPoolExecutor of `workers` worker processes,
-    through `run_in_executor`, without blocking the event loop. Start every call before waiting
-    for any, so that `workers` calls run at the same moment (all of them if there are no more
-    items than workers), in no more than `workers` processes. Return the results in the order
-    of `items`. If `func` raises, the exception must reach the caller of compute_all. Shut the
-    pool down before compute_all returns or raises: no worker process may be left running.
-    `func` is a top-level function: send it, and each item, to the pool as they are.
+    through `run_in_executor`, without blocking the event loop: one call per item, so an item
+    that appears twice is computed twice. Start every call before waiting for any, so that
+    `workers` calls run at the same moment (all of them if there are no more items than
+    workers), in no more than `workers` processes, and so that with more items than workers a
+    worker process done with one call goes on to the next item at once, even while a slow call
+    still runs in another. Return the results in the order of `items`. If `func` raises,
+    compute_all must raise that exception itself, as `await asyncio.gather(...)` lets it out:
+    not another one, and not one that wraps it (a TaskGroup raises its tasks' errors wrapped in
+    an ExceptionGroup). Shut the pool down before compute_all returns or raises: no worker
+    process may be left running. `func` is a top-level function: send it, and each item, to
+    the pool as they are.
 
 Example
     >>> import math

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -67,14 +68,33 @@ def at_line(location: Location | None, before: str = " at ", after: str = "") ->
     return f"{before}{location.file} line {location.line}{after}" if location else ""
 
 
-def expect_each_item_once(call: str, called: list[object], items: list[str],
+def times(count: int) -> str:
+    """How often, in words: never, once, twice, 3 times."""
+    return {0: "never", 1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def expect_each_item_once(call: str, called: list[object], items: list[Any],
                           location: Location | None) -> None:
-    """Fail unless func was called once for each item (`called`: the items it was called with)."""
-    got, expected = sorted(map(repr, called)), sorted(map(repr, items))
-    times = "once" if len(got) == 1 else f"{len(got)} times"
-    with_ = f", with {', '.join(got)}" if got else ""
-    expect(got == expected, f"{call} called func {times}{with_}; it should call it once for each "
-                            f"of the {len(items)} items ({', '.join(expected)}).", location)
+    """Fail unless func was called with each item itself, once for each time the item appears
+    in `items` (`called`: the items it was called with), saying what it was called with."""
+    wanted, got = Counter(map(repr, items)), Counter(map(repr, called))
+    if got == wanted:
+        return
+    listed = ", ".join(map(repr, items))
+    strangers = [shown for shown in dict.fromkeys(map(repr, called)) if shown not in wanted]
+    if strangers:
+        raise Fail(f"{call} called func with {', '.join(strangers)}, not with the items "
+                   f"themselves ([{listed}]): func must be called with each item as it is, "
+                   f"func(item).", location)
+    repeated = ", an item that appears twice, twice" if max(wanted.values()) > 1 else ""
+    rule = f"it must call func once for each item of [{listed}]{repeated}."
+    if not called:
+        raise Fail(f"{call} never called func: {rule}", location)
+    wrong = [f"for {item} {times(got[item])}" + (f", though it appears {times(count)} in items"
+                                                 if count > 1 or got[item] > count else "")
+             for item, count in wanted.items() if got[item] != count]
+    raise Fail(f"{call} called func {times(len(called))} for {len(items)} items, "
+               f"{'; '.join(wrong)}: {rule}", location)
 
 
 def refuse_awaitables(call: str, value: object, location: Location | None) -> None:

@@ -8,7 +8,9 @@ the submission's process or that process itself - where the event loop runs: fun
 a worker process. The judge answers each call when it decides: how many ran at once is the
 number of worker processes whose calls it held at the same moment; the order of the results is
 checked by answering the calls one after another in a drawn order; a free loop by answering a
-call only after the loop that runs compute_all took a turn after it began; and what was left
+call only after the loop that runs compute_all took a turn after it began; that a worker process
+done with one call goes on to the next item by holding the call of one of the first items until
+every other call has come and been answered; and what was left
 behind is what /proc says of the processes seen once compute_all has returned. The submission's
 own word (the pools it made, a loop's thread it says is blocked) only names a mistake or ends a
 wait that would otherwise last for ever. Evidence each check passes on is in EVIDENCE.
@@ -16,6 +18,8 @@ wait that would otherwise last for ever. Evidence each check passes on is in EVI
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from graders.check import Fail, at_line, check, expect, expect_each_item_once, record
@@ -76,16 +80,23 @@ EVIDENCE = {
                                 "judge sent after the call began; func called once per item",
     "runs_all_at_once": "the judge held calls of func from 4 distinct worker processes in flight "
                         "at the same moment; func called once per item",
-    "uses_at_most_workers_processes": "the child processes of the submission's process (/proc, "
-                                      "read at each call of func and at the end) and the worker "
-                                      "processes that called func number at most `workers`; func "
-                                      "called once per item and its answers returned",
+    "uses_at_most_workers_processes": "the child processes of the submission's process running "
+                                      "at once (/proc, read at each call of func and at the end) "
+                                      "and the worker processes with a call of func in flight at "
+                                      "once number at most `workers`; func called once per item "
+                                      "and its answers returned",
+    "keeps_every_worker_busy": "with 2 workers and 5 items (one of them twice), the judge held "
+                               "the call of one of the first two items in its worker process "
+                               "(SO_PEERCRED, /proc) until every other call of func had come and "
+                               "been answered; func called once per item, its answers returned "
+                               "in order",
     "shuts_the_pool_down": "every worker process that called func, and every child process of "
                            "the submission's process seen during the call, had ended (/proc) "
                            "once compute_all returned; func called once per item",
     "exceptions_propagate": "the judge raised ComputeError for one item to a worker process's "
-                            "call, compute_all raised ComputeError with that message, and every "
-                            "process seen had ended, as in shuts_the_pool_down",
+                            "call, compute_all raised that ComputeError itself (not wrapped in a "
+                            "group), and every process seen had ended, as in "
+                            "shuts_the_pool_down",
 }
 
 CALL = "compute_all(func, items, workers)"
@@ -148,28 +159,42 @@ def _pickling_error(raised: wire.Raised | None) -> wire.Raised | None:
     return None
 
 
+def _unpicklable(raised: wire.Raised) -> str:
+    """What could not be pickled, named as the student wrote it: Python's text says `local
+    object 'compute_all.<locals>.one'`, a qualname no student wrote."""
+    local = re.search(r"local object '([^']+)'", raised.text)
+    if local is None:
+        return raised.text
+    qualname = local.group(1)
+    inner = qualname.rsplit(".", 1)[-1]
+    shown = "a lambda" if inner == "<lambda>" else f"{inner}()"
+    if ".<locals>." in qualname:
+        shown += f" inside {qualname.split('.<locals>.', 1)[0].rsplit('.', 1)[-1]}()"
+    where = f" (line {raised.location[1]})" if raised.location else ""
+    return f"{raised.type_name}: {shown} cannot be pickled{where}"
+
+
 def _explain_sending(submission: Submission, run: Run) -> None:
     where = submission.definition_of("compute_all")
     raised = run.raised
     afresh = [pool for pool in _pools(run) if pool.get("forks") is False]
-    if raised is not None and afresh:
+    if raised is not None and afresh and raised.is_a("BrokenProcessPool"):
         location = run.location_of(afresh[0].get("location"))
         raise Fail(f"{CALL} raised {raised.text}: the process pool made{at_line(location)} "
-                   f"starts each worker process afresh (a pool with max_tasks_per_child does), "
-                   f"and a fresh process cannot reach the func the grader gives, which lives in "
-                   f"the running program. Leave max_tasks_per_child out.", location or where)
+                   f"starts each worker process as a fresh interpreter (max_tasks_per_child "
+                   f"does), and its worker processes ended before they answered. A fresh "
+                   f"interpreter finds a function it is sent by importing the function's "
+                   f"module by name, and the grader loads your file under its rules, where no "
+                   f"fresh interpreter can import it: send func itself to the pool, or leave "
+                   f"max_tasks_per_child out.", location or where)
     unpicklable = _pickling_error(raised)
     if unpicklable is not None:
         raise Fail(f"{CALL} could not send the work to a worker process: "
-                   f"{unpicklable.text}. A process pool pickles the function it "
+                   f"{_unpicklable(unpicklable)}. A process pool pickles the function it "
                    f"is given, and its arguments, to send them to another process, and a "
                    f"function is pickled by its name: the module it is in and its name there. A "
                    f"lambda, or a function defined inside another function, has no such name, so "
                    f"it cannot be pickled. Send func itself, with the item as its argument.", where)
-    if raised is not None and any(leaf.is_a("WorkLost") for leaf in _leaves(raised)):
-        raise Fail(f"{CALL} ran func in a worker process that could not find it: the pool "
-                   f"started that process afresh instead of copying the running program, which "
-                   f"the grader needs (leave max_tasks_per_child out).", where)
 
 
 def _not_in_processes(submission: Submission, work: Workers, run: Run, items: list[str],
@@ -214,6 +239,7 @@ def test_returns_results_in_order(submission: Submission) -> None:
     value = _result(submission, run)
     where = submission.definition_of("compute_all")
     _refuse_awaitables(value, where)
+    expect_each_item_once(CALL, work.items_called, items, where)
     expected = [work.answers[item] for item in items]
     finished = [work.answers[item] for item in finish]
     how = (" It is in the order the calls finished." if value == finished and
@@ -221,7 +247,25 @@ def test_returns_results_in_order(submission: Submission) -> None:
     expect(type(value) is list and value == expected,
            f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each item, "
            f"in the order of items {items!r}, as a list.{how}", where)
-    expect_each_item_once(CALL, work.items_called, items, where)
+
+
+def _explain_waiting_shutdown(run: Run) -> None:
+    """Fail naming the shutdown that held the loop, if the submission says a pool was shut down
+    on the loop's thread while its calls still ran (its word: it names the cause of a stall
+    the judge saw)."""
+    busy = [pool for pool in _pools(run) if pool.get("busy_on_loop") is True]
+    if not busy:
+        return
+    location = run.location_of(busy[0].get("shut_down_at"))
+    at = at_line(location, " (", ")")
+    what = (f"the with-block of the process pool{at} ended while func's calls were still "
+            f"running: leaving it shuts the pool down" if busy[0].get("by_with") is True else
+            f"the process pool was shut down{at} while func's calls were still running, and "
+            f"shutdown")
+    raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while they "
+               f"ran: {what}, which waits for every call to finish, on the loop's thread, "
+               f"before anything awaits them. Await the calls inside the with-block (before "
+               f"the shutdown).", location)
 
 
 @check("func runs in worker processes and the event loop stays free", points=3)
@@ -236,6 +280,7 @@ def test_runs_in_worker_processes(submission: Submission) -> None:
                       "processes.")
     where = submission.definition_of("compute_all")
     if work.stalled:
+        _explain_waiting_shutdown(run)
         at = at_line(work.blocked_at, " (", ")")
         raise Fail(f"{CALL} ran func in worker processes, but the event loop stood still while "
                    f"they ran: each call of func waited in its worker process for the loop to "
@@ -277,9 +322,10 @@ def test_runs_all_at_once(submission: Submission) -> None:
                    f"{made} runs no more than {size} at once; compute_all was given "
                    f"workers={TOGETHER}.", location or where, details)
     how = "one at a time" if most <= 1 else f"at most {most} at a time"
-    raise Fail(f"The {TOGETHER} calls of func ran {how}: the first call waited for the others "
-               f"to join it in their worker processes, and never more than {most} ran at once. "
-               f"Each call must already be running while the next ones start.", where, details)
+    raise Fail(f"The {TOGETHER} calls of func ran {how}: compute_all was given "
+               f"workers={TOGETHER} for {TOGETHER} items, so all {TOGETHER} could run in worker "
+               f"processes at the same moment, and never more than {most} did. Each call must "
+               f"already be running while the next ones start.", where, details)
 
 
 @check("compute_all uses no more than `workers` worker processes", points=2)
@@ -294,7 +340,9 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
     expect(type(value) is list and value == [work.answers[item] for item in items],
            f"{CALL} returned {shown(value)}; expected func's result for each item, in the order "
            f"of items {items!r}, as a list.", where)
-    started = max(len(work.processes_seen), len(work.worker_pids))
+    # At once: a pool that replaces its worker processes (max_tasks_per_child) starts more
+    # than `workers` in all, one after another, and runs no more than `workers` at a time.
+    started = max(work.most_at_once, work.high_water)
     if started <= workers:
         return
     pools = _pools(run)
@@ -308,10 +356,49 @@ def test_uses_at_most_workers_processes(submission: Submission) -> None:
         how = f" in {len(pools)} process pools"
     else:
         how = ""
-    raise Fail(f"{CALL} was given workers={workers} but started {started} worker processes for "
-               f"its {len(items)} items{how}. The caller decides how many processes may "
+    raise Fail(f"{CALL} was given workers={workers} but ran {started} worker processes at once "
+               f"for its {len(items)} items{how}. The caller decides how many processes may "
                f"compute at once (as many as it has CPU cores to spare): the other calls wait "
                f"for a free worker.", location or where)
+
+
+@check("every item, repeats too, starts as soon as a worker process is free", points=3)
+def test_keeps_every_worker_busy(submission: Submission) -> None:
+    workers = 2
+    words = rand.distinct_words(4)
+    slow = rand.rng.choice(words[:workers])  # in the first `workers`: the first batch, the
+    # first share of the items, whichever way they are cut
+    repeated = rand.rng.choice(words[workers:])
+    items = list(words)
+    items.insert(rand.rng.randint(workers + 1, len(items)), repeated)
+    work = _work(items, hold=slow, total=len(items))
+    run = _compute(submission, work, items, workers=workers)
+    value = _result(submission, run)
+    where = submission.definition_of("compute_all")
+    _not_in_processes(submission, work, run, items,
+                      "it ran in the loop's own process, and while it computes there the loop "
+                      "is blocked. func must run in worker processes.")
+    expect_each_item_once(CALL, work.items_called, items, where)
+    expect(type(value) is list and value == [work.answers[item] for item in items],
+           f"{CALL} returned {shown(value)}; expected func's result for each item, in the order "
+           f"of items {items!r}, as a list.", where)
+    if not work.held or work.held_through:
+        return
+    waited = list((Counter(map(repr, items)) - Counter(map(repr, work.called_while_held)))
+                  .elements())
+    done = [shown for shown in map(repr, work.called_while_held) if shown != repr(slow)]
+    meanwhile = (f"the other worker process computed only {', '.join(done)} and then had "
+                 f"nothing to do" if done else "no other call of func started")
+    sent = sum(_number(pool.get("submitted")) or 0 for pool in _pools(run))
+    why = (f"{CALL} sent its pools {sent} pieces of work for {len(items)} items: a worker "
+           f"process that takes a share of the items computes them one after another, so the "
+           f"slow item holds up the rest of its share" if 0 < sent < len(items) else
+           f"{CALL} waited for the slow call before it sent the pool the next items")
+    raise Fail(f"With workers={workers} and {len(items)} items, func was slow for {slow!r}: "
+               f"while its call ran, {meanwhile}, and {', '.join(waited)} started only once it "
+               f"ended - {why}. Every item must go to the pool as it is, all of them before "
+               f"compute_all waits for any, so that a worker process done with one call takes "
+               f"the next item at once.", where)
 
 
 def _require_shut_down(submission: Submission, work: Workers, run: Run, after: str) -> None:
@@ -362,14 +449,27 @@ def test_exceptions_propagate(submission: Submission) -> None:
     where = submission.definition_of("compute_all")
     shown_error = f"ComputeError({message!r})"
     raised = run.raised
-    if raised is not None and bad in work.failed_for and any(
-            leaf.is_a("ComputeError") and leaf.args == (message,) for leaf in _leaves(raised)):
+    if raised is not None and bad in work.failed_for and raised.is_a("ComputeError") \
+            and raised.args == (message,):
         _require_shut_down(submission, work, run,
                            f"func raised {shown_error} and {CALL} raised it too")
         return
     _explain_sending(submission, run)
-    if raised is not None and not raised.is_a("NotImplementedError") and not run.broken \
-            and not raised.is_a("ComputeError"):
+    _not_in_processes(submission, work, run, items,
+                      "it ran in the loop's own process, and while it computes there the loop "
+                      "is blocked. func must run in worker processes.")
+    if run.broken or (raised is not None and raised.is_a("NotImplementedError")):
+        run.result(CALL)  # a Fail saying so: not written yet, or the process ended
+    # What func was called with comes first: with anything but the item it raises nothing.
+    expect_each_item_once(CALL, work.items_called, items, where)
+    if raised is not None and bad in work.failed_for and any(
+            leaf.is_a("ComputeError") and leaf.args == (message,) for leaf in _leaves(raised)):
+        raise Fail(f"func raised {shown_error} for item {bad!r}, and {CALL} raised "
+                   f"{raised.type_name}, which wraps it: the caller must get func's exception "
+                   f"itself, as `await asyncio.gather(...)` lets it out. A TaskGroup raises its "
+                   f"tasks' errors wrapped in an ExceptionGroup: take func's exception out of "
+                   f"the group and raise it.", where)
+    if raised is not None and not raised.is_a("NotImplementedError") and not run.broken:
         raise Fail(f"func raised {shown_error} for item {bad!r}, but {CALL} raised "
                    f"{raised.text} instead: the caller should get func's own exception.", where)
     value = run.result(CALL)

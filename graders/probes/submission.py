@@ -54,7 +54,7 @@ from graders.probes.student import (
 )
 from graders.probes.values import explain
 from graders.results import Location
-from graders.trust import wire
+from graders.trust import wire, workercall
 from graders.trust.limits import OUTPUT_LIMIT, give_up_privileges
 
 _real_sleep = time.sleep
@@ -859,68 +859,25 @@ def _install(runtime: Runtime) -> None:
 
 # The process that serves the judge (a process forked from it runs worker processes' calls).
 _SUBMISSION_PID = 0
-# Each process func's address at the judge, by its token: a worker process forked from this one
-# finds it here; one started afresh (a new interpreter) does not.
-_PROCESS_FUNCS: dict[str, str] = {}
 # Sockets of this runtime that no process forked from it may use (the judge's, a beat's).
 _RUNTIME_SOCKETS: list[socket.socket] = []
 
 
-class ComputeError(Exception):
-    """What func raises where the judge's world says it fails (it pickles: it crosses from a
-    worker process back to this one)."""
-
-
-class WorkLost(RuntimeError):
-    """func, called in a process that was not forked from the one running compute_all."""
-
-
-def _process_func_for(shape: dict[str, Any]) -> ProcessFunc:
+def _process_func_for(shape: dict[str, Any]) -> workercall.ProcessFunc:
     token, address = str(shape.get("token", "")), str(shape.get("address", ""))
-    _PROCESS_FUNCS[token] = address
-    return ProcessFunc(token)
+    workercall.ADDRESSES[token] = address
+    return workercall.ProcessFunc(token)
 
 
-def _process_func(token: str) -> ProcessFunc:
-    """How a ProcessFunc is rebuilt in a worker process (pickled by this function's name)."""
-    if token not in _PROCESS_FUNCS:
-        raise WorkLost("this worker process was not forked from the process that runs "
-                       "compute_all, so it cannot find func")
-    return ProcessFunc(token)
-
-
-class ProcessFunc:
-    """func for work that goes to worker processes: each call connects to the judge, which
-    learns the caller's process from the connection itself (not from anything sent), and
-    answers when its world decides. It pickles as its token."""
-
-    __slots__ = ("_token",)
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, item: Any) -> Any:
-        address = _PROCESS_FUNCS.get(self._token)
-        if address is None:
-            raise WorkLost("func cannot reach its caller's process")
-        message: dict[str, Any] = {"op": "call", "item": wire.encode(item),
-                                   "thread": threading.current_thread().name,
-                                   "on_loop": _get_running_loop() is not None}
-        if os.getpid() == _SUBMISSION_PID:  # where in the student's code (for a message)
-            message["location"] = _where(caller_location())
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.connect("\0" + address)
-            wire.send(sock, message)
-            reply = wire.receive(sock)
-        if "error" in reply:
-            raise ComputeError(str(reply["error"]))
-        return wire.decode(reply.get("value"))
-
-    def __reduce__(self) -> tuple[Callable[[str], ProcessFunc], tuple[str]]:
-        return _process_func, (self._token,)
-
-    def __repr__(self) -> str:
-        return "func"
+def _describe_caller() -> dict[str, Any]:
+    """What a call of func adds to its message from a process forked from this one (a
+    self-report, for the judge's messages): the thread, whether a loop runs there, and in this
+    process itself the line of the student's code."""
+    described: dict[str, Any] = {"thread": threading.current_thread().name,
+                                 "on_loop": _get_running_loop() is not None}
+    if os.getpid() == _SUBMISSION_PID:
+        described["location"] = _where(caller_location())
+    return described
 
 
 class _PoolWatch:
@@ -938,6 +895,8 @@ class _PoolWatch:
         self.barrier = int(options.get("barrier") or 0)
         self.cpus = int(options.get("cpus") or 2)
         self.beat_address = options.get("beat") if type(options.get("beat")) is str else None
+        self.hold = options.get("hold") is True
+        self.pending_told: int | None = None
         self.pools: list[dict[str, Any]] = []  # process pools, in the order made
         self.thread_pools: list[dict[str, Any]] = []
         self._executors: list[Any] = []  # the process pools themselves (by position)
@@ -962,11 +921,46 @@ class _PoolWatch:
             self.note("loop_blocked", location=_where(caller_location()))
 
     def loop_idle(self) -> None:
+        if self.hold:
+            self._tell_pending()
         if self.barrier <= 0 or self.elsewhere or "settled" in self.noted:
             return
         at_once = sum(min(pool["max_workers"], pool["submitted"]) for pool in self.pools)
         if 0 < at_once < self.barrier:
             self.note("settled", at_once=at_once)
+
+    def _tell_pending(self) -> None:
+        """How many calls submitted to the pools are unfinished, each time it changes while the
+        loop has nothing to do (the judge holds one call and gives it up once it is the only
+        one). Told only while no thread but the loop's could submit more (a pool's own threads
+        never do): the count is then the loop's last word until the loop runs again, and a
+        count that a thread could raise at any moment is never told, so the judge never gives
+        up a call on a count gone stale."""
+        if self.runtime.forged or self.elsewhere or not self._only_the_loop_submits():
+            return
+        pending = sum(len(getattr(executor, "_pending_work_items", None) or ())
+                      for executor in self._executors)
+        if pending == self.pending_told:
+            return
+        self.pending_told = pending
+        try:
+            self.runtime.channel.send({"op": "note", "kind": "pending", "count": pending})
+        except OSError:
+            pass
+
+    def _only_the_loop_submits(self) -> bool:
+        """Whether every thread alive but the loop's is the runtime's or a process pool's own
+        (its manager, its queues' feeders): none of those submits work."""
+        from concurrent.futures.process import _ExecutorManagerThread
+
+        for thread in threading.enumerate():
+            if thread.ident == self.loop_thread or thread.ident in _OWN_THREADS \
+                    or thread is threading.main_thread():  # the runtime's, serving the judge
+                continue
+            if isinstance(thread, _ExecutorManagerThread) or thread.name == "QueueFeederThread":
+                continue
+            return False
+        return True
 
     # the run --------------------------------------------------------------------------------
 
@@ -1008,9 +1002,15 @@ class _PoolWatch:
         def pool_shutdown(executor: Any, *args: Any, **kwargs: Any) -> Any:
             waits = bool(args[0] if args else kwargs.get("wait", True))
             for made, pool in zip(watch._executors, watch.pools, strict=False):
-                if made is executor:
+                if made is executor and not pool["shut_down"]:
                     pool["shut_down"] = True
                     pool["waited"] = pool.get("waited") is True or waits
+                    # Where, and whether it waited for calls still running on the loop's
+                    # thread (for a message: a with-block left before its calls were awaited).
+                    pool["shut_down_at"] = _where(caller_location())
+                    pool["by_with"] = sys._getframe(1).f_code.co_name == "__exit__"
+                    pool["busy_on_loop"] = waits and threading.get_ident() == watch.loop_thread \
+                        and bool(getattr(executor, "_pending_work_items", None))
             return originals[2][2](executor, *args, **kwargs)
 
         def thread_init(executor: Any, max_workers: int | None = None, *args: Any,
@@ -1024,6 +1024,7 @@ class _PoolWatch:
         for (owner, name, _), replacement in zip(originals, replaced, strict=False):
             setattr(owner, name, replacement)
         multiprocessing.set_start_method("fork", force=True)
+        _fresh_interpreters_stay_light()
         try:
             yield
         finally:
@@ -1098,6 +1099,52 @@ class _PoolWatch:
                 "thread_pools": [dict(pool) for pool in self.thread_pools]}
 
 
+def _fresh_interpreters_stay_light() -> None:
+    """Let a pool whose worker processes start a fresh interpreter (max_tasks_per_child, a spawn
+    context) work here as in a program of the student's own, at no cost to the judge's view.
+
+    - A fresh interpreter imports the parent's __main__ first; in this process that is the
+      grading command, whose imports would cost each worker process a second of a loaded
+      machine. The student's module is not __main__ here, so it loses nothing by skipping it.
+    - Such a pool starts multiprocessing's resource tracker, a process that outlives the pool
+      (it ends with this process): the judge, which holds every child of this process seen
+      during a call to having ended once compute_all returns, would count it as a worker left
+      running. The tracker only unlinks named semaphores left behind by a process that died;
+      this process unlinks them as it stops (`_unlink_semaphores`), so it needs none.
+    Installed once, for the process's life: a pool collected after its check still unregisters
+    its semaphores, which would start the tracker then."""
+    import multiprocessing.resource_tracker as tracker
+    import multiprocessing.spawn as spawn
+
+    if getattr(spawn.get_preparation_data, "stays_light", False):
+        return
+    preparation = spawn.get_preparation_data
+
+    def light_preparation(name: str) -> dict[str, Any]:
+        data = preparation(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    light_preparation.stays_light = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = light_preparation
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    tracker.register = tracker.unregister = lambda name, rtype: None
+    tracker.ensure_running = lambda: None
+    tracker.getfd = lambda: nowhere
+
+
+def _unlink_semaphores() -> None:
+    """Unlink the named semaphores of pools that started fresh interpreters (no resource tracker
+    does it here, `_fresh_interpreters_stay_light`): they would outlive this process."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        try:
+            util._run_finalizers(0)
+        except Exception:  # noqa: BLE001 - the process is ending: nothing may keep it
+            pass
+
+
 def _watching_pools(runtime: Runtime, function: Callable[..., Any],
                     watch: _PoolWatch) -> Callable[..., Any]:
     async def watched(*args: Any, **kwargs: Any) -> Any:
@@ -1149,6 +1196,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
     runtime.forged = forged_reports
     _install(runtime)
     _SUBMISSION_PID = os.getpid()
+    workercall.DESCRIBE_CALLER = _describe_caller
     _RUNTIME_SOCKETS.append(sock)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -1164,6 +1212,7 @@ def serve(sock: socket.socket, module_name: str, forged_reports: bool = False) -
         except wire.WireError:
             os._exit(0)  # the judge has gone
         if request["op"] == "stop":
+            _unlink_semaphores()
             os._exit(0)
         if request["op"] == "reset":  # the next check of this exercise: this process serves on
             clean = _nothing_goes_on() and _at_rest(runtime.clock)

@@ -2,7 +2,7 @@
 of the judge's, and what the operating system says of the processes that call it.
 
 `Workers` is the func a check hands to the student's code. What the code gets is a picklable
-stand-in (graders/probes/submission.py `ProcessFunc`) that carries only the address of a UNIX
+stand-in (graders/trust/workercall.py `ProcessFunc`) that carries only the address of a UNIX
 socket the judge listens on for this check (in the abstract namespace: no file). Called in a
 worker process, it connects and sends the item; the judge learns the caller's process from the
 connection itself (SO_PEERCRED, the kernel's word), and from /proc whether that process descends
@@ -16,12 +16,19 @@ reached a worker process). It answers each call when its world decides:
   ping the judge sent after the call began (a thread of the submission's runtime passes each
   ping to that loop, and only a turn of the loop answers it): a loop blocked while func's calls
   run can never have them answered.
+- with `hold` (an item, and `total`, the number of items), the first call for that item from a
+  worker process is held while the other calls come and are answered: it is answered once all
+  `total - 1` others have been (`held_through`), or once nothing else can come while it is held
+  (the submission says its loop has nothing to do and no call submitted to its pools is
+  unfinished but this one, and no other call is in flight here): the others then waited for it;
 - `failures`: items for which func raises ComputeError(message).
 
 The submission's notes (self-reports) only end a wait the world would otherwise hold for ever,
 never earn a pass: "loop_blocked" (the loop's thread waits in a blocking call: the calls held
 for a beat are answered, and the run is marked stalled) and "settled" (the loop has nothing to
-do and the calls submitted fit in fewer worker processes than the barrier: it is given up).
+do and the calls submitted fit in fewer worker processes than the barrier: it is given up),
+"pending" (the calls submitted to its pools not yet finished, each time the loop has nothing to
+do: a held call is given up when it is the only one).
 
 When the call has ended, `ended` notes which of the processes seen (every worker process that
 called, every child of the submission's process listed at each call) are still running at once
@@ -129,8 +136,16 @@ class Workers(Handed):
     blocked_at: Location | None = None  # where the loop's thread waited (reported)
     settled_at: int = 0  # the calls at once the submission said its pools allow (reported)
     processes_seen: set[int] = field(default_factory=set)  # children of the submission's process
+    # The most children of the submission's process running at one look (a pool whose worker
+    # processes are replaced, max_tasks_per_child, starts more than it ever runs at once).
+    most_at_once: int = 0
     left_running: list[int] = field(default_factory=list)  # still running after the call
     failed_for: list[Any] = field(default_factory=list)  # items func raised for, in a worker
+    hold: Any = None
+    total: int = 0
+    held: bool = False  # the call for `hold` came from a worker process and was held
+    held_through: bool = False  # every other call was answered while it was held
+    called_while_held: list[Any] = field(default_factory=list)  # items called when it ended
 
     def __post_init__(self) -> None:
         self.token = secrets.token_hex(8)
@@ -147,6 +162,7 @@ class Workers(Handed):
         self._ponged = 0
         self._blocked = False
         self._changed: asyncio.Event | None = None
+        self._pending: int | None = None  # the calls its pools have not finished (reported)
         self._open: list[socket.socket] = []
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -160,7 +176,8 @@ class Workers(Handed):
     # --- the judge's side of the call ----------------------------------------------------------
 
     def options(self) -> dict[str, Any]:
-        return {"barrier": self.barrier, "cpus": CPUS, "beat": self.address if self.beat else None}
+        return {"barrier": self.barrier, "cpus": CPUS, "beat": self.address if self.beat else None,
+                "hold": self.hold is not None}
 
     def open(self, submission: Submission) -> None:
         """Listen, on the judge's loop, for the check's calls (before the student's call)."""
@@ -184,6 +201,8 @@ class Workers(Handed):
             self.barrier_broken = True
             at_once = message.get("at_once")
             self.settled_at = at_once if type(at_once) is int else 0
+        elif kind == "pending" and type(message.get("count")) is int:
+            self._pending = message["count"]
         self._wake()
 
     def _accept(self) -> None:
@@ -264,6 +283,8 @@ class Workers(Handed):
             met = await self._meet()
             if self.beat:
                 await self._see_the_loop_turn()
+            if self.hold is not None and key == self.hold and not self.held:
+                await self._hold_back()
             if met and key in self._rank:
                 ranked = True
                 await self._until(lambda: self._delivered >= self._rank[key])
@@ -311,6 +332,23 @@ class Workers(Handed):
             self.barrier_met = True
         return self.barrier_met
 
+    async def _hold_back(self) -> None:
+        """Hold this call while the others come and are answered; give up once the submission
+        says no other call it submitted is unfinished and none is in flight here (only its word
+        ends the wait early, and ending it early can only cost the submission)."""
+        self.held = True
+
+        def others_done() -> bool:
+            return self._answered >= self.total - 1
+
+        def nothing_else_comes() -> bool:
+            others_flying = sum(self._flying.values()) - 1
+            return self._pending is not None and self._pending <= 1 and others_flying <= 0
+
+        await self._until(lambda: others_done() or nothing_else_comes())
+        self.held_through = others_done()
+        self.called_while_held = self.items_called
+
     async def _see_the_loop_turn(self) -> None:
         """Ping the loop; wait for its answer (or the submission's word that it is blocked)."""
         self._pinged += 1
@@ -339,7 +377,9 @@ class Workers(Handed):
             changed.set()
 
     def _look_at_processes(self) -> None:
-        self.processes_seen.update(children(self._submission_pid))
+        alive = [pid for pid in children(self._submission_pid) if running(pid)]
+        self.processes_seen.update(alive)
+        self.most_at_once = max(self.most_at_once, len(alive))
 
     # --- after the call -------------------------------------------------------------------------
 

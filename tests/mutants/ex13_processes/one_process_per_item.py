@@ -4,7 +4,7 @@ truth: wrong
 breaks: "in no more than `workers` processes" - five items start five processes.
 
 fails: uses_at_most_workers_processes
-says: started 5 worker processes
+says: ran 5 worker processes at once
 """
 
 from __future__ import annotations

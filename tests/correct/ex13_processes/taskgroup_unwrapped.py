@@ -1,4 +1,5 @@
-"""A TaskGroup of tasks that each await one call in the pool.
+"""A TaskGroup of tasks that each await one call in the pool; when func raises, the exception
+is taken out of the ExceptionGroup the TaskGroup raises, and raised itself.
 
 truth: correct
 """
@@ -21,6 +22,9 @@ async def compute_all(func: Callable[[T], R], items: list[T], workers: int) -> l
         return await loop.run_in_executor(pool, func, item)
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(pool, item)) for item in items]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(pool, item)) for item in items]
+        except* Exception as failed:
+            raise failed.exceptions[0] from None
     return [task.result() for task in tasks]
