@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kit import REFERENCE, grade_file
+from kit import REFERENCE, grade_file, wait_for
 
 from graders.engine import plugin, runner, worker
 from graders.engine.runner import grade
@@ -152,9 +152,14 @@ def test_processes_started_by_student_code_do_not_outlive_grading(
         "def run_greet(name: str, delay: float) -> str:\n"
         "    return asyncio.run(greet(name, delay))\n")
     grade_file(by_number(1), source, tmp_path / "graded")
-    survivors = subprocess.run(["pgrep", "-f", f"^sleep 600 {re.escape(marker)}$"],
-                               capture_output=True, text=True)
-    assert survivors.stdout.strip() == ""
+
+    def survivors() -> str:
+        return subprocess.run(["pgrep", "-f", f"^sleep 600 {re.escape(marker)}$"],
+                              capture_output=True, text=True).stdout.strip()
+
+    # Killed as grading ends; on a loaded machine a killed process may take a moment to be
+    # scheduled and exit (seen once at load 46), so the test waits for that, bounded.
+    assert wait_for(lambda: survivors() == "", limit=30), survivors()
 
 
 def test_a_loop_blocked_past_its_limit_is_named_at_once(
