@@ -50,6 +50,13 @@ HINTS = {
         "Awaiting each call before making the next runs them one at a time. Make an awaitable "
         "for every item first, then wait for all of them together.",
     ),
+    "keeps_every_worker_busy": (
+        "With more items than worker processes, the pool hands a worker the next item as soon as "
+        "it is done with one - if the pool already has it. Code that waits for some calls before "
+        "it sends the next items leaves workers idle behind a slow call.",
+        "Send every item to the pool on its own, in one go, before you wait for any result; and "
+        "call func once for each item, even an item that appears twice.",
+    ),
     "uses_at_most_workers_processes": (
         "The pool is sized by `workers`: it keeps that many worker processes, no more - and one "
         "pool serves every call.",
@@ -247,6 +254,19 @@ def test_returns_results_in_order(submission: Submission) -> None:
     expect(type(value) is list and value == expected,
            f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each item, "
            f"in the order of items {items!r}, as a list.{how}", where)
+    _require_nothing_for_no_items(submission, where)
+
+
+def _require_nothing_for_no_items(submission: Submission, where: Location | None) -> None:
+    """No items is a list like any other (a fixed case no random draw makes): its results are
+    the empty list."""
+    call, work = "compute_all(func, [], 2)", _work([])
+    run = submission.call("compute_all", work, [], 2, coroutine=True, call=call, limit=60,
+                          processes=work)
+    value = run.result(f"{call}, for no items,")
+    expect(type(value) is list and value == [],
+           f"{call} returned {shown(value)}; for no items the results are the empty list, [].",
+           where)
 
 
 def _explain_waiting_shutdown(run: Run) -> None:

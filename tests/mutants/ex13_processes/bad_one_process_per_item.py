@@ -5,7 +5,7 @@ breaks: "in no more than `workers` processes" - with more items than workers, mo
     processes compute at once.
 
 fails: uses_at_most_workers_processes
-says: but started
+says: worker processes at once
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ breaks: "in a ProcessPoolExecutor of `workers` worker processes ... in no more t
     processes" - one process per item: with more items than workers, more processes than allowed.
 
 fails: uses_at_most_workers_processes
-says: but started
+says: worker processes at once
 """
 from __future__ import annotations
 
