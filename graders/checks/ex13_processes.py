@@ -80,7 +80,8 @@ EVIDENCE = {
                                 "after the judge held the 10 calls of func until 10 worker "
                                 "processes (callers known by SO_PEERCRED, below the submission's "
                                 "process in /proc) had one in flight at once, then answered them "
-                                "one after another in a drawn order; func called once per item; and the empty list returned for no items",
+                                "one after another in a drawn order; func called once per item; "
+                                "and the empty list returned for no items",
     "runs_in_worker_processes": "every call of func came from a process below the submission's "
                                 "(not the submission's own, where the loop runs) and was answered "
                                 "only after the loop that runs compute_all answered a ping the "
