@@ -41,6 +41,7 @@ def _alone(scenario: str) -> None:
 
 
 @pytest.mark.parametrize("scenario", ["an_item_that_ends_before_its_submit_returns_leaves_no_count",
+                                      "a_dropped_item_is_counted_as_ended",
                                       "a_pool_made_after_another_ended_starts_with_no_count"])
 def test_busy_count(scenario: str) -> None:
     _alone(scenario)
@@ -129,6 +130,32 @@ def an_item_that_ends_before_its_submit_returns_leaves_no_count() -> None:
     # was free, counted by nothing, and the process could say it was idle while it ran).
     assert _busy_while_running(runtime, pool) == 2
     pool.shutdown()
+    assert runtime.clock.busy == 1
+
+
+def _left_with_a_dropped_item(runtime: Any) -> None:
+    """A pool of one worker shut down with an item waiting for it (dropped, never run), the
+    pool and its threads then ended and let go."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    hold = threading.Lock()
+    hold.acquire()
+    running = pool.submit(hold.acquire)  # occupies the only worker
+    waiting = pool.submit(lambda: None)  # waits for it
+    _wait_until(runtime, running.running)
+    pool.shutdown(wait=False, cancel_futures=True)  # the waiting item never runs
+    hold.release()
+    running.result()
+    assert waiting.cancelled()
+    for thread in list(pool._threads):  # type: ignore[attr-defined]
+        thread.join()
+
+
+def a_dropped_item_is_counted_as_ended() -> None:
+    """An item dropped by a shutdown with cancel_futures never runs: once the pool's threads
+    have ended, only this thread is busy (a count left behind would keep the process from ever
+    saying it is idle)."""
+    runtime = _installed()
+    _left_with_a_dropped_item(runtime)
     assert runtime.clock.busy == 1
 
 

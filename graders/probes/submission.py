@@ -147,6 +147,9 @@ class Channel:
 _starting = threading.local()
 # On a thread pool's worker thread: the account of its pool's work items (`_PoolAccount`).
 _in_pool = threading.local()
+# On a thread that shuts a pool down with cancel_futures: the pool's account while the items
+# that wait in its queue are dropped (each one's future cancelled, the item never run).
+_dropping = threading.local()
 
 
 @dataclass
@@ -821,7 +824,25 @@ def _install(runtime: Runtime) -> None:
                     if id(thread) not in working:
                         held.add(id(thread))
                         clock.busy += 1
-        _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
+        _dropping.on, _dropping.account = cancel_futures, pool_account(
+            getattr(pool, "_work_queue", None))
+        try:
+            _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
+        finally:
+            _dropping.on, _dropping.account = False, None
+
+    def dropped() -> None:
+        """An item of the pool this thread shuts down, dropped from its queue: it will never
+        run, so it is counted as ended (else its count held the process busy for ever)."""
+        account: _PoolAccount | None = _dropping.account
+        with clock.cond:
+            if account is not None and account.queued:
+                account.queued -= 1
+            if account is not None and account.deferred:
+                account.deferred -= 1  # one that waited for a worker: counted by nothing
+            else:
+                clock.busy -= 1
+            clock.cond.notify_all()
 
     def run_item(item: Any) -> None:
         me = id(threading.current_thread())
@@ -873,12 +894,22 @@ def _install(runtime: Runtime) -> None:
 
         return changed
 
+    def cancelling(future: concurrent.futures.Future[Any]) -> bool:
+        # The pool's shutdown cancels each item it drops, and nothing else, while it holds
+        # the pool's lock (its joins come after): each cancel made meanwhile is a dropped item.
+        result = _future_changes["cancel"](future)
+        if getattr(_dropping, "on", False):
+            dropped()
+        clock.poke()
+        return result
+
     threading.Event.wait = event_wait  # type: ignore[method-assign]
     threading.Event.set = event_set  # type: ignore[method-assign]
     concurrent.futures.Future.result = waiting(_future_result)  # type: ignore[method-assign]
     concurrent.futures.Future.exception = waiting(_future_exception)  # type: ignore[method-assign]
     for name, change in _future_changes.items():
         setattr(concurrent.futures.Future, name, poking(change))
+    concurrent.futures.Future.cancel = cancelling  # type: ignore[method-assign]
     time.sleep = sleep
     threading.Thread.start = start  # type: ignore[method-assign]
     threading.Thread.join = join  # type: ignore[method-assign]
