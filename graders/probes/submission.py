@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -144,6 +145,33 @@ class Channel:
 
 # A thread starting a thread (it waits for the new one to run: a wait that blocks nothing).
 _starting = threading.local()
+# On a thread pool's worker thread: the account of its pool's work items (`_PoolAccount`).
+_in_pool = threading.local()
+# On a thread that shuts a pool down with cancel_futures: the pool's account while the items
+# that wait in its queue are dropped (each one's future cancelled, the item never run).
+_dropping = threading.local()
+
+
+@dataclass
+class _PoolAccount:
+    """A thread pool's work items, as the clock counts them: those submitted that have not
+    ended, and of those, how many wait for a worker to be free (not busy until one takes them).
+
+    Kept by the pool's work queue, which its workers hold from their start: never by `id()`,
+    which a pool made later may reuse (a count left over by an ended pool then made the new
+    one's items wait for a worker that was free, and the clock's busy count went below zero),
+    and never looked up by a worker through a table the submitting thread fills after the
+    item is queued (a worker that ended its item first found no pool, and left a count)."""
+
+    queued: int = 0
+    deferred: int = 0
+
+
+def _worker_queue(thread: threading.Thread) -> Any:
+    """The work queue a thread pool's worker thread takes its items from (an argument of it,
+    `_worker(executor_reference, work_queue, ...)`, set before it starts)."""
+    args = getattr(thread, "_args", ())
+    return args[1] if isinstance(args, tuple) and len(args) > 1 else None
 
 
 @dataclass
@@ -701,10 +729,12 @@ def _install(runtime: Runtime) -> None:
 
     def start(thread: threading.Thread) -> None:
         counted = getattr(thread, "_target", None) is not _pool_worker
+        account = None if counted else pool_account(_worker_queue(thread))
         run = thread.run
 
         def run_counted() -> None:
             if not counted:
+                _in_pool.account = account  # for its work items (`run_item`)
                 clock.ended()  # a pool worker that runs: busy now are the work items it takes
             try:
                 run()
@@ -745,36 +775,43 @@ def _install(runtime: Runtime) -> None:
                 return
         _thread_join(thread, timeout)
 
-    owners: dict[int, int] = {}  # pool worker thread -> its pool
-    queued: dict[int, int] = {}  # per pool: work items submitted that have not ended
-    deferred: dict[int, int] = {}  # per pool: of those, items waiting for a worker to be free
+    # Per pool, by its work queue: gone with the pool and its workers.
+    accounts: weakref.WeakKeyDictionary[Any, _PoolAccount] = weakref.WeakKeyDictionary()
+
+    def pool_account(queue: Any) -> _PoolAccount | None:
+        """The account of the pool whose work queue is `queue` (opened on first use)."""
+        with clock.cond:
+            try:
+                account = accounts.get(queue)
+                if account is None:
+                    account = accounts[queue] = _PoolAccount()
+            except TypeError:  # no queue that a weak reference can keep: items count as busy
+                return None
+            return account
 
     def submit(pool: Any, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         # The work item is busy from now until it has run, unless every worker of its pool has
         # an item already: then it waits for one of them, and is busy once that item ends.
-        key = id(pool)
+        account = pool_account(getattr(pool, "_work_queue", None))
         with clock.cond:
-            waits = queued.get(key, 0) >= getattr(pool, "_max_workers", 1)
-            queued[key] = queued.get(key, 0) + 1
-            if waits:
-                deferred[key] = deferred.get(key, 0) + 1
-            else:
+            waits = account is not None \
+                and account.queued >= getattr(pool, "_max_workers", 1)
+            if account is not None:
+                account.queued += 1
+                account.deferred += waits
+            if not waits:
                 clock.busy += 1
         try:
-            future = _pool_submit(pool, fn, *args, **kwargs)
+            return _pool_submit(pool, fn, *args, **kwargs)
         except BaseException:
             with clock.cond:
-                queued[key] -= 1
-                if waits:
-                    deferred[key] -= 1
-                else:
+                if account is not None:
+                    account.queued -= 1
+                    account.deferred -= waits
+                if not waits:
                     clock.busy -= 1
                 clock.cond.notify_all()
             raise
-        with clock.cond:
-            for thread in list(getattr(pool, "_threads", ())):
-                owners[id(thread)] = key
-        return future
 
     def shutdown(pool: Any, wait: bool = True, *, cancel_futures: bool = False) -> None:
         # Each idle worker wakes up to exit: busy until it has (a join may be waiting for it).
@@ -787,10 +824,29 @@ def _install(runtime: Runtime) -> None:
                     if id(thread) not in working:
                         held.add(id(thread))
                         clock.busy += 1
-        _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
+        _dropping.on, _dropping.account = cancel_futures, pool_account(
+            getattr(pool, "_work_queue", None))
+        try:
+            _pool_shutdown(pool, wait=wait, cancel_futures=cancel_futures)
+        finally:
+            _dropping.on, _dropping.account = False, None
+
+    def dropped() -> None:
+        """An item of the pool this thread shuts down, dropped from its queue: it will never
+        run, so it is counted as ended (else its count held the process busy for ever)."""
+        account: _PoolAccount | None = _dropping.account
+        with clock.cond:
+            if account is not None and account.queued:
+                account.queued -= 1
+            if account is not None and account.deferred:
+                account.deferred -= 1  # one that waited for a worker: counted by nothing
+            else:
+                clock.busy -= 1
+            clock.cond.notify_all()
 
     def run_item(item: Any) -> None:
         me = id(threading.current_thread())
+        account: _PoolAccount | None = getattr(_in_pool, "account", None)
         with clock.cond:
             working.add(me)
         try:
@@ -798,11 +854,10 @@ def _install(runtime: Runtime) -> None:
         finally:
             with clock.cond:
                 working.discard(me)
-                key = owners.get(me)
-                if key is not None and queued.get(key):
-                    queued[key] -= 1
-                if key is not None and deferred.get(key):
-                    deferred[key] -= 1  # this worker takes the next waiting item: still busy
+                if account is not None and account.queued:
+                    account.queued -= 1
+                if account is not None and account.deferred:
+                    account.deferred -= 1  # this worker takes the next waiting item: still busy
                 elif me in leaving and me not in held:
                     held.add(me)  # told to exit meanwhile: busy, now as a leaving thread
                 else:
@@ -839,12 +894,22 @@ def _install(runtime: Runtime) -> None:
 
         return changed
 
+    def cancelling(future: concurrent.futures.Future[Any]) -> bool:
+        # The pool's shutdown cancels each item it drops, and nothing else, while it holds
+        # the pool's lock (its joins come after): each cancel made meanwhile is a dropped item.
+        result = _future_changes["cancel"](future)
+        if getattr(_dropping, "on", False):
+            dropped()
+        clock.poke()
+        return result
+
     threading.Event.wait = event_wait  # type: ignore[method-assign]
     threading.Event.set = event_set  # type: ignore[method-assign]
     concurrent.futures.Future.result = waiting(_future_result)  # type: ignore[method-assign]
     concurrent.futures.Future.exception = waiting(_future_exception)  # type: ignore[method-assign]
     for name, change in _future_changes.items():
         setattr(concurrent.futures.Future, name, poking(change))
+    concurrent.futures.Future.cancel = cancelling  # type: ignore[method-assign]
     time.sleep = sleep
     threading.Thread.start = start  # type: ignore[method-assign]
     threading.Thread.join = join  # type: ignore[method-assign]
