@@ -343,13 +343,20 @@ class FakeAccount(Handed):
         self.raised: AccountError | None = None
         self.reads = 0
         self.fail_read = 0  # the read (1-based) that raises AccountError; 0: none does
+        # The task the account raised to (as reported), and how often it read again after
+        # that: a deposit that caught the error and tried again (for the message only).
+        self.raised_to: str | None = None
+        self.retried = 0
 
     async def read(self, call: Call) -> int:
         value = self.balance
         self.reads += 1
+        if self.raised is not None and call.task is not None and call.task == self.raised_to:
+            self.retried += 1
         if self.reads == self.fail_read:
             await _sleep(self.read_time)
             self.raised = AccountError("the balance could not be read")
+            self.raised_to = call.task
             raise self.raised
         self.between += 1
         self.overlap = max(self.overlap, self.between)
@@ -361,6 +368,7 @@ class FakeAccount(Handed):
             await _sleep(self.write_time)
             if type(balance) is not int or balance < 0:
                 self.raised = AccountError(f"cannot set the balance to {balance!r}")
+                self.raised_to = call.task
                 raise self.raised
             self.balance = balance
             self.written.append(balance)
@@ -541,6 +549,14 @@ def _one_deposit_fails(submission: Submission, account: FakeAccount, deposits: D
     failing = likely if what == "a write" or not reported else reported[0]
     failed = (f"wallet.deposit({deposits.amounts[failing]}) made the account raise AccountError "
               f"on {what}")
+    if account.retried and (deposits.stuck or failing not in deposits.errors):
+        again = "" if account.retried == 1 else f" {account.retried} times"
+        ended = (f"{len(deposits.stuck)} other deposits waited for ever behind it "
+                 f"({deposits.stuck[0].describe()})" if deposits.stuck else
+                 f"it returned {shown(deposits.returned[failing])}")
+        raise Fail(f"{failed}, {account.raised!r}, and the same deposit caught it and read the "
+                   f"balance again{again} instead of raising it: {ended}. The caller must get "
+                   f"the account's error.", where)
     if deposits.stuck:
         raise Fail(f"{failed}, and after that {len(deposits.stuck)} other deposits waited for "
                    f"ever ({deposits.stuck[0].describe()}): the deposit that failed never let "
