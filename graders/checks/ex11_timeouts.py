@@ -86,6 +86,7 @@ EVIDENCE = {
     "run_all_returns_results": "the list returned, equal to the jobs' results in order, every job "
                                "started once and all of them in flight at once on the judge's "
                                "side",
+    "run_all_with_no_jobs": "the list returned for no jobs, rebuilt as plain data: []",
     "run_all_cancels_the_rest_on_failure": "the jobs' states on the judge's side when run_all "
                                            "raised the failing job's JobError: none running, "
                                            "none finished after the failure, and the judge's "
@@ -544,6 +545,12 @@ def test_run_all_returns_results(submission: Submission) -> None:
     reversed_order = sorted(rand.distinct_delays(REVERSED_JOBS, 1.0, 5.0), reverse=True)
     for board in (Board(latencies=latencies), Board(latencies=reversed_order)):
         _expect_results_in_order(submission, board)
+
+
+# A check of its own: code that raises for no jobs (asyncio.wait refuses an empty set) runs
+# the jobs at the same time all the same, and must not lose that check for it.
+@check("run_all with no jobs returns an empty list", points=1)
+def test_run_all_with_no_jobs(submission: Submission) -> None:
     where = submission.definition_of("run_all")
     empty = Board(latencies=[])
     run = submission.call("run_all", empty.jobs(), coroutine=True, call="run_all([])")
