@@ -335,6 +335,12 @@ def _gave_up(jobs: Jobs, run: Run, raised: wire.Raised, call: str) -> Fail:
                 f"takes.", _where(raised))
 
 
+def _escaped(jobs: Jobs, run: Run) -> bool:
+    """Whether a job's exception came out of collect (the defect 'collect returns every result
+    and every exception' names): checks about something else judge what the world saw."""
+    return run.raised is not None and _escaped_job(jobs, run.raised) is not None
+
+
 def _escaped_job(jobs: Jobs, raised: wire.Raised) -> Job | None:
     """The job whose exception came out of collect, alone or in an exception group."""
     if raised.is_a("BaseExceptionGroup"):
@@ -447,7 +453,8 @@ def _check_order(submission: Submission, jobs: Jobs, when: str) -> None:
 @check("collect runs every job at the same time", points=3)
 def test_runs_everything_at_once(submission: Submission) -> None:
     jobs, run = _collect(submission, heartbeat=BEAT)
-    _returned(submission, jobs, run)
+    if not _escaped(jobs, run):  # a failure that escaped is the first check's: the jobs ran
+        _returned(submission, jobs, run)
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
     if run.stall > 1e-6:
@@ -464,7 +471,7 @@ def test_runs_everything_at_once(submission: Submission) -> None:
 @check("every job is awaited and nothing is left running or unread", points=2)
 def test_nothing_left_behind(submission: Submission) -> None:
     jobs, run = _collect(submission)
-    if run.raised is None or _escaped_job(jobs, run.raised) is None:
+    if not _escaped(jobs, run):
         run.result(CALL)
     left = left_behind(run)
     if left:
@@ -473,7 +480,9 @@ def test_nothing_left_behind(submission: Submission) -> None:
     expect(started == len(jobs.jobs),
            f"{CALL} started {started} jobs; each of the {len(jobs.jobs)} should run exactly once.",
            submission.definition_of("collect"))
-    unfinished = [job for job in jobs.jobs if job not in jobs.answered_with]
+    # A job collect cancelled has ended: losing it is the first check's defect, not a leak.
+    unfinished = [job for job in jobs.jobs
+                  if job not in jobs.answered_with and job not in jobs.cancelled]
     expect(not unfinished,
            f"{CALL} left work behind: {', '.join(job.name for job in unfinished)} "
            f"{'was' if len(unfinished) == 1 else 'were'} still running when it returned. Every "
@@ -501,6 +510,12 @@ def test_any_awaitable_and_none(submission: Submission) -> None:
                    f"list of awaitables: a coroutine, a task, a future or any object with "
                    f"__await__ may be in it, and each must be run and collected.",
                    _where(run.raised))
+    if _escaped(jobs, run):  # the first check's defect: here, whether every kind was run
+        ran = jobs.in_flight.started
+        expect(ran == len(jobs.jobs),
+               f"{call} ran {ran} of the {len(jobs.jobs)} awaitables: a coroutine, a task or any "
+               f"object with __await__ in aws must each be run.", submission.definition_of("collect"))
+        return
     results, errors = _returned(submission, jobs, run, call)
     _require_everything(submission, jobs, results, errors, call)
 
@@ -529,7 +544,6 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
     run, and waits for it to end."""
     async def script(remote: Remote) -> None:
         loop = asyncio.get_running_loop()
-        delays = sorted(job.delay for job in jobs.jobs)
         started = await remote.start("collect", jobs.awaitables())
         if started.failed:
             raise Fail(started.failed, started.location or where)
@@ -538,7 +552,7 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
         if not started.task:
             raise Fail(f"{CALL} returned {shown(started.value)} instead of a coroutine: collect "
                        f"must be a coroutine function (async def).", where)
-        done = await remote.wait(started.task, timeout=(delays[2] + delays[3]) / 2)
+        done = await remote.wait(started.task, timeout=_cancel_at(jobs))
         if done.state == "raised" and done.raised is not None:
             raise Fail(describe_raised(CALL, done.raised), _where(done.raised))
         if done.state != "pending":  # it ended before the cancellation could come
@@ -554,6 +568,15 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
         seen.value, seen.error = done.value, done.raised
 
     return script
+
+
+def _cancel_at(jobs: Jobs) -> float:
+    """When to cancel collect: once every job that ends before the first failure has ended,
+    halfway to that failure (the plan's first failure is never the first job to end). A failure
+    that came out of collect is another check's; here it would hide what a cancellation does."""
+    first = min(job.delay for job in jobs.failures)
+    before = max(job.delay for job in jobs.jobs if job.delay < first)
+    return (before + first) / 2
 
 
 @check("a cancelled collect ends cancelled", points=1)
