@@ -288,7 +288,7 @@ def _queue_waits(run: Run) -> list[dict[str, int]]:
 def _result(run: Run, call: str) -> Any:
     """run.result(call), with a deadlock in queue.join() explained by the queue's state (as the
     submission reports it), and a run that never returned caught on the judge's clock."""
-    if run.timed_out:
+    if run.timed_out and not _waited_long(run):  # a long wait is said as such, not explained
         reason = next((text for text in map(_why_stuck, _queue_waits(run)) if text), "")
         if reason:
             where = run.stuck[0].location if run.stuck else None
@@ -298,6 +298,11 @@ def _result(run: Run, call: str) -> Any:
         raise Fail(f"{call} had not returned after {LIMIT:g} s of simulated time: it waits for "
                    f"something that never comes.")
     return value
+
+
+def _waited_long(run: Run) -> bool:
+    """The run asked for a timer far past the limit (its deadlock message says how long)."""
+    return run.asked_for is not None and run.asked_for > 2 * LIMIT
 
 
 def _why_stuck(state: dict[str, Any]) -> str:
@@ -484,7 +489,7 @@ def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
                    f"{run.raised.text}: one failing job stopped everything. "
                    f"Each job's error belongs in errors, and the other jobs must still be done.",
                    run.location_of(run.raised.location) or where)
-    if run.timed_out or run.elapsed >= LIMIT - 1e-6:
+    if (run.timed_out or run.elapsed >= LIMIT - 1e-6) and not _waited_long(run):
         stopped = _stopped(pipeline)
         if stopped:
             raise Fail(f"{call} never finished: handle raised JobError for {broken}, and {stopped} "
