@@ -82,7 +82,10 @@ EVIDENCE = {
                                      "answer returned and its QueryError raised",
     "query_cleans_up_when_cancelled": "the pool's records after the judge cancelled run_query "
                                       "during its query: the connection given back exactly once, "
-                                      "after the query stopped, and the call ending cancelled",
+                                      "after the query stopped, and the call ending cancelled; "
+                                      "cancelled while acquiring: the call ending cancelled, and "
+                                      "every connection the pool handed out, then or later, given "
+                                      "back once, with no query run",
     "run_all_returns_results": "the list returned, equal to the jobs' results in order, every job "
                                "started once and all of them in flight at once on the judge's "
                                "side",
@@ -185,11 +188,12 @@ def _value(ending: Ending, call: str) -> Any:
 
 
 def _timed(submission: Submission, function: str, args: tuple[Any, ...], call: str,
-           ended: Ended, where: Location | None, cancel_at: float | None = None
-           ) -> tuple[Ending, Run]:
+           ended: Ended, where: Location | None, cancel_at: float | None = None,
+           settle: float = 0.0) -> tuple[Ending, Run]:
     """Start the student's `function(*args)` as a task there, cancel it after `cancel_at`
     simulated seconds if given, and wait until it has ended; `ended` reads the world at that
-    moment."""
+    moment. `settle`: simulated seconds the world goes on after that (what the call left
+    running meanwhile can still act on it)."""
     box: dict[str, Ending] = {}
 
     async def script(remote: Remote) -> None:
@@ -205,6 +209,8 @@ def _timed(submission: Submission, function: str, args: tuple[Any, ...], call: s
         done = await remote.wait(started.task)
         took = (ended.at if ended.at is not None else loop.time()) - began
         box["ending"] = Ending(done, took, began, ended_before, ended.read())
+        if settle:
+            await _sleep(settle)
 
     run = submission.scenario(script, call=call)
     _as_drawn_before()
@@ -313,8 +319,10 @@ def test_lets_cancellation_through(submission: Submission) -> None:
            run.first_leak_location() or where)
 
 
-def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | None) -> None:
-    """Fail unless the cancelled call ended cancelled (CancelledError went on to its caller)."""
+def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | None,
+                      during: str = "") -> None:
+    """Fail unless the cancelled call ended cancelled (CancelledError went on to its caller).
+    `during`: what the call was waiting for when the cancellation came, for the message."""
     done = ending.done
     if done.state == "cancelled":
         return
@@ -324,7 +332,7 @@ def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | No
             raise Fail(describe_raised(call, error), _at(error))
         raise Fail(f"{call} returned {shown(done.value)} after less than {at} s, before "
                    f"the work it waits for was done.", where)
-    what = f"{call}, cancelled after {at} s,"
+    what = f"{call}, cancelled after {at} s{during},"
     if done.state == "returned":
         raise Fail(f"{what} returned {shown(done.value)} instead of ending cancelled: it "
                    f"swallowed the CancelledError. Cleanup may run, but the cancellation must "
@@ -362,9 +370,11 @@ class FakePool(Handed):
     name: ClassVar[str] = "Pool"
     methods: ClassVar[dict[str, str]] = {"acquire": "async", "release": "notify"}
 
-    def __init__(self, latency: float | None = None, error: Exception | None = None) -> None:
+    def __init__(self, latency: float | None = None, error: Exception | None = None,
+                 acquire_time: float = 0.1) -> None:
         self.latency = latency if latency is not None else rand.delay(1.0, 3.0)
         self.error = error
+        self.acquire_time = acquire_time  # a pool can make its caller wait for a connection
         self.salt = rand.word(5)
         self.handed_out: list[Connection] = []
         self.returned: list[int] = []
@@ -377,7 +387,7 @@ class FakePool(Handed):
         return self.executing and number not in self.running_queries
 
     async def acquire(self, call: Call) -> Connection:
-        await _sleep(0.1)
+        await _sleep(self.acquire_time)
         connection = Connection(self, len(self.handed_out) + 1)
         self.handed_out.append(connection)
         return connection
@@ -415,6 +425,14 @@ class FakePool(Handed):
 
 def _sql() -> str:
     return f"SELECT * FROM {rand.word(6)}"
+
+
+def _expect_at_most_once(pool: FakePool, when: str, where: Any) -> None:
+    expect(pool.strangers == 0,
+           f"{when}, run_query gave back something that is not a connection it took.", where)
+    twice = len(pool.returned) - len(set(pool.returned))
+    expect(not twice, f"{when}, run_query gave a connection back more than once: it must give "
+                      f"it back exactly once, whatever happens.", where)
 
 
 def _expect_given_back_once(pool: FakePool, when: str, where: Any) -> None:
@@ -474,6 +492,23 @@ def test_query_cleans_up_when_cancelled(submission: Submission) -> None:
     _expect_given_back_once(pool, f"When run_query was cancelled after {cancel_at} s, during "
                                   f"the query", where)
     _expect_cancelled(ending, call, cancel_at, where)
+    # Cancelled while it still waits for its connection: the other await the task covers.
+    pool = FakePool(acquire_time=rand.delay(2.0, 4.0))
+    cancel_at = round(pool.acquire_time / 2, 2)
+    ending, _ = _timed(submission, "run_query", (pool, sql), call, Ended(), where,
+                       cancel_at=cancel_at, settle=pool.acquire_time)
+    _expect_cancelled(ending, call, cancel_at, where, " while it still waited for "
+                      "pool.acquire() to give it a connection")
+    when = (f"When run_query was cancelled after {cancel_at} s, while the pool was still "
+            f"getting it a connection ({pool.acquire_time} s)")
+    kept = len(pool.handed_out) - pool.times_back()
+    expect(kept <= 0,
+           f"{when}, it ended cancelled, but the pool then handed out a connection that was "
+           f"never given back: a connection still being acquired belongs to run_query too.",
+           where)
+    _expect_at_most_once(pool, when, where)
+    expect(not pool.executing, f"{when}, a query still ran on the connection afterwards: once "
+                               f"run_query is cancelled, nothing more may run.", where)
 
 
 # run_all --------------------------------------------------------------------------------------
