@@ -86,8 +86,9 @@ EVIDENCE = {
                                              "sent, keyed in the order of urls, each URL answered "
                                              "by the server (5 and 10 URLs), and {} for no URLs",
     "fetch_all_runs_requests_concurrently": "the server saw every request in flight at once, each "
-                                            "URL requested once, and a heartbeat on the loop was "
-                                            "never held up",
+                                            "URL requested once, a heartbeat on the loop was "
+                                            "never held up, and the call took no longer than the "
+                                            "slowest URL on the judge's clock",
     "fetch_all_uses_one_session": "the server answered every URL and fetch_all returned",
     "fetch_all_fetches_with_fetch_url": "the server answered every URL; with one URL answering "
                                         "404, fetch_all raised ClientResponseError or returned "
@@ -342,6 +343,12 @@ def test_fetch_all_runs_requests_concurrently(submission: Submission) -> None:
     expect(hits == count, f"fetch_all made {hits} requests for {count} URLs; it should fetch each "
                           f"URL once.", where)
     _require_answered(submission, fetched)
+    # In flight at once is not all: the downloads are over when the slowest one is.
+    expect(run.elapsed <= needed + 1e-3,
+           f"The {count} requests ran at the same time, but fetch_all returned after "
+           f"{run.elapsed:.1f} s of simulated time; the slowest URL answers in {needed:.1f} s, and "
+           f"fetching them all is over when it is: {run.elapsed - needed:.1f} s more went by than "
+           f"the downloads need.", where)
 
 
 @check("fetch_all opens one ClientSession and closes it", points=2)

@@ -71,10 +71,12 @@ EVIDENCE = {
                                       "1,000,000 s)",
     "results_in_completion_order": "the order of the returned lists, against the order the "
                                    "world saw the jobs end on the judge's clock (4 runs)",
-    "runs_everything_at_once": "the world saw all the jobs running at once, and a heartbeat on "
-                               "collect's loop was never held up",
-    "nothing_left_behind": "the world saw each job started exactly once and run to its end "
-                           "before collect returned: none still running, none cancelled",
+    "runs_everything_at_once": "the world saw all the jobs running at once, a heartbeat on "
+                               "collect's loop was never held up, and the call took no longer "
+                               "than the slowest job on the judge's clock",
+    "nothing_left_behind": "the world saw each job started exactly once and ended (run to its "
+                           "end, or cancelled by collect) before collect returned: none still "
+                           "running",
     "any_awaitable_and_none": "collect([]) returned ([], []), and with tasks and objects with "
                               "__await__ among the coroutines, the lists returned hold every "
                               "job's value and exception, each job run to its end in the world",
@@ -466,6 +468,14 @@ def test_runs_everything_at_once(submission: Submission) -> None:
         raise Fail(f"The {len(jobs.jobs)} jobs ran {how}: {run.elapsed:.1f} s of simulated "
                    f"time; running all of them at the same time needs {needed:.1f} s.",
                    submission.definition_of("collect"), {"timeline": jobs.in_flight.timeline()})
+    # All in flight at once is not all: collect is done when the slowest job is.
+    needed = max(job.delay for job in jobs.jobs)
+    if not _escaped(jobs, run) and run.elapsed > needed + 1e-3:
+        raise Fail(f"The {len(jobs.jobs)} jobs ran at the same time, but {CALL} returned after "
+                   f"{run.elapsed:.1f} s of simulated time; the slowest job takes {needed:.1f} s, "
+                   f"and collect is done when it is: {run.elapsed - needed:.1f} s more went by "
+                   f"than the jobs need.", submission.definition_of("collect"),
+                   {"timeline": jobs.in_flight.timeline()})
 
 
 @check("every job is awaited and nothing is left running or unread", points=2)

@@ -18,7 +18,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, at_line, check, expect_each_item_once
+from graders.check import Fail, at_line, check, expect, expect_each_item_once
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Run, Submission
@@ -65,7 +65,8 @@ EVIDENCE = {
                            "func's calls ran (each takes simulated time on the judge's clock), "
                            "and func was called once per item",
     "runs_all_at_once": "the judge counted 4 calls of func running at the same moment of its clock, "
-                        "and func was called once per item",
+                        "func was called once per item, and the call took no longer than they "
+                        "did on the judge's clock",
     "exceptions_propagate": "the exception func raised for one item (the judge's own) came back "
                             "raised, by its name and message, and a heartbeat on the loop was "
                             "never held up while the other calls ran on after it",
@@ -239,9 +240,15 @@ def test_runs_all_at_once(submission: Submission) -> None:
             "runs meanwhile. func must run in worker threads, all at the same time.")
     expect_each_item_once(CALL, func.items_called, items, where)
     most = func.in_flight.high_water
-    if most >= TOGETHER:
-        return
     details = {"timeline": func.in_flight.timeline()}
+    if most >= TOGETHER:
+        # All at once is not all: offload_all is done when the calls are.
+        expect(run.elapsed <= DURATION + 1e-3,
+               f"The {TOGETHER} calls of func ran at the same moment, but offload_all returned "
+               f"after {run.elapsed:.1f} s of simulated time; they take {DURATION:.1f} s, and "
+               f"offload_all is done when they are: {run.elapsed - DURATION:.1f} s more went by "
+               f"than the calls need.", where)
+        return
     small = _small_pools(run)
     if small:
         workers, location = small[0]

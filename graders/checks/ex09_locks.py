@@ -75,7 +75,7 @@ EVIDENCE = {
                             "and every job run",
     "limit_fully_used": "each job's interval on the judge's clock: `limit` jobs in flight, and no "
                         "moment a job ended while others waited with a place left empty; every "
-                        "job run",
+                        "job run; the call no longer than the jobs' span on the judge's clock",
     "no_deposit_lost": "the account's balance after the deposits, equal to the start plus every "
                        "deposit, and the values returned equal to the balances the account saw "
                        "written",
@@ -304,6 +304,12 @@ def _expect_fully_used(submission: Submission, batch: Batch, run: Run) -> None:
         raise Fail(f"{_describe_gap(gap, limit)} The {count} jobs took {took}; {needed}: a "
                    f"waiting job should start the moment a place is free.", where)
     _expect_every_job_ran(batch, where)
+    # No place left empty between jobs is not all: none before the first or after the last.
+    span = batch.in_flight.span()
+    expect(run.elapsed <= span + 1e-3,
+           f"The {count} jobs ran, with no place left empty while jobs waited, from the first "
+           f"one's start to the last one's end in {span:.2f} s, but {batch.call()} took {took}: "
+           f"{run.elapsed - span:.2f} s more went by with no job running.", where)
 
 
 def _describe_gap(gap: EmptyPlace, limit: int) -> str:

@@ -88,7 +88,7 @@ EVIDENCE = {
                                       "back once, with no query run",
     "run_all_returns_results": "the list returned, equal to the jobs' results in order, every job "
                                "started once and all of them in flight at once on the judge's "
-                               "side",
+                               "side, and the call no longer than the slowest job on its clock",
     "run_all_with_no_jobs": "the list returned for no jobs, rebuilt as plain data: []",
     "run_all_cancels_the_rest_on_failure": "the jobs' states on the judge's side when run_all "
                                            "raised the failing job's JobError: none running, "
@@ -616,6 +616,12 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
     expect(type(value) is list and value == board.results,
            f"{call} returned {shown(value, 1000)}; expected {board.results!r} (each job's result, "
            f"in the order of the jobs, as a list).", where)
+    # All in flight at once is not all: run_all is done when the slowest job is.
+    needed = max(board.latencies)
+    expect(run.elapsed <= needed + TOLERANCE,
+           f"{call} ran the jobs at the same time, but returned after {run.elapsed:.1f} s of "
+           f"simulated time; the slowest job takes {needed:.1f} s, and run_all is done when it "
+           f"is: {run.elapsed - needed:.1f} s more went by than the jobs need.", where)
     run.require_clean(call)
 
 
