@@ -78,7 +78,8 @@ EVIDENCE = {
                         "job run; the call no longer than the jobs' span on the judge's clock",
     "no_deposit_lost": "the account's balance after the deposits, equal to the start plus every "
                        "deposit, and the values returned equal to the balances the account saw "
-                       "written",
+                       "written, each deposit's its own (the balance written before it plus "
+                       "that deposit's amount)",
     "failed_deposit_releases_the_lock": "the account's balance, right after deposits that all "
                                         "succeed, and after a write and a read it refused, "
                                         "equal to the start plus every other deposit, and the "
@@ -491,6 +492,21 @@ def _deposit_location(submission: Submission) -> Location | None:
     return submission.definition_of("Wallet")
 
 
+def _before(balance: int, start: int, written: list[int]) -> int:
+    """The balance the account held before `balance` was written (it is in `written`)."""
+    at = written.index(balance)
+    return written[at - 1] if at else start
+
+
+def _not_its_own(deposits: Deposits, start: int, written: list[int]) -> int | None:
+    """The first deposit whose returned balance is not one it wrote: written balances only grow
+    (every amount is positive), so the one before it says which amount made it."""
+    for index, (amount, got) in enumerate(zip(deposits.amounts, deposits.returned, strict=True)):
+        if type(got) is int and got in written and got - _before(got, start, written) != amount:
+            return index
+    return None
+
+
 def _same_values(returned: list[Any], written: list[int]) -> bool:
     return all(type(value) is int for value in returned) and sorted(returned) == sorted(written)
 
@@ -516,6 +532,15 @@ def test_no_deposit_lost(submission: Submission) -> None:
            f"deposit should return the new balance it wrote; the deposits returned "
            f"{shown(deposits.returned, 1000)}, but the balances written were {account.written}.",
            where)
+    # The same values in another order are not enough: each deposit returns its own balance.
+    stranger = _not_its_own(deposits, start, account.written)
+    if stranger is not None:
+        amount, got = deposits.amounts[stranger], deposits.returned[stranger]
+        before = _before(got, start, account.written)
+        raise Fail(f"wallet.deposit({amount}) returned {got}, a balance the account got from "
+                   f"another deposit: {got} is {before} plus {got - before}, not plus {amount}. "
+                   f"deposit must return the new balance it wrote itself, not one read or "
+                   f"passed on later, after other deposits changed it.", where)
 
 
 @check("a deposit that fails lets the other deposits go on", points=2)
