@@ -253,8 +253,16 @@ class Fetch(Handed):
 
 @check("fetch_with_timeout returns the answer of a fetch that is quick enough", points=1)
 def test_returns_a_quick_answer(submission: Submission) -> None:
+    # Then a fetch whose answer is an empty page: falsy, and as real an answer as any other.
+    for empty in (False, True):
+        _check_quick_answer(submission, empty)
+
+
+def _check_quick_answer(submission: Submission, empty: bool) -> None:
     seconds = rand.delay(3.0, 6.0)
     fetch = Fetch(latency=round(seconds - rand.delay(0.5, 2.0), 1))
+    if empty:
+        fetch.value = ""
     call = f"fetch_with_timeout(fetch, {seconds})"
     run = submission.call("fetch_with_timeout", fetch, seconds, coroutine=True, call=call)
     _as_drawn_before()
@@ -262,8 +270,9 @@ def test_returns_a_quick_answer(submission: Submission) -> None:
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
     where = submission.definition_of("fetch_with_timeout")
+    page = " (an empty page: falsy, but an answer like any other)" if empty else ""
     expect(type(value) is str and value == fetch.value,
-           f"{call} returned {shown(value)}; the fetch answered {fetch.value!r} after "
+           f"{call} returned {shown(value)}; the fetch answered {fetch.value!r}{page} after "
            f"{fetch.latency} s, within the {seconds} s limit.", where)
     expect(fetch.calls == 1, f"{call} called fetch {fetch.calls} times; call it once.", where)
     expect(abs(run.elapsed - fetch.latency) < TOLERANCE,
