@@ -370,6 +370,10 @@ def _require_everything(submission: Submission, jobs: Jobs, results: list[Any],
     missing = [job for job in jobs.jobs if job not in got]
     if missing:
         why = _why_missing(jobs, missing, errors)
+        empty = next((job for job in missing if job.error is None and job.value == ""), None)
+        if empty is not None and empty in jobs.answered_with:
+            why += (f" ({empty.name} returned '': an empty string is falsy, but a result like "
+                    f"any other)")
         raise Fail(f"{call} returned {len(results)} of the {len(jobs.successes)} results and "
                    f"{len(errors)} of the {len(jobs.failures)} exceptions: {why}. "
                    f"Every job must run to its end and land in one of the two lists. The jobs: "
@@ -415,6 +419,12 @@ def test_returns_every_result_and_error(submission: Submission) -> None:
     jobs, run = _collect(submission, Jobs(jobs=_slow_plan()), limit=2 * SLOW, call=call)
     results, errors = _returned(submission, jobs, run, call)
     _require_everything(submission, jobs, results, errors, call)
+    # A job that returns '': falsy, and as real a result as any other.
+    jobs = Jobs()
+    rand.rng.choice(jobs.successes).value = ""
+    jobs, run = _collect(submission, jobs)
+    results, errors = _returned(submission, jobs, run)
+    _require_everything(submission, jobs, results, errors)
 
 
 # Runs of the order check after the first: each has 8 jobs that succeed and 6 that fail, finishing

@@ -175,7 +175,8 @@ def test_returns_results_in_order(submission: Submission) -> None:
         items = rand.distinct_words(TOGETHER)
         # Reversed first: code that collects results as they finish can never be right by luck.
         finishing = items[::-1] if round_ == 0 else _shuffled(items)
-        _require_order(submission, items, finishing)
+        # The last round: func's result for one item is '', falsy but a result like any other.
+        _require_order(submission, items, finishing, empty=round_ == ORDER_ROUNDS - 1)
 
 
 def _shuffled(items: list[str]) -> list[str]:
@@ -185,10 +186,14 @@ def _shuffled(items: list[str]) -> list[str]:
             return order
 
 
-def _require_order(submission: Submission, items: list[str], finishing: list[str]) -> None:
+def _require_order(submission: Submission, items: list[str], finishing: list[str],
+                   empty: bool = False) -> None:
     """offload_all(func, items) with func's calls made to end in the order `finishing` (when
-    they run at once): each takes STEP longer than the one before it."""
+    they run at once): each takes STEP longer than the one before it. `empty`: func returns ''
+    for one of the items."""
     func = _func(items)
+    if empty:
+        func.answers[rand.rng.choice(items)] = ""
     func.durations = {item: DURATION + STEP * rank for rank, item in enumerate(finishing)}
     run = _offload(submission, func, items)
     value = run.result(CALL)
@@ -197,11 +202,15 @@ def _require_order(submission: Submission, items: list[str], finishing: list[str
     expected = [func.answers[item] for item in items]
     if not (type(value) is list and value == expected):
         finished = ""
-        if len(func.ended) == len(items) and func.ended != items:
+        permuted = (type(value) is list and all(type(item) is str for item in value)
+                    and sorted(value) == sorted(expected))
+        if permuted and len(func.ended) == len(items) and func.ended != items:
             finished = (f" (The calls of func finished in the order {func.ended!r}: the "
                         f"results must keep the items' order, whichever call ends first.)")
+        falsy = next((f" func returned '' for {item!r}: an empty string is falsy, but a result "
+                      f"like any other." for item in items if func.answers[item] == ""), "")
         raise Fail(f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each "
-                   f"item, in the order of items {items!r}, as a list.{finished}", where)
+                   f"item, in the order of items {items!r}, as a list.{finished}{falsy}", where)
     expect_each_item_once(CALL, func.items_called, items, where)
 
 

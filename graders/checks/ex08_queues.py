@@ -127,6 +127,7 @@ class Pipeline:
     names: list[str]
     duration: float
     broken: set[str] = field(default_factory=set)
+    empty: set[str] = field(default_factory=set)  # jobs handle returns '' for: falsy, but real
     cleanup: float = 0.0  # seconds a cancelled handle takes to clean up before it ends
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
@@ -154,7 +155,7 @@ class Pipeline:
         self.backlog = max(self.backlog, self.taken - self.in_flight.started)
 
     def result_for(self, job: str) -> str:
-        return f"{job.upper()}-{self.token}"
+        return "" if job in self.empty else f"{job.upper()}-{self.token}"
 
     async def handle(self, call: Call, job: Any) -> str:
         if type(job) is not str or job not in self.names:
@@ -376,14 +377,18 @@ def _woken(submission: Submission, since: int) -> int:
 @check("every job is handled exactly once and its result returned", points=2)
 def test_every_job_done_once(submission: Submission) -> None:
     pipeline = _pipeline()
+    pipeline.empty = {rand.rng.choice(pipeline.names)}  # handle's result '' is a result too
     run = _run(submission, pipeline)
     call, where = pipeline.call(), _where(submission)
     results, errors = _pair(_result(run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
+    empty = [job for job in missing if job in pipeline.empty]
+    falsy = (f" handle returned '' for {empty[0]}: an empty string is falsy, but a result like "
+             f"any other." if empty else "")
     expect(not missing, f"{call} handled all {len(expected)} jobs, but results has no entry for "
-                        f"{len(missing)} of them ({_names(missing)}).", where)
+                        f"{len(missing)} of them ({_names(missing)}).{falsy}", where)
     wrong = [job for job in expected if not (type(results[job]) is str and results[job] == expected[job])]
     expect(not wrong, f"results[{wrong[0]!r}] is {_short(results.get(wrong[0]))}; handle "
                       f"returned {expected[wrong[0]]!r} for it." if wrong else "", where)

@@ -1,8 +1,8 @@
 """Wallet.deposit waits for a burst of deposits to settle, then returns the newest balance left.
 
 Every balance written comes back exactly once, so the returned values, compared as a collection,
-matched the balances the account saw; but each deposit returns another deposit's balance (the
-last-but-one deposit gets the first balance, and so on). Passed before (issue 22, item 4: a value
+matched the balances the account saw; but each deposit returns another deposit's balance (the first
+to wake gets the newest, and so on). Passed before (issue 22, item 4: a value
 returned that is not the one the function itself wrote).
 
 truth: wrong
