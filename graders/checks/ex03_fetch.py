@@ -253,9 +253,10 @@ BEAT = 0.25
 
 
 def _fetch_all(submission: Submission, count: int = 5, failing: int | None = None,
-               heartbeat: float | None = None) -> FetchedAll:
+               heartbeat: float | None = None, empty: int | None = None) -> FetchedAll:
     """fetch_all over `count` URLs whose downloads finish in the reverse order of `urls`; the one
-    at index `failing`, if any, answers 404 with an error page, last of all."""
+    at index `failing`, if any, answers 404 with an error page, last of all; the one at `empty`
+    answers 200 with an empty page."""
     server, urls = WebServer(), _urls(count)
     # Slowest first: the order downloads finish in is never the order of `urls`.
     latencies = sorted(rand.distinct_delays(count, 0.5, 3.0), reverse=True)
@@ -263,7 +264,7 @@ def _fetch_all(submission: Submission, count: int = 5, failing: int | None = Non
         if index == failing:
             server.add(url, f"<h1>Not Found</h1> {rand.word(8)}", status=404, latency=3.5)
         else:
-            server.add(url, f"page {rand.word(10)}", latency=latency)
+            server.add(url, "" if index == empty else f"page {rand.word(10)}", latency=latency)
     run = submission.call("fetch_all", list(urls), coroutine=True, call="fetch_all(urls)",
                           server=server, heartbeat=heartbeat)
     return FetchedAll(server, run, urls)
@@ -286,8 +287,10 @@ def _check_bodies(submission: Submission, fetched: FetchedAll, when: str) -> Non
                    f"{{url: body}}.", where)
     wrong = [url for url in urls if not (type(value.get(url)) is str and value.get(url) == expected[url])]
     if wrong:
+        empty = next((f" The server sent an empty page for {url!r}: falsy, but a body like any "
+                      f"other." for url in wrong if expected[url] == ""), "")
         raise Fail(f"{when}fetch_all returned a wrong or missing body for {len(wrong)} of "
-                   f"{len(urls)} URLs (first: {wrong[0]!r} -> {shown(value.get(wrong[0]))}).",
+                   f"{len(urls)} URLs (first: {wrong[0]!r} -> {shown(value.get(wrong[0]))}).{empty}",
                    where)
     extra = [key for key in value if key not in expected]
     expect(not extra, f"{when}fetch_all returned keys that are not among urls: {extra[:3]!r}.",
@@ -303,7 +306,9 @@ def _check_bodies(submission: Submission, fetched: FetchedAll, when: str) -> Non
 @check("fetch_all returns every body, keyed by URL in the order of urls", points=2)
 def test_fetch_all_returns_every_body_in_order(submission: Submission) -> None:
     _check_bodies(submission, _fetch_all(submission), "")
-    _check_bodies(submission, _fetch_all(submission, MANY), f"With {MANY} URLs, ")
+    # One page among many is empty: falsy, and as real a body as any other.
+    _check_bodies(submission, _fetch_all(submission, MANY, empty=rand.rng.randrange(MANY)),
+                  f"With {MANY} URLs, ")
     run = submission.call("fetch_all", [], coroutine=True, call="fetch_all([])",
                           server=WebServer())
     if run.raised is not None and not run.timed_out and not run.spun and not run.broken:
