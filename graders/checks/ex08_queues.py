@@ -139,10 +139,8 @@ class Pipeline:
     # still (a job a worker has taken and hands to a task of its own is started a step later).
     backlog: int = 0
     callers: set[str] = field(default_factory=set)  # the tasks that called handle (reported)
-    # The jobs each task called handle for, with when, in order (tasks as reported: for a
-    # message only).
-    history: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    last_start: float = 0.0  # the judge's clock when handle last got a job
+    # The jobs each task called handle for, in order (tasks as reported: for a message only).
+    history: dict[str, list[str]] = field(default_factory=dict)
     inside: Counter[str] = field(default_factory=Counter)  # handle calls running, by task
     tidying: int = 0  # handle calls cancelled and still tidying up
     cancelled: bool = False  # process_all has been cancelled
@@ -164,8 +162,7 @@ class Pipeline:
         self.handled[job] += 1
         task = call.task or "?"
         self.callers.add(task)
-        self.history.setdefault(task, []).append((job, call.at))
-        self.last_start = max(self.last_start, call.at)
+        self.history.setdefault(task, []).append(job)
         if self.cancelled:
             self.after_cancel.append(job)
         self.inside[task] += 1
@@ -476,13 +473,11 @@ def test_failing_job_does_not_stop_the_pool(submission: Submission) -> None:
     pipeline.broken = set(pipeline.names[:pipeline.workers])
     run = _check_failures(submission, pipeline)
     if run.elapsed > pipeline.needed + 1e-3:
-        stopped = _stopped(pipeline)
         raise Fail(f"{pipeline.call()}: handle raised for the first {pipeline.workers} jobs, "
                    f"one for each worker, and then the {len(pipeline.names)} jobs took "
                    f"{run.elapsed:.2f} s of simulated time; {pipeline.workers} workers that "
                    f"go on with the next job after a failure need {pipeline.needed:.2f} s. Fewer "
-                   f"workers were left after the failures{': ' + stopped if stopped else '.'}",
-                   _where(submission))
+                   f"workers were left after the failures.", _where(submission))
 
 
 def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
@@ -526,15 +521,16 @@ def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
 
 
 def _stopped(pipeline: Pipeline) -> str:
-    """Which workers stopped at a failed job, in words ("" when none did): a task whose last
-    call of handle raised, and which took no other job though jobs were still to come (one was
-    started after its job ended, or some were never handled)."""
+    """Which workers stopped at a failed job, in words ("" unless all did): jobs were never
+    handled, and every task that called handle called it last for a job that failed (a worker
+    that merely found no job waiting at its turn is not told apart from a stopped one, so a
+    partial loss of workers is not named)."""
     never = sum(1 for job in pipeline.names if not pipeline.handled[job])
-    ended = sorted(calls[-1][0] for task, calls in pipeline.history.items()
-                   if calls[-1][0] in pipeline.raised and not pipeline.inside[task]
-                   and (never or pipeline.last_start >= calls[-1][1] + pipeline.duration))
-    if not ended:
+    last = {task: jobs[-1] for task, jobs in pipeline.history.items() if jobs}
+    if not never or not last or any(job not in pipeline.raised or pipeline.inside[task]
+                                    for task, job in last.items()):
         return ""
+    ended = sorted(last.values())
     named = "it" if len(ended) == 1 else "them"
     if set(ended) != set(pipeline.raised):
         named = ended[0] if len(ended) == 1 else _names(ended)
@@ -542,9 +538,8 @@ def _stopped(pipeline: Pipeline) -> str:
              if len(ended) == 1 else
              f"the {len(ended)} workers that got {named} called handle for no other job after "
              f"their failed one")
-    left = (f", though {never} of the {len(pipeline.names)} jobs were never handled" if never
-            else ", though jobs were still to come")
-    return f"{which}{left}: {'it' if len(ended) == 1 else 'each'} stopped at its failed job."
+    return (f"{which}, though {never} of the {len(pipeline.names)} jobs were never handled: "
+            f"{'it' if len(ended) == 1 else 'each'} stopped at its failed job.")
 
 
 @check("when process_all returns, no worker task is left", points=2)
