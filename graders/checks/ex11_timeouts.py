@@ -48,10 +48,12 @@ HINTS = {
         "and only there, so it runs once.",
     ),
     "query_cleans_up_when_cancelled": (
-        "A cancellation arrives as CancelledError at the await of the query: `except Exception` "
-        "does not see it, so cleanup there is skipped.",
+        "A cancellation arrives as CancelledError at whichever await run_query is in: the query, "
+        "or pool.acquire() while it still waits for a connection. `except Exception` does not "
+        "see it, so cleanup there is skipped.",
         "Give the connection back in a `finally`, and let the CancelledError go on: `except "
-        "BaseException` must not keep it, nor turn it into a result.",
+        "BaseException` must not keep it, nor turn it into a result. A `finally` that runs "
+        "before the connection was ever taken has nothing to give back.",
     ),
     "run_all": (
         "run_all starts every job before it waits for any, and returns their results in the "
