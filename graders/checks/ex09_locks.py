@@ -108,9 +108,10 @@ class Batch:
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
     runs: Counter[int] = field(default_factory=Counter)
+    empty: set[int] = field(default_factory=set)  # jobs whose result is '': falsy, but real
 
     def result_for(self, index: int) -> str:
-        return f"job{index}-{self.token}"
+        return "" if index in self.empty else f"job{index}-{self.token}"
 
     def jobs(self) -> list[Job]:
         """What run_limited is given: one plain coroutine function per job (each a message)."""
@@ -244,7 +245,9 @@ def _empty_place(intervals: list[Interval], limit: int) -> EmptyPlace | None:
 
 @check("run_limited returns every job's result, in order", points=1)
 def test_run_limited_returns_results(submission: Submission) -> None:
-    for batch in (*_edge_batches(), _batch()):  # the random one last: its timeline is kept
+    random = _batch()
+    random.empty = {rand.rng.randrange(len(random.durations))}  # a result '' is a result too
+    for batch in (*_edge_batches(), random):  # the random one last: its timeline is kept
         _, run = _limited(submission, batch)
         _expect_results(batch, run.value, submission.definition_of("run_limited"))
 
@@ -256,9 +259,11 @@ def _expect_results(batch: Batch, value: Any, where: Location | None) -> None:
                       f"job must run exactly once.", where)
     expected = [batch.result_for(index) for index in range(count)]
     jobs = f"{count} jobs" if count else "no jobs"
+    falsy = (f" Job {min(batch.empty)} returned '': an empty string is falsy, but a result like "
+             f"any other." if batch.empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == expected,
            f"{batch.call()} with {jobs} returned {shown(value, 1000)}; expected the {count} results "
-           f"in the order of jobs: {expected!r}.", where)
+           f"in the order of jobs: {expected!r}.{falsy}", where)
     _expect_every_job_ran(batch, where)
 
 
