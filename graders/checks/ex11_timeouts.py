@@ -589,7 +589,9 @@ def test_run_all_returns_results(submission: Submission) -> None:
     latencies = sorted(rand.distinct_delays(count, 1.0, 5.0), reverse=True)
     latencies[1:] = rand.rng.sample(latencies[1:], count - 1)  # the first job ends last
     reversed_order = sorted(rand.distinct_delays(REVERSED_JOBS, 1.0, 5.0), reverse=True)
-    for board in (Board(latencies=latencies), Board(latencies=reversed_order)):
+    first = Board(latencies=latencies)
+    first.results[rand.rng.randrange(1, count)] = ""  # a result '' is a result too
+    for board in (first, Board(latencies=reversed_order)):
         _expect_results_in_order(submission, board)
 
 
@@ -624,9 +626,12 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
         how = "one at a time" if most <= 1 else f"at most {most} at a time"
         raise Fail(f"{call} ran the jobs {how}: {run.elapsed:.1f} s of simulated time; run "
                    f"together they need {max(board.latencies):.1f} s.", where)
+    empty = [index for index, result in enumerate(board.results) if result == ""]
+    falsy = (f" Job {empty[0]} returned '': an empty string is falsy, but a result like any "
+             f"other." if empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == board.results,
            f"{call} returned {shown(value, 1000)}; expected {board.results!r} (each job's result, "
-           f"in the order of the jobs, as a list).", where)
+           f"in the order of the jobs, as a list).{falsy}", where)
     # All in flight at once is not all: run_all is done when the slowest job is.
     needed = max(board.latencies)
     expect(run.elapsed <= needed + TOLERANCE,
