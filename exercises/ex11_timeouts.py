@@ -27,7 +27,8 @@ Your task
        `connection = await pool.acquire()`, return `await connection.execute(sql)`, and always
        give the connection back with `pool.release(connection)` (an ordinary function), exactly
        once: when the query succeeds, when it raises (let the error propagate), and when
-       run_query is cancelled during the query (let the cancellation propagate).
+       run_query is cancelled (let the cancellation propagate) - during the query, or while it
+       still waits for `pool.acquire()`: no connection the pool hands it may be kept.
     3. `async def run_all(jobs: list[Callable[[], Awaitable[str]]]) -> list[str]`: run every
        `job()` at the same time and return their results in the order of `jobs`. If a job raises,
        cancel the jobs still running, wait until they have stopped, then raise the error (the

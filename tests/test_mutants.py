@@ -41,6 +41,9 @@ def test_mutant_fails_its_check(mutant: Mutant, tmp_path: Path) -> None:
         assert failed.cause is not None and causes.get(failed.cause.id) == failed.cause, (
             f"{mutant.id}: {name} failed with no cause from the catalogue: {failed.cause}")
         assert failed.cause.kind == "mistake", f"{mutant.id}: {name} is {failed.cause.id}"
+    for name in mutant.passes:  # one defect, one check: the checks it must not cost
+        assert name in by_name, f"{mutant.id}: no check named {name}"
+        assert by_name[name].passed, f"{mutant.id} fails {name}: {by_name[name].message}"
     text = render(Report([result])).replace(str(tmp_path), "")
     leaks = [m for m in [*(check.message for check in result.checks), text] if LEAKED.search(m)]
     assert not leaks, f"{mutant.id} shows the student an internal repr or a grader path: {leaks}"

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.timeout(max(300, 40 * SENSITIVE_SEEDS))
 class Expected:
     fails: tuple[str, ...] = ()  # none: full marks
     says: str = ""
+    passes: tuple[str, ...] = ()  # checks a mistake must not cost (one defect, one check)
 
 
 def _files(exercise: Exercise, tmp_path: Path) -> dict[str, tuple[Path, Expected]]:
@@ -47,7 +48,8 @@ def _files(exercise: Exercise, tmp_path: Path) -> dict[str, tuple[Path, Expected
             sources[f"correct/{path.stem}"] = (path, Expected())
     for mutant in mutants():
         if mutant.exercise == exercise:
-            sources[f"mutant/{mutant.path.stem}"] = (mutant.path, Expected(mutant.fails, mutant.says))
+            sources[f"mutant/{mutant.path.stem}"] = (mutant.path, Expected(mutant.fails, mutant.says,
+                                                                           mutant.passes))
     folders = {}
     for name, (source, expected) in sources.items():
         folder = tmp_path / name.replace("/", "-")
@@ -62,11 +64,14 @@ def _changed(name: str, seed: int, result, expected: Expected) -> list[str]:  # 
     if not expected.fails:
         return [f"{name} (seed {seed}) failed {c.name}: {c.message}"
                 for c in result.checks if not c.passed]
-    return [f"{name} (seed {seed}) passed {check}" if by_name[check].passed else
-            f"{name} (seed {seed}) failed {check} without saying {expected.says!r}: "
-            f"{by_name[check].message}"
-            for check in expected.fails
-            if by_name[check].passed or expected.says.lower() not in by_name[check].message.lower()]
+    kept = [f"{name} (seed {seed}) failed {check}, which its mistake must not cost: "
+            f"{by_name[check].message}" for check in expected.passes if not by_name[check].passed]
+    return kept + [
+        f"{name} (seed {seed}) passed {check}" if by_name[check].passed else
+        f"{name} (seed {seed}) failed {check} without saying {expected.says!r}: "
+        f"{by_name[check].message}"
+        for check in expected.fails
+        if by_name[check].passed or expected.says.lower() not in by_name[check].message.lower()]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[ex.module_name for ex in EXERCISES])

@@ -48,7 +48,8 @@ EVIDENCE = {
     "returns_results_in_order": "the list returned, equal to the three results in order, and the "
                                 "kitchen cooked each dish, 12 times",
     "cooks_at_the_same_time": "the kitchen saw 3 dishes on the stove at once and served all 3, "
-                              "and a heartbeat on the loop was never held up",
+                              "a heartbeat on the loop was never held up, and the call took "
+                              "no longer than the slowest dish on the judge's clock",
     "nothing_left_behind": "the kitchen saw each of the 3 dishes started exactly once",
 }
 
@@ -186,6 +187,12 @@ def test_cooks_at_the_same_time(submission: Submission) -> None:
     expect(len(kitchen.served) == 3,
            f"Only {len(kitchen.served)} of the 3 dishes were served: make_breakfast must wait "
            f"for all three.{behind}", run.first_leak_location() if left else where)
+    # The stove at once is not all: the breakfast is ready when the slowest dish is.
+    expect(run.elapsed <= needed + 1e-3,
+           f"The three dishes were on the stove at the same time, but make_breakfast returned "
+           f"after {run.elapsed:.1f} s of simulated time; the slowest dish takes {needed:.1f} s, "
+           f"and the breakfast is ready when it is: {run.elapsed - needed:.1f} s more went by "
+           f"than cooking needs.", where)
 
 
 @check("every dish is awaited and nothing is left running", points=2)

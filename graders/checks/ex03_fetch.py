@@ -86,8 +86,9 @@ EVIDENCE = {
                                              "sent, keyed in the order of urls, each URL answered "
                                              "by the server (5 and 10 URLs), and {} for no URLs",
     "fetch_all_runs_requests_concurrently": "the server saw every request in flight at once, each "
-                                            "URL requested once, and a heartbeat on the loop was "
-                                            "never held up",
+                                            "URL requested once, a heartbeat on the loop was "
+                                            "never held up, and the call took no longer than the "
+                                            "slowest URL on the judge's clock",
     "fetch_all_uses_one_session": "the server answered every URL and fetch_all returned",
     "fetch_all_fetches_with_fetch_url": "the server answered every URL; with one URL answering "
                                         "404, fetch_all raised ClientResponseError or returned "
@@ -252,9 +253,10 @@ BEAT = 0.25
 
 
 def _fetch_all(submission: Submission, count: int = 5, failing: int | None = None,
-               heartbeat: float | None = None) -> FetchedAll:
+               heartbeat: float | None = None, empty: int | None = None) -> FetchedAll:
     """fetch_all over `count` URLs whose downloads finish in the reverse order of `urls`; the one
-    at index `failing`, if any, answers 404 with an error page, last of all."""
+    at index `failing`, if any, answers 404 with an error page, last of all; the one at `empty`
+    answers 200 with an empty page."""
     server, urls = WebServer(), _urls(count)
     # Slowest first: the order downloads finish in is never the order of `urls`.
     latencies = sorted(rand.distinct_delays(count, 0.5, 3.0), reverse=True)
@@ -262,7 +264,7 @@ def _fetch_all(submission: Submission, count: int = 5, failing: int | None = Non
         if index == failing:
             server.add(url, f"<h1>Not Found</h1> {rand.word(8)}", status=404, latency=3.5)
         else:
-            server.add(url, f"page {rand.word(10)}", latency=latency)
+            server.add(url, "" if index == empty else f"page {rand.word(10)}", latency=latency)
     run = submission.call("fetch_all", list(urls), coroutine=True, call="fetch_all(urls)",
                           server=server, heartbeat=heartbeat)
     return FetchedAll(server, run, urls)
@@ -285,8 +287,10 @@ def _check_bodies(submission: Submission, fetched: FetchedAll, when: str) -> Non
                    f"{{url: body}}.", where)
     wrong = [url for url in urls if not (type(value.get(url)) is str and value.get(url) == expected[url])]
     if wrong:
+        empty = next((f" The server sent an empty page for {url!r}: falsy, but a body like any "
+                      f"other." for url in wrong if expected[url] == ""), "")
         raise Fail(f"{when}fetch_all returned a wrong or missing body for {len(wrong)} of "
-                   f"{len(urls)} URLs (first: {wrong[0]!r} -> {shown(value.get(wrong[0]))}).",
+                   f"{len(urls)} URLs (first: {wrong[0]!r} -> {shown(value.get(wrong[0]))}).{empty}",
                    where)
     extra = [key for key in value if key not in expected]
     expect(not extra, f"{when}fetch_all returned keys that are not among urls: {extra[:3]!r}.",
@@ -302,7 +306,9 @@ def _check_bodies(submission: Submission, fetched: FetchedAll, when: str) -> Non
 @check("fetch_all returns every body, keyed by URL in the order of urls", points=2)
 def test_fetch_all_returns_every_body_in_order(submission: Submission) -> None:
     _check_bodies(submission, _fetch_all(submission), "")
-    _check_bodies(submission, _fetch_all(submission, MANY), f"With {MANY} URLs, ")
+    # One page among many is empty: falsy, and as real a body as any other.
+    _check_bodies(submission, _fetch_all(submission, MANY, empty=rand.rng.randrange(MANY)),
+                  f"With {MANY} URLs, ")
     run = submission.call("fetch_all", [], coroutine=True, call="fetch_all([])",
                           server=WebServer())
     if run.raised is not None and not run.timed_out and not run.spun and not run.broken:
@@ -342,6 +348,12 @@ def test_fetch_all_runs_requests_concurrently(submission: Submission) -> None:
     expect(hits == count, f"fetch_all made {hits} requests for {count} URLs; it should fetch each "
                           f"URL once.", where)
     _require_answered(submission, fetched)
+    # In flight at once is not all: the downloads are over when the slowest one is.
+    expect(run.elapsed <= needed + 1e-3,
+           f"The {count} requests ran at the same time, but fetch_all returned after "
+           f"{run.elapsed:.1f} s of simulated time; the slowest URL answers in {needed:.1f} s, and "
+           f"fetching them all is over when it is: {run.elapsed - needed:.1f} s more went by than "
+           f"the downloads need.", where)
 
 
 @check("fetch_all opens one ClientSession and closes it", points=2)

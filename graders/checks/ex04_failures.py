@@ -71,10 +71,12 @@ EVIDENCE = {
                                       "1,000,000 s)",
     "results_in_completion_order": "the order of the returned lists, against the order the "
                                    "world saw the jobs end on the judge's clock (4 runs)",
-    "runs_everything_at_once": "the world saw all the jobs running at once, and a heartbeat on "
-                               "collect's loop was never held up",
-    "nothing_left_behind": "the world saw each job started exactly once and run to its end "
-                           "before collect returned: none still running, none cancelled",
+    "runs_everything_at_once": "the world saw all the jobs running at once, a heartbeat on "
+                               "collect's loop was never held up, and the call took no longer "
+                               "than the slowest job on the judge's clock",
+    "nothing_left_behind": "the world saw each job started exactly once and ended (run to its "
+                           "end, or cancelled by collect) before collect returned: none still "
+                           "running",
     "any_awaitable_and_none": "collect([]) returned ([], []), and with tasks and objects with "
                               "__await__ among the coroutines, the lists returned hold every "
                               "job's value and exception, each job run to its end in the world",
@@ -335,6 +337,12 @@ def _gave_up(jobs: Jobs, run: Run, raised: wire.Raised, call: str) -> Fail:
                 f"takes.", _where(raised))
 
 
+def _escaped(jobs: Jobs, run: Run) -> bool:
+    """Whether a job's exception came out of collect (the defect 'collect returns every result
+    and every exception' names): checks about something else judge what the world saw."""
+    return run.raised is not None and _escaped_job(jobs, run.raised) is not None
+
+
 def _escaped_job(jobs: Jobs, raised: wire.Raised) -> Job | None:
     """The job whose exception came out of collect, alone or in an exception group."""
     if raised.is_a("BaseExceptionGroup"):
@@ -362,6 +370,10 @@ def _require_everything(submission: Submission, jobs: Jobs, results: list[Any],
     missing = [job for job in jobs.jobs if job not in got]
     if missing:
         why = _why_missing(jobs, missing, errors)
+        empty = next((job for job in missing if job.error is None and job.value == ""), None)
+        if empty is not None and empty in jobs.answered_with:
+            why += (f" ({empty.name} returned '': an empty string is falsy, but a result like "
+                    f"any other)")
         raise Fail(f"{call} returned {len(results)} of the {len(jobs.successes)} results and "
                    f"{len(errors)} of the {len(jobs.failures)} exceptions: {why}. "
                    f"Every job must run to its end and land in one of the two lists. The jobs: "
@@ -407,6 +419,12 @@ def test_returns_every_result_and_error(submission: Submission) -> None:
     jobs, run = _collect(submission, Jobs(jobs=_slow_plan()), limit=2 * SLOW, call=call)
     results, errors = _returned(submission, jobs, run, call)
     _require_everything(submission, jobs, results, errors, call)
+    # A job that returns '': falsy, and as real a result as any other.
+    jobs = Jobs()
+    rand.rng.choice(jobs.successes).value = ""
+    jobs, run = _collect(submission, jobs)
+    results, errors = _returned(submission, jobs, run)
+    _require_everything(submission, jobs, results, errors)
 
 
 # Runs of the order check after the first: each has 8 jobs that succeed and 6 that fail, finishing
@@ -447,7 +465,8 @@ def _check_order(submission: Submission, jobs: Jobs, when: str) -> None:
 @check("collect runs every job at the same time", points=3)
 def test_runs_everything_at_once(submission: Submission) -> None:
     jobs, run = _collect(submission, heartbeat=BEAT)
-    _returned(submission, jobs, run)
+    if not _escaped(jobs, run):  # a failure that escaped is the first check's: the jobs ran
+        _returned(submission, jobs, run)
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
     if run.stall > 1e-6:
@@ -459,12 +478,20 @@ def test_runs_everything_at_once(submission: Submission) -> None:
         raise Fail(f"The {len(jobs.jobs)} jobs ran {how}: {run.elapsed:.1f} s of simulated "
                    f"time; running all of them at the same time needs {needed:.1f} s.",
                    submission.definition_of("collect"), {"timeline": jobs.in_flight.timeline()})
+    # All in flight at once is not all: collect is done when the slowest job is.
+    needed = max(job.delay for job in jobs.jobs)
+    if not _escaped(jobs, run) and run.elapsed > needed + 1e-3:
+        raise Fail(f"The {len(jobs.jobs)} jobs ran at the same time, but {CALL} returned after "
+                   f"{run.elapsed:.1f} s of simulated time; the slowest job takes {needed:.1f} s, "
+                   f"and collect is done when it is: {run.elapsed - needed:.1f} s more went by "
+                   f"than the jobs need.", submission.definition_of("collect"),
+                   {"timeline": jobs.in_flight.timeline()})
 
 
 @check("every job is awaited and nothing is left running or unread", points=2)
 def test_nothing_left_behind(submission: Submission) -> None:
     jobs, run = _collect(submission)
-    if run.raised is None or _escaped_job(jobs, run.raised) is None:
+    if not _escaped(jobs, run):
         run.result(CALL)
     left = left_behind(run)
     if left:
@@ -473,7 +500,9 @@ def test_nothing_left_behind(submission: Submission) -> None:
     expect(started == len(jobs.jobs),
            f"{CALL} started {started} jobs; each of the {len(jobs.jobs)} should run exactly once.",
            submission.definition_of("collect"))
-    unfinished = [job for job in jobs.jobs if job not in jobs.answered_with]
+    # A job collect cancelled has ended: losing it is the first check's defect, not a leak.
+    unfinished = [job for job in jobs.jobs
+                  if job not in jobs.answered_with and job not in jobs.cancelled]
     expect(not unfinished,
            f"{CALL} left work behind: {', '.join(job.name for job in unfinished)} "
            f"{'was' if len(unfinished) == 1 else 'were'} still running when it returned. Every "
@@ -501,6 +530,12 @@ def test_any_awaitable_and_none(submission: Submission) -> None:
                    f"list of awaitables: a coroutine, a task, a future or any object with "
                    f"__await__ may be in it, and each must be run and collected.",
                    _where(run.raised))
+    if _escaped(jobs, run):  # the first check's defect: here, whether every kind was run
+        ran = jobs.in_flight.started
+        expect(ran == len(jobs.jobs),
+               f"{call} ran {ran} of the {len(jobs.jobs)} awaitables: a coroutine, a task or any "
+               f"object with __await__ in aws must each be run.", submission.definition_of("collect"))
+        return
     results, errors = _returned(submission, jobs, run, call)
     _require_everything(submission, jobs, results, errors, call)
 
@@ -529,7 +564,6 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
     run, and waits for it to end."""
     async def script(remote: Remote) -> None:
         loop = asyncio.get_running_loop()
-        delays = sorted(job.delay for job in jobs.jobs)
         started = await remote.start("collect", jobs.awaitables())
         if started.failed:
             raise Fail(started.failed, started.location or where)
@@ -538,7 +572,7 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
         if not started.task:
             raise Fail(f"{CALL} returned {shown(started.value)} instead of a coroutine: collect "
                        f"must be a coroutine function (async def).", where)
-        done = await remote.wait(started.task, timeout=(delays[2] + delays[3]) / 2)
+        done = await remote.wait(started.task, timeout=_cancel_at(jobs))
         if done.state == "raised" and done.raised is not None:
             raise Fail(describe_raised(CALL, done.raised), _where(done.raised))
         if done.state != "pending":  # it ended before the cancellation could come
@@ -554,6 +588,15 @@ def _cancel_midway(jobs: Jobs, seen: Cancelled, where: Any) -> Any:
         seen.value, seen.error = done.value, done.raised
 
     return script
+
+
+def _cancel_at(jobs: Jobs) -> float:
+    """When to cancel collect: once every job that ends before the first failure has ended,
+    halfway to that failure (the plan's first failure is never the first job to end). A failure
+    that came out of collect is another check's; here it would hide what a cancellation does."""
+    first = min(job.delay for job in jobs.failures)
+    before = max(job.delay for job in jobs.jobs if job.delay < first)
+    return (before + first) / 2
 
 
 @check("a cancelled collect ends cancelled", points=1)

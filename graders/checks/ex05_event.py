@@ -72,7 +72,8 @@ EVIDENCE = {
                                       "returned the list they wrote, and a fresh Event and list "
                                       "in a second call",
     "workers_work_together": "the list main returned, rebuilt as plain data, and the simulated "
-                             "time main took on the judge's clock (at least worker1's work)",
+                             "time main took on the judge's clock (worker1's work, no less and "
+                             "no more)",
 }
 
 W1, W2 = "worker1 done", "worker2 done"
@@ -645,4 +646,9 @@ def test_workers_work_together(submission: Submission) -> None:
     expect(run.elapsed >= work - EPSILON,
            f"{call} returned after {run.elapsed:.1f} s of simulated time, before worker1's "
            f"{work} s of work could be done.", where)
+    # The right log is not all: worker2 logs the moment worker1 is done, and main returns then.
+    expect(run.elapsed <= work + EPSILON,
+           f"{call} returned the right log after {run.elapsed:.1f} s of simulated time; worker1's "
+           f"work takes {work} s, and worker2 logs the moment it is done: "
+           f"{run.elapsed - work:.1f} s more went by than the work needs.", where)
     run.require_clean(call)

@@ -18,7 +18,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, at_line, check, expect_each_item_once
+from graders.check import Fail, at_line, check, expect, expect_each_item_once
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Run, Submission
@@ -65,7 +65,8 @@ EVIDENCE = {
                            "func's calls ran (each takes simulated time on the judge's clock), "
                            "and func was called once per item",
     "runs_all_at_once": "the judge counted 4 calls of func running at the same moment of its clock, "
-                        "and func was called once per item",
+                        "func was called once per item, and the call took no longer than they "
+                        "did on the judge's clock",
     "exceptions_propagate": "the exception func raised for one item (the judge's own) came back "
                             "raised, by its name and message, and a heartbeat on the loop was "
                             "never held up while the other calls ran on after it",
@@ -174,7 +175,8 @@ def test_returns_results_in_order(submission: Submission) -> None:
         items = rand.distinct_words(TOGETHER)
         # Reversed first: code that collects results as they finish can never be right by luck.
         finishing = items[::-1] if round_ == 0 else _shuffled(items)
-        _require_order(submission, items, finishing)
+        # The last round: func's result for one item is '', falsy but a result like any other.
+        _require_order(submission, items, finishing, empty=round_ == ORDER_ROUNDS - 1)
 
 
 def _shuffled(items: list[str]) -> list[str]:
@@ -184,10 +186,14 @@ def _shuffled(items: list[str]) -> list[str]:
             return order
 
 
-def _require_order(submission: Submission, items: list[str], finishing: list[str]) -> None:
+def _require_order(submission: Submission, items: list[str], finishing: list[str],
+                   empty: bool = False) -> None:
     """offload_all(func, items) with func's calls made to end in the order `finishing` (when
-    they run at once): each takes STEP longer than the one before it."""
+    they run at once): each takes STEP longer than the one before it. `empty`: func returns ''
+    for one of the items."""
     func = _func(items)
+    if empty:
+        func.answers[rand.rng.choice(items)] = ""
     func.durations = {item: DURATION + STEP * rank for rank, item in enumerate(finishing)}
     run = _offload(submission, func, items)
     value = run.result(CALL)
@@ -196,11 +202,15 @@ def _require_order(submission: Submission, items: list[str], finishing: list[str
     expected = [func.answers[item] for item in items]
     if not (type(value) is list and value == expected):
         finished = ""
-        if len(func.ended) == len(items) and func.ended != items:
+        permuted = (type(value) is list and all(type(item) is str for item in value)
+                    and sorted(value) == sorted(expected))
+        if permuted and len(func.ended) == len(items) and func.ended != items:
             finished = (f" (The calls of func finished in the order {func.ended!r}: the "
                         f"results must keep the items' order, whichever call ends first.)")
+        falsy = next((f" func returned '' for {item!r}: an empty string is falsy, but a result "
+                      f"like any other." for item in items if func.answers[item] == ""), "")
         raise Fail(f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each "
-                   f"item, in the order of items {items!r}, as a list.{finished}", where)
+                   f"item, in the order of items {items!r}, as a list.{finished}{falsy}", where)
     expect_each_item_once(CALL, func.items_called, items, where)
 
 
@@ -239,9 +249,15 @@ def test_runs_all_at_once(submission: Submission) -> None:
             "runs meanwhile. func must run in worker threads, all at the same time.")
     expect_each_item_once(CALL, func.items_called, items, where)
     most = func.in_flight.high_water
-    if most >= TOGETHER:
-        return
     details = {"timeline": func.in_flight.timeline()}
+    if most >= TOGETHER:
+        # All at once is not all: offload_all is done when the calls are.
+        expect(run.elapsed <= DURATION + 1e-3,
+               f"The {TOGETHER} calls of func ran at the same moment, but offload_all returned "
+               f"after {run.elapsed:.1f} s of simulated time; they take {DURATION:.1f} s, and "
+               f"offload_all is done when they are: {run.elapsed - DURATION:.1f} s more went by "
+               f"than the calls need.", where)
+        return
     small = _small_pools(run)
     if small:
         workers, location = small[0]

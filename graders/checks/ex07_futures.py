@@ -121,8 +121,10 @@ class Client(Handed):
     name: ClassVar[str] = "LegacyClient"
     methods: ClassVar[dict[str, str]] = {"start": "notify"}
 
-    def __init__(self, latency: float | None = None, fails: bool = False) -> None:
+    def __init__(self, latency: float | None = None, fails: bool = False,
+                 empty: bool = False) -> None:
         self.latency, self.fails = latency, fails
+        self.empty = empty  # its result is '': a real answer, though falsy
         self.token = rand.word(6)
         self.requests: list[Request] = []
         self.not_callable: list[Any] = []
@@ -143,7 +145,7 @@ class Client(Handed):
             await self.answer()
 
     def result_for(self, request: str) -> str:
-        return f"{request} -> {self.token}"
+        return "" if self.empty else f"{request} -> {self.token}"
 
     async def answer(self, *, thread: str = "loop", cancel_first: int = 0) -> Done | None:
         """Call on_done of the first request: on the loop's thread, or from a thread of the
@@ -390,7 +392,9 @@ def _late_problems(run: Run, client: Client, what: str, submission: Submission) 
 
 def _wrong_value(value: Any, client: Client, request: str, call: str) -> str:
     expected = client.result_for(request)
-    return f"{call} returned {shown(value)}; the client's result was {expected!r}."
+    empty = (" (an empty string: falsy, but a result like any other, with error None)"
+             if client.empty else "")
+    return f"{call} returned {shown(value)}; the client's result was {expected!r}{empty}."
 
 
 def _not_before_the_answer(seen: Seen, client: Client, call: str, submission: Submission) -> None:
@@ -405,13 +409,27 @@ def _not_before_the_answer(seen: Seen, client: Client, call: str, submission: Su
 
 @check("call_async returns the client's result", points=2)
 def test_returns_the_result(submission: Submission) -> None:
+    # Then an empty result: falsy, and as real an answer as any other.
+    for empty in (False, True):
+        _check_result(submission, Client(latency=rand.delay(1.0, 4.0), empty=empty))
+
+
+def _check_result(submission: Submission, client: Client) -> None:
     request = _request()
-    client, call = Client(latency=rand.delay(1.0, 4.0)), _call_text(request)
+    call = _call_text(request)
     run = submission.scenario(lambda remote: _answered_by_client(remote, client, request),
                               call=call, spy_loop=True)
     seen: Seen = run.result(call)
-    _late_problems(run, client, f"The client answered {call} on the loop's thread", submission)
-    value = _value(run, seen, call, submission)
+    try:
+        _late_problems(run, client, f"The client answered {call} on the loop's thread",
+                       submission)
+        value = _value(run, seen, call, submission)
+    except Fail as failure:
+        if not client.empty:
+            raise
+        raise Fail(f"The client called on_done('', None): its result was an empty string, "
+                   f"falsy but a result like any other, and no error. {failure.message}",
+                   failure.location, failure.details) from None
     expect(type(value) is str and value == client.result_for(request),
            _wrong_value(value, client, request, call), _where(submission))
     _not_before_the_answer(seen, client, call, submission)

@@ -127,6 +127,7 @@ class Pipeline:
     names: list[str]
     duration: float
     broken: set[str] = field(default_factory=set)
+    empty: set[str] = field(default_factory=set)  # jobs handle returns '' for: falsy, but real
     cleanup: float = 0.0  # seconds a cancelled handle takes to clean up before it ends
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
@@ -138,6 +139,8 @@ class Pipeline:
     # still (a job a worker has taken and hands to a task of its own is started a step later).
     backlog: int = 0
     callers: set[str] = field(default_factory=set)  # the tasks that called handle (reported)
+    # The jobs each task called handle for, in order (tasks as reported: for a message only).
+    history: dict[str, list[str]] = field(default_factory=dict)
     inside: Counter[str] = field(default_factory=Counter)  # handle calls running, by task
     tidying: int = 0  # handle calls cancelled and still tidying up
     cancelled: bool = False  # process_all has been cancelled
@@ -150,7 +153,7 @@ class Pipeline:
         self.backlog = max(self.backlog, self.taken - self.in_flight.started)
 
     def result_for(self, job: str) -> str:
-        return f"{job.upper()}-{self.token}"
+        return "" if job in self.empty else f"{job.upper()}-{self.token}"
 
     async def handle(self, call: Call, job: Any) -> str:
         if type(job) is not str or job not in self.names:
@@ -159,6 +162,7 @@ class Pipeline:
         self.handled[job] += 1
         task = call.task or "?"
         self.callers.add(task)
+        self.history.setdefault(task, []).append(job)
         if self.cancelled:
             self.after_cancel.append(job)
         self.inside[task] += 1
@@ -282,7 +286,7 @@ def _queue_waits(run: Run) -> list[dict[str, int]]:
 def _result(run: Run, call: str) -> Any:
     """run.result(call), with a deadlock in queue.join() explained by the queue's state (as the
     submission reports it), and a run that never returned caught on the judge's clock."""
-    if run.timed_out:
+    if run.timed_out and not _waited_long(run):  # a long wait is said as such, not explained
         reason = next((text for text in map(_why_stuck, _queue_waits(run)) if text), "")
         if reason:
             where = run.stuck[0].location if run.stuck else None
@@ -292,6 +296,11 @@ def _result(run: Run, call: str) -> Any:
         raise Fail(f"{call} had not returned after {LIMIT:g} s of simulated time: it waits for "
                    f"something that never comes.")
     return value
+
+
+def _waited_long(run: Run) -> bool:
+    """The run asked for a timer far past the limit (its deadlock message says how long)."""
+    return run.asked_for is not None and run.asked_for > 2 * LIMIT
 
 
 def _why_stuck(state: dict[str, Any]) -> str:
@@ -365,14 +374,18 @@ def _woken(submission: Submission, since: int) -> int:
 @check("every job is handled exactly once and its result returned", points=2)
 def test_every_job_done_once(submission: Submission) -> None:
     pipeline = _pipeline()
+    pipeline.empty = {rand.rng.choice(pipeline.names)}  # handle's result '' is a result too
     run = _run(submission, pipeline)
     call, where = pipeline.call(), _where(submission)
     results, errors = _pair(_result(run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
+    empty = [job for job in missing if job in pipeline.empty]
+    falsy = (f" handle returned '' for {empty[0]}: an empty string is falsy, but a result like "
+             f"any other." if empty else "")
     expect(not missing, f"{call} handled all {len(expected)} jobs, but results has no entry for "
-                        f"{len(missing)} of them ({_names(missing)}).", where)
+                        f"{len(missing)} of them ({_names(missing)}).{falsy}", where)
     wrong = [job for job in expected if not (type(results[job]) is str and results[job] == expected[job])]
     expect(not wrong, f"results[{wrong[0]!r}] is {_short(results.get(wrong[0]))}; handle "
                       f"returned {expected[wrong[0]]!r} for it." if wrong else "", where)
@@ -476,6 +489,12 @@ def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
                    f"{run.raised.text}: one failing job stopped everything. "
                    f"Each job's error belongs in errors, and the other jobs must still be done.",
                    run.location_of(run.raised.location) or where)
+    if (run.timed_out or run.elapsed >= LIMIT - 1e-6) and not _waited_long(run):
+        stopped = _stopped(pipeline)
+        if stopped:
+            raise Fail(f"{call} never finished: handle raised JobError for {broken}, and {stopped} "
+                       f"A failing job must not end its worker: its error goes in errors and the "
+                       f"worker goes on with the next job.", where)
     results, errors = _pair(_result(run, call), call)
     _handled_once(pipeline, call, where)
     expected = pipeline.expected_results()
@@ -499,6 +518,28 @@ def _check_failures(submission: Submission, pipeline: Pipeline) -> Run:
     expect(not [job for job in results if job in pipeline.broken],
            f"results holds jobs that failed ({broken}); they belong in errors only.", where)
     return run
+
+
+def _stopped(pipeline: Pipeline) -> str:
+    """Which workers stopped at a failed job, in words ("" unless all did): jobs were never
+    handled, and every task that called handle called it last for a job that failed (a worker
+    that merely found no job waiting at its turn is not told apart from a stopped one, so a
+    partial loss of workers is not named)."""
+    never = sum(1 for job in pipeline.names if not pipeline.handled[job])
+    last = {task: jobs[-1] for task, jobs in pipeline.history.items() if jobs}
+    if not never or not last or any(job not in pipeline.raised or pipeline.inside[task]
+                                    for task, job in last.items()):
+        return ""
+    ended = sorted(last.values())
+    named = "it" if len(ended) == 1 else "them"
+    if set(ended) != set(pipeline.raised):
+        named = ended[0] if len(ended) == 1 else _names(ended)
+    which = (f"the worker that got {named} called handle for no other job after it"
+             if len(ended) == 1 else
+             f"the {len(ended)} workers that got {named} called handle for no other job after "
+             f"their failed one")
+    return (f"{which}, though {never} of the {len(pipeline.names)} jobs were never handled: "
+            f"{'it' if len(ended) == 1 else 'each'} stopped at its failed job.")
 
 
 @check("when process_all returns, no worker task is left", points=2)

@@ -75,10 +75,11 @@ EVIDENCE = {
                             "and every job run",
     "limit_fully_used": "each job's interval on the judge's clock: `limit` jobs in flight, and no "
                         "moment a job ended while others waited with a place left empty; every "
-                        "job run",
+                        "job run; the call no longer than the jobs' span on the judge's clock",
     "no_deposit_lost": "the account's balance after the deposits, equal to the start plus every "
                        "deposit, and the values returned equal to the balances the account saw "
-                       "written",
+                       "written, each deposit's its own (the balance written before it plus "
+                       "that deposit's amount)",
     "failed_deposit_releases_the_lock": "the account's balance, right after deposits that all "
                                         "succeed, and after a write and a read it refused, "
                                         "equal to the start plus every other deposit, and the "
@@ -107,9 +108,10 @@ class Batch:
     token: str = field(default_factory=lambda: rand.word(5))
     in_flight: InFlight = field(default_factory=InFlight)
     runs: Counter[int] = field(default_factory=Counter)
+    empty: set[int] = field(default_factory=set)  # jobs whose result is '': falsy, but real
 
     def result_for(self, index: int) -> str:
-        return f"job{index}-{self.token}"
+        return "" if index in self.empty else f"job{index}-{self.token}"
 
     def jobs(self) -> list[Job]:
         """What run_limited is given: one plain coroutine function per job (each a message)."""
@@ -243,7 +245,9 @@ def _empty_place(intervals: list[Interval], limit: int) -> EmptyPlace | None:
 
 @check("run_limited returns every job's result, in order", points=1)
 def test_run_limited_returns_results(submission: Submission) -> None:
-    for batch in (*_edge_batches(), _batch()):  # the random one last: its timeline is kept
+    random = _batch()
+    random.empty = {rand.rng.randrange(len(random.durations))}  # a result '' is a result too
+    for batch in (*_edge_batches(), random):  # the random one last: its timeline is kept
         _, run = _limited(submission, batch)
         _expect_results(batch, run.value, submission.definition_of("run_limited"))
 
@@ -255,9 +259,11 @@ def _expect_results(batch: Batch, value: Any, where: Location | None) -> None:
                       f"job must run exactly once.", where)
     expected = [batch.result_for(index) for index in range(count)]
     jobs = f"{count} jobs" if count else "no jobs"
+    falsy = (f" Job {min(batch.empty)} returned '': an empty string is falsy, but a result like "
+             f"any other." if batch.empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == expected,
            f"{batch.call()} with {jobs} returned {shown(value, 1000)}; expected the {count} results "
-           f"in the order of jobs: {expected!r}.", where)
+           f"in the order of jobs: {expected!r}.{falsy}", where)
     _expect_every_job_ran(batch, where)
 
 
@@ -304,6 +310,12 @@ def _expect_fully_used(submission: Submission, batch: Batch, run: Run) -> None:
         raise Fail(f"{_describe_gap(gap, limit)} The {count} jobs took {took}; {needed}: a "
                    f"waiting job should start the moment a place is free.", where)
     _expect_every_job_ran(batch, where)
+    # No place left empty between jobs is not all: none before the first or after the last.
+    span = batch.in_flight.span()
+    expect(run.elapsed <= span + 1e-3,
+           f"The {count} jobs ran, with no place left empty while jobs waited, from the first "
+           f"one's start to the last one's end in {span:.2f} s, but {batch.call()} took {took}: "
+           f"{run.elapsed - span:.2f} s more went by with no job running.", where)
 
 
 def _describe_gap(gap: EmptyPlace, limit: int) -> str:
@@ -343,13 +355,20 @@ class FakeAccount(Handed):
         self.raised: AccountError | None = None
         self.reads = 0
         self.fail_read = 0  # the read (1-based) that raises AccountError; 0: none does
+        # The task the account raised to (as reported), and how often it read again after
+        # that: a deposit that caught the error and tried again (for the message only).
+        self.raised_to: str | None = None
+        self.retried = 0
 
     async def read(self, call: Call) -> int:
         value = self.balance
         self.reads += 1
+        if self.raised is not None and call.task is not None and call.task == self.raised_to:
+            self.retried += 1
         if self.reads == self.fail_read:
             await _sleep(self.read_time)
             self.raised = AccountError("the balance could not be read")
+            self.raised_to = call.task
             raise self.raised
         self.between += 1
         self.overlap = max(self.overlap, self.between)
@@ -361,6 +380,7 @@ class FakeAccount(Handed):
             await _sleep(self.write_time)
             if type(balance) is not int or balance < 0:
                 self.raised = AccountError(f"cannot set the balance to {balance!r}")
+                self.raised_to = call.task
                 raise self.raised
             self.balance = balance
             self.written.append(balance)
@@ -477,6 +497,21 @@ def _deposit_location(submission: Submission) -> Location | None:
     return submission.definition_of("Wallet")
 
 
+def _before(balance: int, start: int, written: list[int]) -> int:
+    """The balance the account held before `balance` was written (it is in `written`)."""
+    at = written.index(balance)
+    return written[at - 1] if at else start
+
+
+def _not_its_own(deposits: Deposits, start: int, written: list[int]) -> int | None:
+    """The first deposit whose returned balance is not one it wrote: written balances only grow
+    (every amount is positive), so the one before it says which amount made it."""
+    for index, (amount, got) in enumerate(zip(deposits.amounts, deposits.returned, strict=True)):
+        if type(got) is int and got in written and got - _before(got, start, written) != amount:
+            return index
+    return None
+
+
 def _same_values(returned: list[Any], written: list[int]) -> bool:
     return all(type(value) is int for value in returned) and sorted(returned) == sorted(written)
 
@@ -502,6 +537,15 @@ def test_no_deposit_lost(submission: Submission) -> None:
            f"deposit should return the new balance it wrote; the deposits returned "
            f"{shown(deposits.returned, 1000)}, but the balances written were {account.written}.",
            where)
+    # The same values in another order are not enough: each deposit returns its own balance.
+    stranger = _not_its_own(deposits, start, account.written)
+    if stranger is not None:
+        amount, got = deposits.amounts[stranger], deposits.returned[stranger]
+        before = _before(got, start, account.written)
+        raise Fail(f"wallet.deposit({amount}) returned {got}, a balance the account got from "
+                   f"another deposit: {got} is {before} plus {got - before}, not plus {amount}. "
+                   f"deposit must return the new balance it wrote itself, not one read or "
+                   f"passed on later, after other deposits changed it.", where)
 
 
 @check("a deposit that fails lets the other deposits go on", points=2)
@@ -541,6 +585,14 @@ def _one_deposit_fails(submission: Submission, account: FakeAccount, deposits: D
     failing = likely if what == "a write" or not reported else reported[0]
     failed = (f"wallet.deposit({deposits.amounts[failing]}) made the account raise AccountError "
               f"on {what}")
+    if account.retried and (deposits.stuck or failing not in deposits.errors):
+        again = "" if account.retried == 1 else f" {account.retried} times"
+        ended = (f"{len(deposits.stuck)} other deposits waited for ever behind it "
+                 f"({deposits.stuck[0].describe()})" if deposits.stuck else
+                 f"it returned {shown(deposits.returned[failing])}")
+        raise Fail(f"{failed}, {account.raised!r}, and the same deposit caught it and read the "
+                   f"balance again{again} instead of raising it: {ended}. The caller must get "
+                   f"the account's error.", where)
     if deposits.stuck:
         raise Fail(f"{failed}, and after that {len(deposits.stuck)} other deposits waited for "
                    f"ever ({deposits.stuck[0].describe()}): the deposit that failed never let "

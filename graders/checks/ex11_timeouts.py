@@ -48,10 +48,12 @@ HINTS = {
         "and only there, so it runs once.",
     ),
     "query_cleans_up_when_cancelled": (
-        "A cancellation arrives as CancelledError at the await of the query: `except Exception` "
-        "does not see it, so cleanup there is skipped.",
+        "A cancellation arrives as CancelledError at whichever await run_query is in: the query, "
+        "or pool.acquire() while it still waits for a connection. `except Exception` does not "
+        "see it, so cleanup there is skipped.",
         "Give the connection back in a `finally`, and let the CancelledError go on: `except "
-        "BaseException` must not keep it, nor turn it into a result.",
+        "BaseException` must not keep it, nor turn it into a result. A `finally` that runs "
+        "before the connection was ever taken has nothing to give back.",
     ),
     "run_all": (
         "run_all starts every job before it waits for any, and returns their results in the "
@@ -82,10 +84,14 @@ EVIDENCE = {
                                      "answer returned and its QueryError raised",
     "query_cleans_up_when_cancelled": "the pool's records after the judge cancelled run_query "
                                       "during its query: the connection given back exactly once, "
-                                      "after the query stopped, and the call ending cancelled",
+                                      "after the query stopped, and the call ending cancelled; "
+                                      "cancelled while acquiring: the call ending cancelled, and "
+                                      "every connection the pool handed out, then or later, given "
+                                      "back once, with no query run",
     "run_all_returns_results": "the list returned, equal to the jobs' results in order, every job "
                                "started once and all of them in flight at once on the judge's "
-                               "side",
+                               "side, and the call no longer than the slowest job on its clock",
+    "run_all_with_no_jobs": "the list returned for no jobs, rebuilt as plain data: []",
     "run_all_cancels_the_rest_on_failure": "the jobs' states on the judge's side when run_all "
                                            "raised the failing job's JobError: none running, "
                                            "none finished after the failure, and the judge's "
@@ -184,11 +190,12 @@ def _value(ending: Ending, call: str) -> Any:
 
 
 def _timed(submission: Submission, function: str, args: tuple[Any, ...], call: str,
-           ended: Ended, where: Location | None, cancel_at: float | None = None
-           ) -> tuple[Ending, Run]:
+           ended: Ended, where: Location | None, cancel_at: float | None = None,
+           settle: float = 0.0) -> tuple[Ending, Run]:
     """Start the student's `function(*args)` as a task there, cancel it after `cancel_at`
     simulated seconds if given, and wait until it has ended; `ended` reads the world at that
-    moment."""
+    moment. `settle`: simulated seconds the world goes on after that (what the call left
+    running meanwhile can still act on it)."""
     box: dict[str, Ending] = {}
 
     async def script(remote: Remote) -> None:
@@ -204,6 +211,8 @@ def _timed(submission: Submission, function: str, args: tuple[Any, ...], call: s
         done = await remote.wait(started.task)
         took = (ended.at if ended.at is not None else loop.time()) - began
         box["ending"] = Ending(done, took, began, ended_before, ended.read())
+        if settle:
+            await _sleep(settle)
 
     run = submission.scenario(script, call=call)
     _as_drawn_before()
@@ -246,8 +255,16 @@ class Fetch(Handed):
 
 @check("fetch_with_timeout returns the answer of a fetch that is quick enough", points=1)
 def test_returns_a_quick_answer(submission: Submission) -> None:
+    # Then a fetch whose answer is an empty page: falsy, and as real an answer as any other.
+    for empty in (False, True):
+        _check_quick_answer(submission, empty)
+
+
+def _check_quick_answer(submission: Submission, empty: bool) -> None:
     seconds = rand.delay(3.0, 6.0)
     fetch = Fetch(latency=round(seconds - rand.delay(0.5, 2.0), 1))
+    if empty:
+        fetch.value = ""
     call = f"fetch_with_timeout(fetch, {seconds})"
     run = submission.call("fetch_with_timeout", fetch, seconds, coroutine=True, call=call)
     _as_drawn_before()
@@ -255,8 +272,9 @@ def test_returns_a_quick_answer(submission: Submission) -> None:
     if run.blocking:
         raise Fail(run.blocking_message(), run.blocking_location())
     where = submission.definition_of("fetch_with_timeout")
+    page = " (an empty page: falsy, but an answer like any other)" if empty else ""
     expect(type(value) is str and value == fetch.value,
-           f"{call} returned {shown(value)}; the fetch answered {fetch.value!r} after "
+           f"{call} returned {shown(value)}; the fetch answered {fetch.value!r}{page} after "
            f"{fetch.latency} s, within the {seconds} s limit.", where)
     expect(fetch.calls == 1, f"{call} called fetch {fetch.calls} times; call it once.", where)
     expect(abs(run.elapsed - fetch.latency) < TOLERANCE,
@@ -312,8 +330,10 @@ def test_lets_cancellation_through(submission: Submission) -> None:
            run.first_leak_location() or where)
 
 
-def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | None) -> None:
-    """Fail unless the cancelled call ended cancelled (CancelledError went on to its caller)."""
+def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | None,
+                      during: str = "") -> None:
+    """Fail unless the cancelled call ended cancelled (CancelledError went on to its caller).
+    `during`: what the call was waiting for when the cancellation came, for the message."""
     done = ending.done
     if done.state == "cancelled":
         return
@@ -323,7 +343,7 @@ def _expect_cancelled(ending: Ending, call: str, at: float, where: Location | No
             raise Fail(describe_raised(call, error), _at(error))
         raise Fail(f"{call} returned {shown(done.value)} after less than {at} s, before "
                    f"the work it waits for was done.", where)
-    what = f"{call}, cancelled after {at} s,"
+    what = f"{call}, cancelled after {at} s{during},"
     if done.state == "returned":
         raise Fail(f"{what} returned {shown(done.value)} instead of ending cancelled: it "
                    f"swallowed the CancelledError. Cleanup may run, but the cancellation must "
@@ -361,9 +381,11 @@ class FakePool(Handed):
     name: ClassVar[str] = "Pool"
     methods: ClassVar[dict[str, str]] = {"acquire": "async", "release": "notify"}
 
-    def __init__(self, latency: float | None = None, error: Exception | None = None) -> None:
+    def __init__(self, latency: float | None = None, error: Exception | None = None,
+                 acquire_time: float = 0.1) -> None:
         self.latency = latency if latency is not None else rand.delay(1.0, 3.0)
         self.error = error
+        self.acquire_time = acquire_time  # a pool can make its caller wait for a connection
         self.salt = rand.word(5)
         self.handed_out: list[Connection] = []
         self.returned: list[int] = []
@@ -376,7 +398,7 @@ class FakePool(Handed):
         return self.executing and number not in self.running_queries
 
     async def acquire(self, call: Call) -> Connection:
-        await _sleep(0.1)
+        await _sleep(self.acquire_time)
         connection = Connection(self, len(self.handed_out) + 1)
         self.handed_out.append(connection)
         return connection
@@ -414,6 +436,14 @@ class FakePool(Handed):
 
 def _sql() -> str:
     return f"SELECT * FROM {rand.word(6)}"
+
+
+def _expect_at_most_once(pool: FakePool, when: str, where: Any) -> None:
+    expect(pool.strangers == 0,
+           f"{when}, run_query gave back something that is not a connection it took.", where)
+    twice = len(pool.returned) - len(set(pool.returned))
+    expect(not twice, f"{when}, run_query gave a connection back more than once: it must give "
+                      f"it back exactly once, whatever happens.", where)
 
 
 def _expect_given_back_once(pool: FakePool, when: str, where: Any) -> None:
@@ -473,6 +503,23 @@ def test_query_cleans_up_when_cancelled(submission: Submission) -> None:
     _expect_given_back_once(pool, f"When run_query was cancelled after {cancel_at} s, during "
                                   f"the query", where)
     _expect_cancelled(ending, call, cancel_at, where)
+    # Cancelled while it still waits for its connection: the other await the task covers.
+    pool = FakePool(acquire_time=rand.delay(2.0, 4.0))
+    cancel_at = round(pool.acquire_time / 2, 2)
+    ending, _ = _timed(submission, "run_query", (pool, sql), call, Ended(), where,
+                       cancel_at=cancel_at, settle=pool.acquire_time)
+    _expect_cancelled(ending, call, cancel_at, where, " while it still waited for "
+                      "pool.acquire() to give it a connection")
+    when = (f"When run_query was cancelled after {cancel_at} s, while the pool was still "
+            f"getting it a connection ({pool.acquire_time} s)")
+    kept = len(pool.handed_out) - pool.times_back()
+    expect(kept <= 0,
+           f"{when}, it ended cancelled, but the pool then handed out a connection that was "
+           f"never given back: a connection still being acquired belongs to run_query too.",
+           where)
+    _expect_at_most_once(pool, when, where)
+    expect(not pool.executing, f"{when}, a query still ran on the connection afterwards: once "
+                               f"run_query is cancelled, nothing more may run.", where)
 
 
 # run_all --------------------------------------------------------------------------------------
@@ -542,8 +589,16 @@ def test_run_all_returns_results(submission: Submission) -> None:
     latencies = sorted(rand.distinct_delays(count, 1.0, 5.0), reverse=True)
     latencies[1:] = rand.rng.sample(latencies[1:], count - 1)  # the first job ends last
     reversed_order = sorted(rand.distinct_delays(REVERSED_JOBS, 1.0, 5.0), reverse=True)
-    for board in (Board(latencies=latencies), Board(latencies=reversed_order)):
+    first = Board(latencies=latencies)
+    first.results[rand.rng.randrange(1, count)] = ""  # a result '' is a result too
+    for board in (first, Board(latencies=reversed_order)):
         _expect_results_in_order(submission, board)
+
+
+# A check of its own: code that raises for no jobs (asyncio.wait refuses an empty set) runs
+# the jobs at the same time all the same, and must not lose that check for it.
+@check("run_all with no jobs returns an empty list", points=1)
+def test_run_all_with_no_jobs(submission: Submission) -> None:
     where = submission.definition_of("run_all")
     empty = Board(latencies=[])
     run = submission.call("run_all", empty.jobs(), coroutine=True, call="run_all([])")
@@ -571,9 +626,18 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
         how = "one at a time" if most <= 1 else f"at most {most} at a time"
         raise Fail(f"{call} ran the jobs {how}: {run.elapsed:.1f} s of simulated time; run "
                    f"together they need {max(board.latencies):.1f} s.", where)
+    empty = [index for index, result in enumerate(board.results) if result == ""]
+    falsy = (f" Job {empty[0]} returned '': an empty string is falsy, but a result like any "
+             f"other." if empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == board.results,
            f"{call} returned {shown(value, 1000)}; expected {board.results!r} (each job's result, "
-           f"in the order of the jobs, as a list).", where)
+           f"in the order of the jobs, as a list).{falsy}", where)
+    # All in flight at once is not all: run_all is done when the slowest job is.
+    needed = max(board.latencies)
+    expect(run.elapsed <= needed + TOLERANCE,
+           f"{call} ran the jobs at the same time, but returned after {run.elapsed:.1f} s of "
+           f"simulated time; the slowest job takes {needed:.1f} s, and run_all is done when it "
+           f"is: {run.elapsed - needed:.1f} s more went by than the jobs need.", where)
     run.require_clean(call)
 
 

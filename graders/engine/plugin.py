@@ -126,8 +126,7 @@ def _hang_message(stop: Stop, limit: float) -> str:
                 f"({where.file}, line {where.line}) and had not given control back to the loop "
                 f"when the check was stopped after {limit:g} s of real time. While a coroutine "
                 f"runs without reaching an await, no other task runs and the loop's clock stands "
-                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
-                f"blocking I/O) or a loop that never awaits.")
+                f"still. {stop.advice()}")
     at = (f" It was at {where.file} line {where.line} (`{stop.code}`) when it was stopped."
           if where else "")
     return (f"This check did not finish in time ({limit:g} s of real time): the code under test "

@@ -6,6 +6,9 @@ check(s) it must fail and a phrase the failure message must contain:
     fails: greet_waits_without_blocking
     says: time.sleep
 
+and, optionally, checks its mistake must not cost (one defect, one check, where the checks can
+tell): `passes: greets_everyone`.
+
 A correct alternative is `tests/correct/exNN_slug/NAME.py`: another right approach that must get
 full marks. Both are absent from an exported student copy of the kit.
 """
@@ -45,6 +48,7 @@ class Mutant:
     exercise: Exercise
     fails: tuple[str, ...]
     says: str
+    passes: tuple[str, ...] = ()  # checks this one mistake must not cost
 
     @property
     def id(self) -> str:
@@ -59,8 +63,9 @@ def _field(text: str, name: str) -> str:
 def read_mutant(path: Path) -> Mutant:
     """Parse one mutant file; its folder names the exercise (LookupError if none matches)."""
     text = path.read_text(encoding="utf-8")
-    fails = tuple(name.strip() for name in _field(text, "fails").split(",") if name.strip())
-    return Mutant(path, exercise_for(path.parent.name), fails, _field(text, "says"))
+    fails, passes = (tuple(name.strip() for name in _field(text, field).split(",") if name.strip())
+                     for field in ("fails", "passes"))
+    return Mutant(path, exercise_for(path.parent.name), fails, _field(text, "says"), passes)
 
 
 def mutant_files(root: Path = MUTANTS_DIR) -> list[Path]:

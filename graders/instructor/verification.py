@@ -254,6 +254,8 @@ def mutant_fields(mutant: Mutant, exercise_specs: list[CheckSpec]) -> list[str]:
     found += [f"mutant {mutant.path.stem} names no phrase in 'says:'"] if not mutant.says else []
     found += [f"mutant {mutant.path.stem} names `{name}` in 'fails:', which is no check"
               for name in mutant.fails if name not in names]
+    found += [f"mutant {mutant.path.stem} names `{name}` in 'passes:', which is no check"
+              for name in mutant.passes if name not in names]
     return found
 
 
@@ -333,6 +335,9 @@ def mutant_faults(mutant: Mutant, run: ExerciseResult) -> list[Fault]:
         elif mutant.says.lower() not in check.message.lower():
             found.append((f"mutant {mutant.path.stem} fails `{name}` without saying {mutant.says!r}",
                           check.message))
+    found += [(f"mutant {mutant.path.stem} fails `{name}`, a check its one mistake must not cost",
+               by_name[name].message)
+              for name in mutant.passes if name in by_name and not by_name[name].passed]
     return found
 
 

@@ -64,6 +64,14 @@ class InFlight:
         finally:
             self.leave(interval)
 
+    def span(self) -> float:
+        """Loop seconds from the first piece's start to the last one's end (0 if none ended):
+        the time the work itself needs; a call that took longer waited with none of it running."""
+        ends = [item.end for item in self.intervals if item.end is not None]
+        if not ends:
+            return 0.0
+        return max(ends) - min(item.start for item in self.intervals)
+
     def timeline(self) -> list[dict[str, object]]:
         return [{"label": item.label, "start": item.start, "end": item.end}
                 for item in self.intervals]

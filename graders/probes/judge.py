@@ -1185,8 +1185,7 @@ def _over_limit_message(stop: Stop | None, why: str) -> str:
                 f"({where.file}, line {where.line}), a call that would have held it long after "
                 f"the call's limit in simulated time: the check stopped it at once. While a coroutine runs "
                 f"without reaching an await, no other task runs and the loop's clock stands "
-                f"still. Look for a call that blocks (time.sleep, a threading Event or Lock, "
-                f"blocking I/O) or a loop that never awaits.")
+                f"still. {stop.advice()}")
     return f"{why} It was at {where.file} line {where.line} (`{stop.code}`)."
 
 

@@ -98,10 +98,22 @@ class Stop:
         """What the student's code was doing, as they wrote it: `cook() inside make_breakfast was
         running `time.sleep(5)``, or, at a loop's own line (`while True: pass` stands on it),
         `... was looping in `while True:``, the busy loop named rather than its condition."""
-        doing = (f"was looping in `{self.code}`"
-                 if self.code.startswith(("while ", "for ", "async for "))
-                 else f"was running `{self.code}`")
+        doing = f"was looping in `{self.code}`" if self.looping else f"was running `{self.code}`"
         return f"{as_written(self.function)} {doing}"
+
+    @property
+    def looping(self) -> bool:
+        """It stood on a loop's own line: the loop itself goes round, reaching no await."""
+        return self.code.startswith(("while ", "for ", "async for "))
+
+    def advice(self) -> str:
+        """Where to look, for a message about a blocked loop: the busy loop itself when it stood
+        on one, else the calls that block."""
+        if self.looping and self.location is not None:
+            return (f"The loop at line {self.location.line} is a busy loop: it goes round without "
+                    f"ever pausing at an await that hands control back to the event loop.")
+        return ("Look for a call that blocks (time.sleep, a threading Event or Lock, blocking "
+                "I/O) or a loop that never awaits.")
 
 
 def stop_of(error: BaseException) -> Stop:

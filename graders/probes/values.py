@@ -194,6 +194,6 @@ def left_behind(outcome: Outcome[Any]) -> str:
         if items:
             verb = "was" if len(items) == 1 else "were"
             count = f"1 {noun}" if len(items) == 1 else f"{len(items)} {noun}s"
-            shown_items = ", ".join(dict.fromkeys(items))  # the same line once
+            shown_items = ", ".join(sorted(set(items)))  # the same line once, in one order
             parts.append(f"{count} {verb} {what} ({shown_items})")
     return "; ".join(parts)

@@ -2,6 +2,7 @@
 
 fails: returns_every_result_and_error
 says: let the first failure escape
+passes: runs_everything_at_once, any_awaitable_and_none, cancelled_collect_ends_cancelled
 """
 
 import asyncio

@@ -3,6 +3,7 @@ in an ExceptionGroup.
 
 fails: returns_every_result_and_error
 says: inside an ExceptionGroup
+passes: runs_everything_at_once, nothing_left_behind, any_awaitable_and_none, cancelled_collect_ends_cancelled
 """
 
 import asyncio

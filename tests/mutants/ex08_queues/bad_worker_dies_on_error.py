@@ -7,7 +7,7 @@ breaks: "When handle raises an exception for a job, `errors[job]` is that except
     never returns).
 
 fails: failing_job_does_not_stop_the_pool
-says: the workers had ended
+says: stopped at its failed job
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The try/except is around the worker's whole loop: a worker ends at its first failing job.
 
 fails: failing_job_does_not_stop_the_pool
-says: the workers had ended
+says: stopped at its failed job
 """
 
 import asyncio

@@ -2,7 +2,7 @@
 crunch crawls.
 
 fails: lets_other_tasks_run
-says: pauses waited 1.00 s each
+says: 1,000 ms of waiting per pause
 """
 
 import asyncio

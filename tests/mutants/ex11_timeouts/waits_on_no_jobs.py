@@ -1,7 +1,8 @@
 """run_all with asyncio.wait(FIRST_EXCEPTION), which raises ValueError when there are no jobs.
 
-fails: run_all_returns_results
+fails: run_all_with_no_jobs
 says: ValueError
+passes: run_all_returns_results
 """
 
 import asyncio
