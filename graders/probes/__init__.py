@@ -4,8 +4,7 @@
 - `InFlight`: counters of work in flight (high-water mark, intervals for a timeline).
 - `FakeServer`: an aiohttp server stand-in with latency in loop time.
 - `Heartbeat`: proves the loop keeps running while other work happens.
-- Spies: `spy_on_blocking` (time.sleep on the loop's thread), `spy_on_new_loops`,
-  `spy_on_sessions`.
+- Spies: `spy_on_new_loops`, `spy_on_sessions`.
 - `Solution`: the student's module, loaded with messages for every way loading can fail.
 - `handed` (graders/probes/handed.py): what a check gives student code is plain data, plain
   functions or a purpose-built `@handed` class - never a probe or a bound method of one
@@ -19,10 +18,8 @@ from graders.probes.heartbeat import Heartbeat
 from graders.probes.loop import Outcome, Pending, run_virtual
 from graders.probes.loopcalls import spy_on_loop as spy_on_loop
 from graders.probes.spies import (
-    BlockingSpy,
     LoopFactorySpy,
     SessionSpy,
-    spy_on_blocking,
     spy_on_new_loops,
     spy_on_sessions,
 )
@@ -43,7 +40,6 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "BlockingSpy",
     "FakeServer",
     "Heartbeat",
     "InFlight",
@@ -58,7 +54,6 @@ __all__ = [
     "caller_location",
     "describe_exception",
     "run_virtual",
-    "spy_on_blocking",
     "spy_on_new_loops",
     "spy_on_sessions",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +21,6 @@ from graders.probes.student import caller_location
 from graders.results import Location
 from graders.trust.student_files import is_student_file
 
-_real_sleep = time.sleep
 _get_running_loop = asyncio.events._get_running_loop
 
 
@@ -34,84 +32,6 @@ class BlockingCall:
 
     def describe(self) -> str:
         return f"{self.call}({self.seconds:g}){at_line(self.location)}"
-
-
-@dataclass
-class OffLoopSleep:
-    """A `time.sleep` made on a thread that runs no event loop (a worker thread)."""
-
-    seconds: float
-    thread: int
-    location: Location | None
-    ended: bool = False
-
-
-# Real seconds a worker thread's sleep waits for the loop to take its turn (only a loop that has
-# stopped running makes it wait this long).
-_TURN_PATIENCE = 5.0
-
-
-@dataclass
-class BlockingSpy:
-    """Replaces `time.sleep`: on a thread that runs an event loop the call is recorded and
-    returns at once (it would freeze every coroutine); elsewhere it sleeps as usual.
-
-    Opt-in: with `loop_for_threads` set (it returns the virtual-time loop the work belongs to),
-    a sleep on any other thread is recorded in `off_loop` and lasts one turn of that loop instead
-    of real seconds: it ends only after every callback the loop had ready when it began, so code
-    that goes on without waiting for the sleep is seen to do so, on every run."""
-
-    calls: list[BlockingCall] = field(default_factory=list)
-    off_loop: list[OffLoopSleep] = field(default_factory=list)
-    loop_for_threads: Callable[[], asyncio.AbstractEventLoop | None] | None = None
-
-    def sleep(self, seconds: float) -> None:
-        if _get_running_loop() is not None:
-            self.calls.append(BlockingCall("time.sleep", seconds, caller_location()))
-            return
-        loop = self.loop_for_threads() if self.loop_for_threads is not None else None
-        if loop is None:
-            _real_sleep(seconds)
-            return
-        record = OffLoopSleep(seconds, threading.get_ident(), caller_location())
-        self.off_loop.append(record)
-        turn = threading.Event()
-        try:
-            loop.call_soon_threadsafe(turn.set)
-        except RuntimeError:  # the loop is closed: nothing to wait for
-            pass
-        else:
-            _wait_for_turn(turn, loop)
-        record.ended = True
-
-    def message(self) -> str:
-        first = self.calls[0]
-        return (f"time.sleep was called inside a coroutine ({first.describe()}): it blocks the "
-                f"event loop, so no other coroutine can run meanwhile. Await a non-blocking "
-                f"sleep instead.")
-
-
-@contextmanager
-def spy_on_blocking() -> Iterator[BlockingSpy]:
-    spy = BlockingSpy()
-
-    def sleep(seconds: float) -> None:
-        # A plain function, not the bound method: student code reads time.sleep, and what it
-        # reads must not lead to the spy.
-        spy.sleep(seconds)
-
-    time.sleep = sleep
-    try:
-        yield spy
-    finally:
-        time.sleep = _real_sleep
-
-
-def _wait_for_turn(turn: threading.Event, loop: asyncio.AbstractEventLoop) -> None:
-    """Wait until the loop has run `turn.set`, or has stopped running (then it never will)."""
-    for _ in range(int(_TURN_PATIENCE / 0.05)):
-        if turn.wait(0.05) or loop.is_closed() or not loop.is_running():
-            return
 
 
 @dataclass
