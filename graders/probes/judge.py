@@ -42,7 +42,7 @@ from graders.probes.student import Stop
 from graders.probes.turns import Stretch
 from graders.results import Location
 from graders.trust import wire
-from graders.trust.limits import OUTPUT_LIMIT, keep_out_of_reach
+from graders.trust.limits import OUTPUT_LIMIT, PRINTS_SHOWN, keep_out_of_reach
 
 # Real seconds the judge waits for a stuck submission to say where it is, before stopping it
 # (it answers in milliseconds; this must stay well inside the grading process's silence limit).
@@ -190,8 +190,6 @@ def next_command() -> int:
 # reports are forged, for the kit's tests); and, where there is no fork, those started before
 # the checks ran, not yet connected.
 _KEPT: dict[tuple[str, bool], tuple[Any, socket.socket]] = {}
-# The most of what the student's code printed in one check that the check's result keeps.
-PRINTS_SHOWN = 4000
 # Real seconds a kept submission process has to say whether it is fit for the next check (it
 # answers at once unless its own code holds it: then it is replaced, which changes no verdict).
 RESET_PATIENCE = 5.0

@@ -56,7 +56,7 @@ from graders.probes.student import (
 from graders.probes.values import explain
 from graders.results import Location
 from graders.trust import wire, workercall
-from graders.trust.limits import OUTPUT_LIMIT, give_up_privileges
+from graders.trust.limits import OUTPUT_LIMIT, PRINTS_SHOWN, give_up_privileges
 
 _real_sleep = time.sleep
 _thread_start = threading.Thread.start
@@ -2210,7 +2210,7 @@ class _Prints:
     the first SHOWN characters of it, and how many more there were. The judge shows it under
     the check, as the student's own output (a self-report: it decides nothing)."""
 
-    SHOWN = 4000
+    SHOWN = PRINTS_SHOWN
 
     def __init__(self) -> None:
         self.parts: list[str] = []

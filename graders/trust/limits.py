@@ -3,6 +3,8 @@ name them when graded code runs into one."""
 
 MEMORY_LIMIT = 2 * 1024**3
 OUTPUT_LIMIT = 16 * 1024**2
+# The most of what the student's code printed in one check that the check's result keeps.
+PRINTS_SHOWN = 4000
 
 
 def keep_out_of_reach() -> None:
