@@ -22,6 +22,9 @@ from graders.trust import rules
 from graders.trust.rules import check_source, restricted_builtins
 from graders.trust.student_files import is_student_file, solutions_dir
 
+# How the line of a loop begins: a stop there is a loop going round.
+_LOOP_HEADS = ("while ", "for ", "async for ")
+
 
 def _location(filename: str, line: int) -> Location:
     return Location(file=Path(filename).name, line=line)
@@ -104,7 +107,7 @@ class Stop:
     @property
     def looping(self) -> bool:
         """It stood on a loop's own line: the loop itself goes round, reaching no await."""
-        return self.code.startswith(("while ", "for ", "async for "))
+        return self.code.startswith(_LOOP_HEADS)
 
     def advice(self) -> str:
         """Where to look, for a message about a blocked loop: the busy loop itself when it stood
@@ -185,7 +188,7 @@ def _source_at(code: CodeType, line_number: int, last: int, most: int = 80) -> s
     """The expression the frame was evaluating (the call it was in), else its whole line."""
     line = linecache.getline(code.co_filename, line_number)
     text = line.strip()
-    if text.startswith(("while ", "for ", "async for ")):
+    if text.startswith(_LOOP_HEADS):
         text = re.sub(r"\s+#.*$", "", text)  # a loop: name the loop, without its comment
         return text if len(text) <= most else text[:most - 3] + "..."
     positions = list(code.co_positions())
