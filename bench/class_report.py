@@ -32,6 +32,8 @@ from graders.instructor.batch import write_class_report  # noqa: E402
 from graders.instructor.gradebook import Row, ranked  # noqa: E402
 from graders.instructor.mutants import mutants, reference_dir  # noqa: E402
 from graders.registry import EXERCISES_DIR, exercises  # noqa: E402
+from graders.render.class_stats import state  # noqa: E402
+from graders.results import report_from_dict  # noqa: E402
 
 
 def grade_templates(work: Path) -> Path:
@@ -57,9 +59,10 @@ def by_exercise(templates: Path) -> dict[int, list[dict[str, object]]]:
     """Every graded result of each exercise among the templates (the file present)."""
     found: dict[int, list[dict[str, object]]] = {}
     for path in sorted(templates.glob("*.json")):
-        for exercise in json.loads(path.read_text(encoding="utf-8")).get("exercises", []):
-            messages = " ".join(str(check.get("message", "")) for check in exercise["checks"])
-            if "There is no file" not in messages:
+        graded = json.loads(path.read_text(encoding="utf-8"))
+        for exercise, result in zip(graded.get("exercises", []),
+                                    report_from_dict(graded).exercises, strict=True):
+            if state(result) != "missing":  # as the class report decides it
                 found.setdefault(exercise["number"], []).append(exercise)
     return found
 
@@ -76,8 +79,8 @@ def make_class(templates: Path, count: int, out: Path) -> list[Row]:
         report = {"submission": name, "status": "ok", "score": score, "max_score": maximum,
                   "exercises": chosen}
         (out / f"{name}.json").write_text(json.dumps(report), encoding="utf-8")
-        scores = {f"ex{ex['number']:02d}_{ex['slug']}": float(ex["score"])  # type: ignore[arg-type]
-                  for ex in chosen}
+        scores = {exercise.module_name: float(ex["score"])  # type: ignore[arg-type]
+                  for exercise, ex in zip(exercises(), chosen, strict=True)}
         rows.append(Row(name, scores, score, maximum, "ok"))
     return ranked(rows)
 
