@@ -85,20 +85,20 @@ verdict() { # PYTHON OUT: the check's verdict (a line of markdown), exit 0 when 
     # does not change is the file main has, which grades the same every time (seeded from the file).
     "$1" - "$2/report.json" "$2/changed.txt" <<'PY'
 import json, sys
-report = json.load(open(sys.argv[1], encoding="utf-8"))
+from graders.results import report_from_dict
+report = report_from_dict(json.load(open(sys.argv[1], encoding="utf-8")))
 changed = set(open(sys.argv[2], encoding="utf-8").read().split())
-mine = [ex for ex in report["exercises"] if "exercises/" + ex["file"] in changed]
-failing = [ex for ex in mine if ex["score"] < ex["max_score"] or not ex.get("checks")
-           or any(check["status"] != "passed" for check in ex["checks"])]
+mine = [ex for ex in report.exercises if "exercises/" + ex.file in changed]
+failing = [ex for ex in mine if not ex.checks or not ex.passed]
 if not mine:
     print("**Check: passed.** This pull request changes no exercise file.")
 elif failing:
-    names = ", ".join(f"exercise {ex['number']}" for ex in failing)
+    names = ", ".join(f"exercise {ex.number}" for ex in failing)
     print(f"**Check: failed.** The check is green when every exercise this pull request changes "
           f"passes every check; {names} {'does' if len(failing) == 1 else 'do'} not yet.")
     sys.exit(1)
 else:
-    names = ", ".join(f"exercise {ex['number']}" for ex in mine)
+    names = ", ".join(f"exercise {ex.number}" for ex in mine)
     print(f"**Check: passed.** Every exercise this pull request changes ({names}) passes every check.")
 PY
 }
