@@ -63,6 +63,17 @@ def expect(condition: object, message: str, location: Location | None = None) ->
         raise Fail(message, location)
 
 
+def expect_done_when_needed(elapsed: float, needed: float, ran: str, need: str,
+                             location: Location | None = None,
+                             details: dict[str, Any] | None = None,
+                             tolerance: float = 1e-3) -> None:
+    """Fail unless work that ran at the same time let the call end when it was over: `elapsed`
+    s of simulated time for work that needs `needed`. `ran` says what ran at once and when the
+    call is done; the message ends with how much more went by than `need` (the work needs)."""
+    if elapsed > needed + tolerance:
+        raise Fail(f"{ran}: {elapsed - needed:.1f} s more went by than {need}.", location, details)
+
+
 def at_line(location: Location | None, before: str = " at ", after: str = "") -> str:
     """`location` as a message says it (" at ex03_fetch.py line 12"), or "" when there is none."""
     return f"{before}{location.file} line {location.line}{after}" if location else ""

@@ -17,7 +17,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect
+from graders.check import Fail, check, expect, expect_done_when_needed
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Remote, Run, Submission
@@ -647,8 +647,9 @@ def test_workers_work_together(submission: Submission) -> None:
            f"{call} returned after {run.elapsed:.1f} s of simulated time, before worker1's "
            f"{work} s of work could be done.", where)
     # The right log is not all: worker2 logs the moment worker1 is done, and main returns then.
-    expect(run.elapsed <= work + EPSILON,
-           f"{call} returned the right log after {run.elapsed:.1f} s of simulated time; worker1's "
-           f"work takes {work} s, and worker2 logs the moment it is done: "
-           f"{run.elapsed - work:.1f} s more went by than the work needs.", where)
+    expect_done_when_needed(
+        run.elapsed, work,
+        f"{call} returned the right log after {run.elapsed:.1f} s of simulated time; worker1's "
+        f"work takes {work} s, and worker2 logs the moment it is done", "the work needs", where,
+        tolerance=EPSILON)
     run.require_clean(call)

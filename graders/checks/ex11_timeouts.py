@@ -16,7 +16,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect, record
+from graders.check import Fail, check, expect, expect_done_when_needed, record
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
@@ -634,10 +634,11 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
            f"in the order of the jobs, as a list).{falsy}", where)
     # All in flight at once is not all: run_all is done when the slowest job is.
     needed = max(board.latencies)
-    expect(run.elapsed <= needed + TOLERANCE,
-           f"{call} ran the jobs at the same time, but returned after {run.elapsed:.1f} s of "
-           f"simulated time; the slowest job takes {needed:.1f} s, and run_all is done when it "
-           f"is: {run.elapsed - needed:.1f} s more went by than the jobs need.", where)
+    expect_done_when_needed(
+        run.elapsed, needed,
+        f"{call} ran the jobs at the same time, but returned after {run.elapsed:.1f} s of "
+        f"simulated time; the slowest job takes {needed:.1f} s, and run_all is done when it is",
+        "the jobs need", where, tolerance=TOLERANCE)
     run.require_clean(call)
 
 
