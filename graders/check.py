@@ -74,6 +74,13 @@ def expect_done_when_needed(elapsed: float, needed: float, ran: str, need: str,
         raise Fail(f"{ran}: {elapsed - needed:.1f} s more went by than {need}.", location, details)
 
 
+def falsy_result(who: str, given: str = "") -> str:
+    """That `who` returned '' (for `given`, if said), and that it is a result all the same: code
+    that tells results by their truth drops it."""
+    for_given = f" for {given}" if given else ""
+    return f"{who} returned ''{for_given}: an empty string is falsy, but a result like any other"
+
+
 def at_line(location: Location | None, before: str = " at ", after: str = "") -> str:
     """`location` as a message says it (" at ex03_fetch.py line 12"), or "" when there is none."""
     return f"{before}{location.file} line {location.line}{after}" if location else ""

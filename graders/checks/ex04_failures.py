@@ -15,7 +15,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect, expect_done_when_needed
+from graders.check import Fail, check, expect, expect_done_when_needed, falsy_result
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Remote, Run, Submission, describe_raised
@@ -372,8 +372,7 @@ def _require_everything(submission: Submission, jobs: Jobs, results: list[Any],
         why = _why_missing(jobs, missing, errors)
         empty = next((job for job in missing if job.error is None and job.value == ""), None)
         if empty is not None and empty in jobs.answered_with:
-            why += (f" ({empty.name} returned '': an empty string is falsy, but a result like "
-                    f"any other)")
+            why += f" ({falsy_result(empty.name)})"
         raise Fail(f"{call} returned {len(results)} of the {len(jobs.successes)} results and "
                    f"{len(errors)} of the {len(jobs.failures)} exceptions: {why}. "
                    f"Every job must run to its end and land in one of the two lists. The jobs: "

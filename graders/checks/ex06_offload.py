@@ -18,7 +18,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, at_line, check, expect_done_when_needed, expect_each_item_once
+from graders.check import Fail, at_line, check, expect_done_when_needed, expect_each_item_once, falsy_result
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Handed, Run, Submission
@@ -207,8 +207,8 @@ def _require_order(submission: Submission, items: list[str], finishing: list[str
         if permuted and len(func.ended) == len(items) and func.ended != items:
             finished = (f" (The calls of func finished in the order {func.ended!r}: the "
                         f"results must keep the items' order, whichever call ends first.)")
-        falsy = next((f" func returned '' for {item!r}: an empty string is falsy, but a result "
-                      f"like any other." for item in items if func.answers[item] == ""), "")
+        falsy = next((f" {falsy_result('func', repr(item))}." for item in items
+                      if func.answers[item] == ""), "")
         raise Fail(f"{CALL} returned {shown(value)}; expected {expected!r}: func's result for each "
                    f"item, in the order of items {items!r}, as a list.{finished}{falsy}", where)
     expect_each_item_once(CALL, func.items_called, items, where)

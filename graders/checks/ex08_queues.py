@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect, record
+from graders.check import Fail, check, expect, falsy_result, record
 from graders.probes import InFlight, Pending
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
@@ -382,8 +382,7 @@ def test_every_job_done_once(submission: Submission) -> None:
     expected = pipeline.expected_results()
     missing = [job for job in expected if job not in results]
     empty = [job for job in missing if job in pipeline.empty]
-    falsy = (f" handle returned '' for {empty[0]}: an empty string is falsy, but a result like "
-             f"any other." if empty else "")
+    falsy = f" {falsy_result('handle', str(empty[0]))}." if empty else ""
     expect(not missing, f"{call} handled all {len(expected)} jobs, but results has no entry for "
                         f"{len(missing)} of them ({_names(missing)}).{falsy}", where)
     wrong = [job for job in expected if not (type(results[job]) is str and results[job] == expected[job])]

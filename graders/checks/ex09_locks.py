@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect, record
+from graders.check import Fail, check, expect, falsy_result, record
 from graders.probes import InFlight, Interval
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
@@ -259,8 +259,8 @@ def _expect_results(batch: Batch, value: Any, where: Location | None) -> None:
                       f"job must run exactly once.", where)
     expected = [batch.result_for(index) for index in range(count)]
     jobs = f"{count} jobs" if count else "no jobs"
-    falsy = (f" Job {min(batch.empty)} returned '': an empty string is falsy, but a result like "
-             f"any other." if batch.empty and type(value) is list and len(value) < count else "")
+    falsy = (f" {falsy_result(f'Job {min(batch.empty)}')}."
+             if batch.empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == expected,
            f"{batch.call()} with {jobs} returned {shown(value, 1000)}; expected the {count} results "
            f"in the order of jobs: {expected!r}.{falsy}", where)

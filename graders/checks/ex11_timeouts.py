@@ -16,7 +16,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from graders.check import Fail, check, expect, expect_done_when_needed, record
+from graders.check import Fail, check, expect, expect_done_when_needed, falsy_result, record
 from graders.probes import InFlight
 from graders.probes import inputs as rand
 from graders.probes.judge import Call, Done, Handed, Remote, Run, Submission, describe_raised
@@ -627,8 +627,8 @@ def _expect_results_in_order(submission: Submission, board: Board) -> None:
         raise Fail(f"{call} ran the jobs {how}: {run.elapsed:.1f} s of simulated time; run "
                    f"together they need {max(board.latencies):.1f} s.", where)
     empty = [index for index, result in enumerate(board.results) if result == ""]
-    falsy = (f" Job {empty[0]} returned '': an empty string is falsy, but a result like any "
-             f"other." if empty and type(value) is list and len(value) < count else "")
+    falsy = (f" {falsy_result(f'Job {empty[0]}')}."
+             if empty and type(value) is list and len(value) < count else "")
     expect(type(value) is list and value == board.results,
            f"{call} returned {shown(value, 1000)}; expected {board.results!r} (each job's result, "
            f"in the order of the jobs, as a list).{falsy}", where)
